@@ -1,0 +1,133 @@
+//! The annotation model: what the store keeps and the API speaks, in the shape of the W3C Web
+//! Annotation model (a target with quote and position selectors, an optional Markdown body).
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// `TextQuoteSelector`: the quoted text and about 32 characters of context on each side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct TextQuote {
+    pub exact: String,
+    #[serde(default)]
+    pub prefix: String,
+    #[serde(default)]
+    pub suffix: String,
+}
+
+/// `TextPositionSelector`: a code point range in the essay's plain text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct TextPosition {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Where in an essay an annotation points: both selectors, as W3C recommends for robustness.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TextTarget {
+    pub quote: TextQuote,
+    pub position: TextPosition,
+}
+
+/// What an annotation is attached to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A passage of the essay.
+    Text(TextTarget),
+    /// Another annotation (a reply), by id.
+    Reply(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Motivation {
+    Commenting,
+    Describing,
+    Highlighting,
+    Replying,
+}
+
+impl Motivation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Motivation::Commenting => "commenting",
+            Motivation::Describing => "describing",
+            Motivation::Highlighting => "highlighting",
+            Motivation::Replying => "replying",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Motivation> {
+        [
+            Motivation::Commenting,
+            Motivation::Describing,
+            Motivation::Highlighting,
+            Motivation::Replying,
+        ]
+        .into_iter()
+        .find(|m| m.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Visibility {
+    Public,
+    Private,
+}
+
+impl Visibility {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Visibility::Public => "public",
+            Visibility::Private => "private",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Visibility> {
+        match s {
+            "public" => Some(Visibility::Public),
+            "private" => Some(Visibility::Private),
+            _ => None,
+        }
+    }
+}
+
+/// The creator name of notes written by the editors in `articles/`.
+pub const EDITORS: &str = "editors";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Annotation {
+    pub id: String,
+    /// The slug of the essay it belongs to.
+    pub article: String,
+    pub creator: String,
+    /// Written by the editors in `articles/` rather than by a reader.
+    pub editorial: bool,
+    pub motivation: Motivation,
+    /// Markdown; `None` for a highlight.
+    pub body: Option<String>,
+    /// The entity an editorial note is about.
+    pub entity: Option<String>,
+    pub tags: Vec<String>,
+    pub visibility: Visibility,
+    pub target: Target,
+    pub created: OffsetDateTime,
+    pub modified: OffsetDateTime,
+}
+
+impl Annotation {
+    /// Whether `viewer` (a username, or `None` when signed out) may see it.
+    pub fn visible_to(&self, viewer: Option<&str>) -> bool {
+        self.visibility == Visibility::Public || viewer == Some(self.creator.as_str())
+    }
+
+    /// Equal in everything the editors control, so a restart can tell an unchanged note.
+    pub fn same_content(&self, other: &Annotation) -> bool {
+        self.body == other.body
+            && self.entity == other.entity
+            && self.target == other.target
+            && self.motivation == other.motivation
+            && self.tags == other.tags
+            && self.visibility == other.visibility
+    }
+}

@@ -1,0 +1,67 @@
+//! The command line: every option also reads an environment variable.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "gloss",
+    version,
+    about = "Essays with margin notes, hover cards and annotations"
+)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// With no subcommand, gloss serves.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the essays over HTTP (the default).
+    Serve(ServeArgs),
+    /// Load and check the articles, entities and notes, then exit.
+    Check {
+        #[arg(long, env = "GLOSS_ARTICLES", default_value = "articles")]
+        articles: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// The address to listen on.
+    #[arg(long, env = "GLOSS_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+    /// `sqlite://FILE` (created when missing).
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://gloss.db")]
+    pub database_url: String,
+    /// The folder of essays, `entities.toml` and notes.
+    #[arg(long, env = "GLOSS_ARTICLES", default_value = "articles")]
+    pub articles: PathBuf,
+    /// The address readers reach the site at, for absolute links (default: http://ADDR).
+    #[arg(long, env = "GLOSS_PUBLIC_URL")]
+    pub public_url: Option<String>,
+}
+
+/// What the running app needs to know of its configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// No trailing slash.
+    pub public_url: String,
+}
+
+impl Config {
+    pub fn from_args(args: &ServeArgs) -> Config {
+        let public_url = args
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", args.addr));
+        Config {
+            public_url: public_url.trim_end_matches('/').to_string(),
+        }
+    }
+}

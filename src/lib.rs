@@ -1,0 +1,30 @@
+//! Gloss serves essays written in Markdown as reading pages whose people and events carry
+//! notes in the margin and cards on hover.
+//!
+//! Data flows one way: `library` (files) and `store` (database) feed `anchor`, which feeds
+//! `render`, which `web` returns.
+
+/// W3C selectors to ranges of an essay's plain text and back: position, quote, fuzzy.
+pub mod anchor;
+/// The annotation model, in the shape of the W3C Web Annotation model.
+pub mod annotation;
+/// The application state and `build_router`.
+pub mod app;
+/// The command line and the configuration it gives.
+pub mod config;
+/// An essay parsed once: blocks with stable ids, text runs, the plain text.
+pub mod document;
+/// One error type, answered as problem+json or as a readable page.
+pub mod error;
+/// Loading `articles/`: essays, entities, editorial notes.
+pub mod library;
+/// A document and its anchored annotations drawn as HTML.
+pub mod render;
+/// Start-up: load, migrate, sync the editors' notes, serve until told to stop.
+pub mod serve;
+/// Where annotations live: one trait, a backend per database.
+pub mod store;
+/// HTTP handlers, one file per resource.
+pub mod web;
+
+pub use app::{AppState, build_router};

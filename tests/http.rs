@@ -1,0 +1,299 @@
+//! The pages over HTTP, through the router as the server runs it.
+
+mod support;
+
+use scraper::Html;
+use support::*;
+
+#[tokio::test]
+async fn the_index_lists_the_essay() {
+    let (_, router) = app().await;
+    let reply = get_html(&router, "/").await;
+    assert_eq!(reply.status, 200);
+    let html = Html::parse_document(&reply.body);
+    let links: Vec<_> = html
+        .select(&selector(".essay-list a"))
+        .filter_map(|a| a.attr("href"))
+        .collect();
+    assert_eq!(links, [format!("/articles/{ESSAY}")]);
+}
+
+#[tokio::test]
+async fn the_reading_page_has_ids_notes_cards_and_safe_headers() {
+    let (_, router) = app().await;
+    let reply = get_html(&router, &format!("/articles/{ESSAY}")).await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.headers["content-type"], "text/html; charset=utf-8");
+    let csp = reply.headers["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    assert_eq!(reply.headers["x-content-type-options"], "nosniff");
+
+    let html = Html::parse_document(&reply.body);
+    let blocks: Vec<_> = html.select(&selector("article > p")).collect();
+    assert_eq!(blocks.len(), 15);
+    assert!(
+        blocks
+            .iter()
+            .all(|b| b.attr("id").is_some_and(|id| id.starts_with("p-")))
+    );
+    assert_eq!(html.select(&selector("h1")).count(), 1);
+    let notes = html
+        .select(&selector("article .sidenote[role=note][data-aside]"))
+        .count();
+    assert!(notes >= 12, "{notes} notes");
+    for person in [
+        "steve-witkoff",
+        "yuri-ushakov",
+        "kirill-dmitriev",
+        "vladimir-putin",
+        "donald-trump",
+        "volodymyr-zelensky",
+    ] {
+        let css = format!("a.mention-link[href=\"/people/{person}\"]");
+        assert!(
+            html.select(&selector(&css)).next().is_some(),
+            "{person} is linked"
+        );
+    }
+    assert!(!reply.body.contains("href=\"#\""), "no link goes nowhere");
+}
+
+#[tokio::test]
+async fn a_second_request_is_served_from_the_cache_with_the_same_bytes() {
+    let (state, router) = app().await;
+    let first = get_html(&router, &format!("/articles/{ESSAY}")).await;
+    let revision = state.store.revision(ESSAY).await.unwrap();
+    assert!(state.pages.get(ESSAY, revision).is_some());
+    let second = get_html(&router, &format!("/articles/{ESSAY}")).await;
+    assert_eq!(first.body, second.body);
+}
+
+#[tokio::test]
+async fn unknown_pages_are_readable_404s_for_browsers_and_problems_for_programs() {
+    let (_, router) = app().await;
+    for uri in [
+        "/articles/no-such-essay",
+        "/people/nobody",
+        "/nowhere",
+        "/static/x.css",
+    ] {
+        let page = get_html(&router, uri).await;
+        assert_eq!(page.status, 404, "{uri}");
+        assert!(
+            page.headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+        let html = Html::parse_document(&page.body);
+        let h1: String = html
+            .select(&selector("h1"))
+            .next()
+            .unwrap()
+            .text()
+            .collect();
+        assert_eq!(h1, "Not Found");
+
+        let problem = get(&router, uri, "application/json").await;
+        assert_eq!(problem.status, 404);
+        assert_eq!(problem.headers["content-type"], "application/problem+json");
+        let json: serde_json::Value = serde_json::from_str(&problem.body).unwrap();
+        assert_eq!(json["status"], 404);
+        assert_eq!(json["title"], "Not Found");
+        assert!(json["detail"].as_str().is_some_and(|d| !d.is_empty()));
+    }
+}
+
+#[tokio::test]
+async fn an_entity_page_gathers_every_mention_and_links_back_to_it() {
+    let (_, router) = app().await;
+    let article =
+        Html::parse_document(&get_html(&router, &format!("/articles/{ESSAY}")).await.body);
+    let reply = get_html(&router, "/people/yuri-ushakov").await;
+    assert_eq!(reply.status, 200);
+    let html = Html::parse_document(&reply.body);
+    let h1: String = html
+        .select(&selector("h1"))
+        .next()
+        .unwrap()
+        .text()
+        .collect();
+    assert_eq!(h1, "Yuri Ushakov");
+    let hits: Vec<String> = html
+        .select(&selector(".mention-list mark"))
+        .map(|m| m.text().collect())
+        .collect();
+    assert!(hits.len() >= 6, "{hits:?}");
+    assert!(
+        hits.iter()
+            .all(|h| h.starts_with("Ushakov") || h == "Yuri Ushakov")
+    );
+    for link in html.select(&selector("a.context-link")) {
+        let href = link.attr("href").unwrap();
+        let id = href.split_once('#').unwrap().1;
+        assert!(
+            article
+                .select(&selector(&format!("#{id}")))
+                .next()
+                .is_some(),
+            "{href} lands on a block of the essay"
+        );
+    }
+    assert!(reply.body.contains("Source: "), "the note names its source");
+}
+
+#[tokio::test]
+async fn an_event_page_shows_its_date_and_who_took_part() {
+    let (_, router) = app().await;
+    let reply = get_html(&router, "/events/witkoff-ushakov-call").await;
+    assert_eq!(reply.status, 200);
+    let html = Html::parse_document(&reply.body);
+    let time = html.select(&selector(".entity-date time")).next().unwrap();
+    assert_eq!(time.attr("datetime"), Some("2025-10-14"));
+    let related: Vec<_> = html
+        .select(&selector(".related a"))
+        .filter_map(|a| a.attr("href"))
+        .collect();
+    assert!(
+        related.contains(&"/people/steve-witkoff") && related.contains(&"/people/yuri-ushakov")
+    );
+}
+
+#[tokio::test]
+async fn the_timeline_lists_events_in_date_order_linked_to_the_essay() {
+    let (_, router) = app().await;
+    let reply = get_html(&router, "/timeline").await;
+    assert_eq!(reply.status, 200);
+    let html = Html::parse_document(&reply.body);
+    let dates: Vec<&str> = html
+        .select(&selector(".timeline-item > time"))
+        .filter_map(|t| t.attr("datetime"))
+        .collect();
+    assert!(dates.len() >= 6);
+    let mut sorted = dates.clone();
+    sorted.sort();
+    assert_eq!(dates, sorted);
+    assert!(
+        dates.contains(&"2025-10-14")
+            && dates.contains(&"2025-10-16")
+            && dates.contains(&"2025-10-17")
+    );
+    let passages = html.select(&selector(".timeline-mentions a")).count();
+    assert!(passages >= 6, "{passages}");
+}
+
+#[tokio::test]
+async fn health_and_assets() {
+    let (_, router) = app().await;
+    let health = get(&router, "/healthz", "*/*").await;
+    assert_eq!((health.status.as_u16(), health.body.as_str()), (200, "ok"));
+
+    let page = get_html(&router, "/").await;
+    let html = Html::parse_document(&page.body);
+    let css = html
+        .select(&selector("link[rel=stylesheet]"))
+        .next()
+        .unwrap()
+        .attr("href")
+        .unwrap();
+    let js = html
+        .select(&selector("script[type=module]"))
+        .next()
+        .unwrap()
+        .attr("src")
+        .unwrap();
+    for (uri, kind) in [(css, "text/css"), (js, "text/javascript")] {
+        let asset = get(&router, uri, "*/*").await;
+        assert_eq!(asset.status, 200, "{uri}");
+        assert!(
+            asset.headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with(kind)
+        );
+        assert!(
+            asset.headers["cache-control"]
+                .to_str()
+                .unwrap()
+                .contains("immutable")
+        );
+    }
+}
+
+#[tokio::test]
+async fn restarts_neither_duplicate_nor_lose_notes_and_edits_update() {
+    let db_dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", db_dir.path().join("gloss.db").display());
+    let articles = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(repo_articles()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, articles.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let count = |state: gloss::AppState| async move {
+        state.store.annotations_for(ESSAY, None).await.unwrap()
+    };
+    let first = count(
+        gloss::serve::prepare(&serve_args(articles.path(), &url))
+            .await
+            .unwrap(),
+    )
+    .await;
+    let second = count(
+        gloss::serve::prepare(&serve_args(articles.path(), &url))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(first, second, "a restart changes nothing");
+
+    let notes_path = articles.path().join(format!("{ESSAY}.notes.toml"));
+    let notes = std::fs::read_to_string(&notes_path).unwrap();
+    let edited = notes.replacen("Source:", "Edited note. Source:", 1);
+    std::fs::write(&notes_path, &edited).unwrap();
+    let state = gloss::serve::prepare(&serve_args(articles.path(), &url))
+        .await
+        .unwrap();
+    let after = count(state.clone()).await;
+    assert_eq!(after.len(), first.len());
+    assert!(after.iter().any(|a| {
+        a.body
+            .as_deref()
+            .is_some_and(|b| b.contains("Edited note."))
+    }));
+    let page = get_html(&gloss::build_router(state), &format!("/articles/{ESSAY}")).await;
+    assert!(
+        page.body.contains("Edited note."),
+        "the page shows the edit"
+    );
+}
+
+#[tokio::test]
+async fn a_broken_note_stops_start_up_naming_file_and_line() {
+    let articles = tempfile::tempdir().unwrap();
+    write_library(
+        articles.path(),
+        &format!("{FRONT}Witkoff spoke.\n"),
+        ENTITIES,
+        Some("[[notes]]\nid = \"x\"\nquote = \"Ushakov\"\nbody = \"b\"\n"),
+    );
+    let err = gloss::serve::prepare(&serve_args(articles.path(), "sqlite::memory:"))
+        .await
+        .err()
+        .unwrap();
+    let message = format!("{err:#}");
+    assert!(message.contains("essay.notes.toml:3:"), "{message}");
+}
+
+#[tokio::test]
+async fn pages_are_compressed_for_clients_that_accept_it() {
+    let (_, router) = app().await;
+    let request = axum::http::Request::get(format!("/articles/{ESSAY}"))
+        .header("accept-encoding", "gzip")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = tower::ServiceExt::oneshot(router, request).await.unwrap();
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+}

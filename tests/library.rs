@@ -1,0 +1,120 @@
+//! Loading `articles/`: broken files stop start-up with a message naming the file and line.
+
+mod support;
+
+use gloss::library::{EntityKind, Library};
+use support::*;
+
+fn load(essay: &str, entities: &str, notes: Option<&str>) -> Result<Library, String> {
+    let dir = tempfile::tempdir().unwrap();
+    write_library(dir.path(), essay, entities, notes);
+    Library::load(dir.path()).map_err(|e| {
+        let message = e.to_string();
+        let file = e.file.file_name().unwrap().to_string_lossy().to_string();
+        format!("{file}|{}|{message}", e.line)
+    })
+}
+
+const ESSAY: &str = "Steve Witkoff spoke on October 14.\n\nWitkoff’s call mattered.\n";
+
+#[test]
+fn the_repository_library_loads() {
+    let library = Library::load(&repo_articles()).unwrap();
+    let article = library.article(ESSAY_SLUG).unwrap();
+    assert!(article.notes.len() >= 12);
+    for id in [
+        "steve-witkoff",
+        "yuri-ushakov",
+        "kirill-dmitriev",
+        "vladimir-putin",
+        "donald-trump",
+        "volodymyr-zelensky",
+    ] {
+        let person = library
+            .entity(EntityKind::Person, id)
+            .unwrap_or_else(|| panic!("{id}"));
+        assert!(!library.mentions_of(person).is_empty(), "{id} is mentioned");
+        assert!(
+            article
+                .notes
+                .iter()
+                .any(|n| n.entity.as_deref() == Some(id)),
+            "{id} has a note"
+        );
+    }
+    let events = library.timeline();
+    assert!(events.len() >= 6);
+    assert!(events.windows(2).all(|w| w[0].date <= w[1].date));
+}
+
+const ESSAY_SLUG: &str = support::ESSAY;
+
+#[test]
+fn possessives_are_mentions_too() {
+    let library = load(&format!("{FRONT}{ESSAY}"), ENTITIES, None).unwrap();
+    let article = library.article("essay").unwrap();
+    let texts: Vec<&str> = article
+        .mentions
+        .iter()
+        .map(|m| article.document.text.slice(m.range.clone()))
+        .collect();
+    assert_eq!(texts, ["Steve Witkoff", "October 14", "Witkoff’s"]);
+}
+
+#[test]
+fn a_note_naming_an_unknown_entity_names_its_file_and_line() {
+    let notes = "\n[[notes]]\nid = \"x\"\nentity = \"nobody\"\nquote = \"Witkoff\"\nbody = \"b\"\n";
+    let err = load(&format!("{FRONT}{ESSAY}"), ENTITIES, Some(notes)).unwrap_err();
+    assert!(err.starts_with("essay.notes.toml|4|"), "{err}");
+    assert!(err.contains("unknown entity \"nobody\""), "{err}");
+}
+
+#[test]
+fn a_note_whose_passage_is_missing_names_its_file_and_line() {
+    let notes = "[[notes]]\nid = \"x\"\nquote = \"Budapest\"\nbody = \"b\"\n";
+    let err = load(&format!("{FRONT}{ESSAY}"), ENTITIES, Some(notes)).unwrap_err();
+    assert!(err.starts_with("essay.notes.toml|3|"), "{err}");
+    assert!(err.contains("\"Budapest\" is not in"), "{err}");
+}
+
+#[test]
+fn a_prefix_picks_a_later_occurrence() {
+    let notes =
+        "[[notes]]\nid = \"x\"\nquote = \"Witkoff\"\nprefix = \"mattered.\\n\"\nbody = \"b\"\n";
+    let essay = format!("{FRONT}Witkoff spoke.\n\nIt mattered.\n\nWitkoff again.\n");
+    let library = load(&essay, ENTITIES, Some(notes)).unwrap();
+    let note = &library.article("essay").unwrap().notes[0];
+    assert_eq!(note.target.quote.prefix, "Witkoff spoke.\nIt mattered.\n");
+}
+
+#[test]
+fn broken_toml_names_its_line() {
+    let entities = "[[people]]\nid = \"a\"\nname = \n";
+    let err = load(&format!("{FRONT}{ESSAY}"), entities, None).unwrap_err();
+    assert!(err.starts_with("entities.toml|3|"), "{err}");
+}
+
+#[test]
+fn an_event_without_a_date_is_refused() {
+    let entities = "[[events]]\nid = \"e\"\nname = \"E\"\nmentions = [\"x\"]\nsummary = \"s\"\nsource = \"s\"\n";
+    let err = load(&format!("{FRONT}{ESSAY}"), entities, None).unwrap_err();
+    assert!(err.starts_with("entities.toml|1|"), "{err}");
+    assert!(err.contains("needs a date"), "{err}");
+}
+
+#[test]
+fn raw_html_in_an_essay_names_the_line_of_the_file() {
+    let essay = format!("{FRONT}Fine.\n\n<div>no</div>\n");
+    let err = load(&essay, ENTITIES, None).unwrap_err();
+    let front_lines = FRONT.matches('\n').count();
+    assert!(
+        err.starts_with(&format!("essay.md|{}|", front_lines + 3)),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_front_matter_is_refused() {
+    let err = load("Just text.\n", ENTITIES, None).unwrap_err();
+    assert!(err.starts_with("essay.md|1|"), "{err}");
+}
