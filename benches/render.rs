@@ -1,0 +1,124 @@
+//! Render timings for the reading page, in-process so the numbers are the server's own work:
+//! the first (uncached) render of an essay, a cached response, and anchoring.
+//! Run with `scripts/bench` (or `cargo bench --bench render`).
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::Request;
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+use gloss::anchor;
+use gloss::app::{AppState, PageCache};
+use gloss::config::ServeArgs;
+use gloss::library::Library;
+
+const ESSAY: &str = "witkoff-takes-russias-side";
+
+fn args() -> ServeArgs {
+    ServeArgs {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        database_url: "sqlite::memory:".into(),
+        articles: concat!(env!("CARGO_MANIFEST_DIR"), "/articles").into(),
+        public_url: None,
+    }
+}
+
+async fn get_page(state: AppState) -> usize {
+    let request = Request::get(format!("/articles/{ESSAY}"))
+        .body(Body::empty())
+        .unwrap();
+    let response = gloss::build_router(state).oneshot(request).await.unwrap();
+    assert!(response.status().is_success());
+    response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .len()
+}
+
+fn report(name: &str, iterations: u32, elapsed: Duration) {
+    let per = elapsed / iterations;
+    println!(
+        "{name:<44} {:>10.1} µs/op  ({iterations} runs)",
+        per.as_secs_f64() * 1e6
+    );
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let started = Instant::now();
+    let library = Library::load(&args().articles).unwrap();
+    report(
+        "load articles/ (parse, mentions, notes)",
+        1,
+        started.elapsed(),
+    );
+
+    let state = gloss::serve::prepare(&args()).await.unwrap();
+    let bytes = get_page(state.clone()).await;
+    println!("page size (uncompressed): {bytes} bytes");
+
+    let runs = 300;
+    let started = Instant::now();
+    for _ in 0..runs {
+        let fresh = AppState {
+            pages: Arc::new(PageCache::default()),
+            ..state.clone()
+        };
+        black_box(get_page(fresh).await);
+    }
+    report(
+        "GET essay, uncached (query, anchor, render)",
+        runs,
+        started.elapsed(),
+    );
+
+    let runs = 5_000;
+    let started = Instant::now();
+    for _ in 0..runs {
+        black_box(get_page(state.clone()).await);
+    }
+    report("GET essay, cached", runs, started.elapsed());
+
+    let article = library.article(ESSAY).unwrap();
+    let notes: Vec<_> = article
+        .notes
+        .iter()
+        .map(|n| n.to_annotation(ESSAY, time::OffsetDateTime::now_utc()))
+        .collect();
+    let annotations: Vec<_> = notes.iter().cycle().take(10_000).cloned().collect();
+    let started = Instant::now();
+    let placement = anchor::place(&article.document.text, &annotations);
+    report(
+        "anchor 10,000 annotations (by position)",
+        1,
+        started.elapsed(),
+    );
+    assert_eq!(placement.placed.len(), 10_000);
+
+    let shifted: Vec<_> = annotations
+        .iter()
+        .map(|a| {
+            let mut a = a.clone();
+            if let gloss::annotation::Target::Text(t) = &mut a.target {
+                t.position.start += 7;
+                t.position.end += 7;
+            }
+            a
+        })
+        .collect();
+    let started = Instant::now();
+    let placement = anchor::place(&article.document.text, &shifted);
+    report(
+        "anchor 10,000 annotations (moved: by quote)",
+        1,
+        started.elapsed(),
+    );
+    assert_eq!(placement.placed.len(), 10_000);
+}
