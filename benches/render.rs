@@ -6,6 +6,7 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use axum::Router;
 use axum::body::Body;
 use axum::http::Request;
 use http_body_util::BodyExt;
@@ -27,11 +28,11 @@ fn args() -> ServeArgs {
     }
 }
 
-async fn get_page(state: AppState) -> usize {
+async fn get_page(router: Router) -> usize {
     let request = Request::get(format!("/articles/{ESSAY}"))
         .body(Body::empty())
         .unwrap();
-    let response = gloss::build_router(state).oneshot(request).await.unwrap();
+    let response = router.oneshot(request).await.unwrap();
     assert!(response.status().is_success());
     response
         .into_body()
@@ -61,7 +62,8 @@ async fn main() {
     );
 
     let state = gloss::serve::prepare(&args()).await.unwrap();
-    let bytes = get_page(state.clone()).await;
+    let router = gloss::build_router(state.clone());
+    let bytes = get_page(router.clone()).await;
     println!("page size (uncompressed): {bytes} bytes");
 
     let runs = 300;
@@ -71,7 +73,7 @@ async fn main() {
             pages: Arc::new(PageCache::default()),
             ..state.clone()
         };
-        black_box(get_page(fresh).await);
+        black_box(get_page(gloss::build_router(fresh)).await);
     }
     report(
         "GET essay, uncached (query, anchor, render)",
@@ -82,7 +84,7 @@ async fn main() {
     let runs = 5_000;
     let started = Instant::now();
     for _ in 0..runs {
-        black_box(get_page(state.clone()).await);
+        black_box(get_page(router.clone()).await);
     }
     report("GET essay, cached", runs, started.elapsed());
 
