@@ -8,19 +8,19 @@ use axum::body::Bytes;
 
 use crate::config::Config;
 use crate::library::Library;
-use crate::store::AnnotationStore;
+use crate::store::Store;
 use crate::web;
 
 #[derive(Clone)]
 pub struct AppState {
     pub library: Arc<Library>,
-    pub store: Arc<dyn AnnotationStore>,
+    pub store: Arc<dyn Store>,
     pub config: Arc<Config>,
     pub pages: Arc<PageCache>,
 }
 
 impl AppState {
-    pub fn new(library: Library, store: Arc<dyn AnnotationStore>, config: Config) -> AppState {
+    pub fn new(library: Library, store: Arc<dyn Store>, config: Config) -> AppState {
         AppState {
             library: Arc::new(library),
             store,

@@ -29,7 +29,55 @@ pub enum Command {
         #[arg(long, env = "GLOSS_ARTICLES", default_value = "articles")]
         articles: PathBuf,
     },
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Write every annotation as a W3C AnnotationCollection (JSON-LD).
+    Export {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// The file to write (default: standard output).
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// The site's address, for the annotations' absolute ids.
+        #[arg(
+            long,
+            env = "GLOSS_PUBLIC_URL",
+            default_value = "http://127.0.0.1:3000"
+        )]
+        public_url: String,
+    },
+    /// Read an AnnotationCollection written by `gloss export`; ids already present are skipped.
+    Import {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// The JSON-LD file to read.
+        file: PathBuf,
+    },
 }
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password is read from standard input when it is piped in;
+    /// otherwise one is generated and printed.
+    Add {
+        name: String,
+        /// Editors may delete any reader's public annotation.
+        #[arg(long)]
+        editor: bool,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// `sqlite://FILE` (created when missing).
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    pub database_url: String,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://gloss.db";
 
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
@@ -37,7 +85,7 @@ pub struct ServeArgs {
     #[arg(long, env = "GLOSS_ADDR", default_value = "127.0.0.1:3000")]
     pub addr: SocketAddr,
     /// `sqlite://FILE` (created when missing).
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://gloss.db")]
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
     pub database_url: String,
     /// The folder of essays, `entities.toml` and notes.
     #[arg(long, env = "GLOSS_ARTICLES", default_value = "articles")]

@@ -10,6 +10,8 @@ pub mod anchor;
 pub mod annotation;
 /// The application state and `build_router`.
 pub mod app;
+/// The operator's commands: accounts, export, import.
+pub mod cli;
 /// The command line and the configuration it gives.
 pub mod config;
 /// An essay parsed once: blocks with stable ids, text runs, the plain text.

@@ -1,7 +1,7 @@
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-use gloss::config::{Cli, Command};
+use gloss::config::{Cli, Command, UserCommand};
 use gloss::library::Library;
 
 #[tokio::main]
@@ -30,5 +30,14 @@ async fn main() -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Some(Command::User(UserCommand::Add { name, editor, db })) => {
+            gloss::cli::add_user(&name, editor, &db.database_url).await
+        }
+        Some(Command::Export {
+            db,
+            out,
+            public_url,
+        }) => gloss::cli::export(&db.database_url, &public_url, out.as_deref()).await,
+        Some(Command::Import { db, file }) => gloss::cli::import(&db.database_url, &file).await,
     }
 }

@@ -1,6 +1,8 @@
 //! The annotation model: what the store keeps and the API speaks, in the shape of the W3C Web
 //! Annotation model (a target with quote and position selectors, an optional Markdown body).
 
+pub mod jsonld;
+
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 

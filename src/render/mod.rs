@@ -1,19 +1,25 @@
 //! A `Document` with its mentions and anchored annotations, drawn as HTML: paragraph ids,
-//! `<mark>`s, margin notes and mention cards. The one place where a page's essay is rendered.
+//! `<mark>`s, margin notes, threads and mention cards. The one place where an essay is rendered,
+//! for the whole page and for the fragments the page swaps in after a change.
 
+mod card;
 mod note;
+mod sidenote;
 mod splice;
 
 use std::cmp::Reverse;
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::ops::Range;
 
 use time::Date;
 
-use crate::anchor::Placed;
-use crate::annotation::Annotation;
+use crate::anchor::{self, Placed};
+use crate::annotation::{Annotation, Target};
 use crate::document::{BLOCK_SEPARATOR, Block, Segment, escape_html};
-use crate::library::{Article, Entity, EntityKind};
+use crate::library::{Article, Entity};
 pub use note::note_html;
+pub use sidenote::{Viewing, encode_query};
 use splice::{Insert, Span, splice};
 
 /// A note as the print footnotes list it.
@@ -24,18 +30,53 @@ pub struct Footnote {
     pub html: String,
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct RenderedArticle {
-    /// The inside of the `<article>`.
+/// One top-level block, ready to swap into a page.
+#[derive(Debug, Clone)]
+pub struct RenderedBlock {
+    pub id: String,
+    /// Changes whenever the block's HTML does.
+    pub version: String,
     pub html: String,
-    pub footnotes: Vec<Footnote>,
 }
 
-/// Renders an essay with every placed annotation.
-pub fn article(article: &Article, entities: &[Entity], placed: &[Placed]) -> RenderedArticle {
-    let mut noted: Vec<&Placed> = placed
+/// An annotation whose passage is no longer in the essay.
+#[derive(Debug, Clone)]
+pub struct Orphan {
+    pub id: String,
+    pub quote: String,
+    /// The note with its meta and actions, as in the margin.
+    pub html: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RenderedArticle {
+    pub blocks: Vec<RenderedBlock>,
+    pub footnotes: Vec<Footnote>,
+    pub orphans: Vec<Orphan>,
+}
+
+impl RenderedArticle {
+    /// The inside of the `<article>`: the blocks, one separator apart.
+    pub fn html(&self) -> String {
+        let mut html = String::new();
+        for (i, block) in self.blocks.iter().enumerate() {
+            if i > 0 {
+                html.push_str(BLOCK_SEPARATOR);
+            }
+            html.push_str(&block.html);
+        }
+        html
+    }
+}
+
+/// Renders an essay with the annotations `viewing` may see.
+pub fn article(article: &Article, entities: &[Entity], viewing: &Viewing) -> RenderedArticle {
+    let placement = anchor::place(&article.document.text, viewing.annotations);
+    let threads = threads(viewing.annotations);
+    let mut noted: Vec<&Placed> = placement
+        .placed
         .iter()
-        .filter(|p| p.annotation.body.is_some())
+        .filter(|p| p.annotation.body.is_some() || viewing.owns(p.annotation))
         .collect();
     noted.sort_by_key(|p| (p.range.start, p.annotation.id.as_str()));
     let footnotes: Vec<Footnote> = noted
@@ -44,7 +85,7 @@ pub fn article(article: &Article, entities: &[Entity], placed: &[Placed]) -> Ren
         .map(|(i, p)| Footnote {
             id: p.annotation.id.clone(),
             number: i + 1,
-            html: note_html(p.annotation.body.as_deref().unwrap_or_default()),
+            html: sidenote::footnote_html(p.annotation),
         })
         .collect();
 
@@ -54,24 +95,84 @@ pub fn article(article: &Article, entities: &[Entity], placed: &[Placed]) -> Ren
         .enumerate()
         .map(|(k, m)| mention_span(k + 1, m.range.clone(), &entities[m.entity]))
         .collect();
-    spans.extend(placed.iter().enumerate().map(|(i, p)| mark_span(i, p)));
+    spans.extend(
+        placement
+            .placed
+            .iter()
+            .enumerate()
+            .map(|(i, p)| mark_span(i, p)),
+    );
     let inserts: Vec<Insert> = noted
         .iter()
         .zip(&footnotes)
         .map(|(p, footnote)| Insert {
             at: note_point(article, &p.range),
-            html: sidenote(p.annotation, footnote, entities),
+            html: sidenote::margin_note(p.annotation, footnote.number, entities, viewing, &threads),
         })
         .collect();
 
-    let mut html = String::with_capacity(article.document.text.as_str().len() * 3);
-    for (i, block) in article.document.blocks.iter().enumerate() {
-        if i > 0 {
-            html.push_str(BLOCK_SEPARATOR);
-        }
-        render_block(&mut html, article, block, &spans, &inserts);
+    let blocks = article
+        .document
+        .blocks
+        .iter()
+        .map(|block| {
+            let mut html = String::new();
+            render_block(&mut html, article, block, &spans, &inserts);
+            RenderedBlock {
+                id: block.id.clone(),
+                version: version_of(&html),
+                html,
+            }
+        })
+        .collect();
+    let orphans = placement
+        .orphans
+        .iter()
+        .map(|a| Orphan {
+            id: a.id.clone(),
+            quote: match &a.target {
+                Target::Text(t) => t.quote.exact.clone(),
+                Target::Reply(_) => String::new(),
+            },
+            html: sidenote::orphan_note(a, viewing, &threads),
+        })
+        .collect();
+    RenderedArticle {
+        blocks,
+        footnotes,
+        orphans,
     }
-    RenderedArticle { html, footnotes }
+}
+
+/// Replies by the id of the note at the root of their thread, oldest first.
+fn threads(annotations: &[Annotation]) -> HashMap<&str, Vec<&Annotation>> {
+    let by_id: HashMap<&str, &Annotation> =
+        annotations.iter().map(|a| (a.id.as_str(), a)).collect();
+    let mut threads: HashMap<&str, Vec<&Annotation>> = HashMap::new();
+    for reply in annotations {
+        let mut root = reply;
+        let mut hops = 0;
+        while let Target::Reply(parent) = &root.target {
+            match by_id.get(parent.as_str()) {
+                Some(p) if hops < annotations.len() => root = p,
+                _ => break,
+            }
+            hops += 1;
+        }
+        if !std::ptr::eq(root, reply) && matches!(root.target, Target::Text(_)) {
+            threads.entry(root.id.as_str()).or_default().push(reply);
+        }
+    }
+    for replies in threads.values_mut() {
+        replies.sort_by_key(|r| (r.created, r.id.as_str()));
+    }
+    threads
+}
+
+fn version_of(html: &str) -> String {
+    let mut hasher = DefaultHasher::new();
+    html.hash(&mut hasher);
+    format!("{:012x}", hasher.finish() & 0xffff_ffff_ffff)
 }
 
 fn render_block(
@@ -81,17 +182,27 @@ fn render_block(
     spans: &[Span],
     inserts: &[Insert],
 ) {
-    out.push_str(&format!(
-        "<{} id=\"{}\"{}>",
-        block.tag, block.id, block.attrs
-    ));
+    let mut inner = String::new();
     for segment in &block.segments {
         match segment {
-            Segment::Markup(m) => out.push_str(m),
-            Segment::Text(run) => splice(out, &article.document.text, run.clone(), spans, inserts),
+            Segment::Markup(m) => inner.push_str(m),
+            Segment::Text(run) => splice(
+                &mut inner,
+                &article.document.text,
+                run.clone(),
+                spans,
+                inserts,
+            ),
         }
     }
-    out.push_str(&format!("</{}>", block.tag));
+    out.push_str(&format!(
+        "<{} id=\"{}\"{} data-v=\"{}\">{inner}</{}>",
+        block.tag,
+        block.id,
+        block.attrs,
+        version_of(&inner),
+        block.tag
+    ));
 }
 
 /// Where a note goes: right after its passage, but never past the end of the passage's block.
@@ -111,7 +222,7 @@ fn mention_span(card: usize, range: Range<usize>, entity: &Entity) -> Span {
             entity.path(),
             entity.id
         ),
-        close: format!("</a>{}</span>", card_html(card, entity)),
+        close: format!("</a>{}</span>", card::card_html(card, entity)),
         range,
         atomic: true,
     }
@@ -134,48 +245,6 @@ fn mark_span(index: usize, placed: &Placed) -> Span {
         range: placed.range.clone(),
         atomic: false,
     }
-}
-
-/// The hover card of one mention: name, role or date, summary.
-fn card_html(card: usize, entity: &Entity) -> String {
-    let detail = match (entity.kind, &entity.role, entity.date) {
-        (EntityKind::Event, _, Some(date)) => format_date(date),
-        (_, Some(role), _) => role.clone(),
-        (kind, _, _) => kind.label().to_string(),
-    };
-    format!(
-        "<span class=\"card\" id=\"card-{card}\" role=\"tooltip\" data-aside><strong class=\"card-name\">{}</strong> <span class=\"card-role\">{}</span> <span class=\"card-summary\">{}</span> <span class=\"card-more\">Open the page for more</span></span>",
-        escape_html(&entity.name),
-        escape_html(&detail),
-        escape_html(&entity.summary)
-    )
-}
-
-/// The margin note: a numbered toggle for narrow screens, then the note itself.
-fn sidenote(a: &Annotation, footnote: &Footnote, entities: &[Entity]) -> String {
-    let id = escape_html(&a.id);
-    let n = footnote.number;
-    let class = if a.editorial {
-        "sidenote editorial"
-    } else {
-        "sidenote"
-    };
-    let entity_link = a
-        .entity
-        .as_deref()
-        .and_then(|e| entities.iter().find(|x| x.id == e))
-        .map(|e| {
-            format!(
-                " <a class=\"note-entity\" href=\"{}\">More on {}</a>",
-                e.path(),
-                escape_html(&e.name)
-            )
-        })
-        .unwrap_or_default();
-    format!(
-        "<input type=\"checkbox\" class=\"note-toggle-input\" id=\"toggle-{id}\" data-aside><label class=\"note-ref\" for=\"toggle-{id}\" data-aside><span class=\"visually-hidden\">Note </span>{n}</label><span class=\"{class}\" id=\"note-{id}\" role=\"note\" data-aside><span class=\"note-number\">{n}</span> <span class=\"note-body\">{}</span>{entity_link}</span>",
-        footnote.html
-    )
 }
 
 /// `November 26, 2025`.

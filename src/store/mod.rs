@@ -1,4 +1,4 @@
-//! Where annotations live: one trait, a backend per database.
+//! Where annotations and accounts live: traits written once, a backend per database.
 
 mod row;
 mod sqlite;
@@ -6,6 +6,7 @@ mod sqlite;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use time::OffsetDateTime;
 
 use crate::annotation::Annotation;
 
@@ -19,6 +20,8 @@ pub enum StoreError {
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("stored data is malformed: {0}")]
     Corrupt(String),
+    #[error("{0} already exists")]
+    Conflict(String),
     #[error("unsupported database URL {0:?}: use sqlite://FILE")]
     UnsupportedUrl(String),
 }
@@ -32,6 +35,33 @@ pub struct SyncReport {
     pub unchanged: usize,
 }
 
+/// Which annotations to list, and which page of them.
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    pub article: Option<String>,
+    /// Every word must occur in the body, the quote or a tag (case-insensitive).
+    pub text: Option<String>,
+    pub tag: Option<String>,
+    pub creator: Option<String>,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    pub items: Vec<Annotation>,
+    /// How many match in all pages.
+    pub total: usize,
+}
+
+/// The outcome of a write guarded by the version the writer last saw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Guarded {
+    Done,
+    /// The annotation changed since (or is gone).
+    Stale,
+}
+
 #[async_trait]
 pub trait AnnotationStore: Send + Sync + 'static {
     /// Makes the editorial annotations of `article` exactly `notes`: inserts new ones, updates
@@ -42,7 +72,7 @@ pub trait AnnotationStore: Send + Sync + 'static {
         notes: &[Annotation],
     ) -> Result<SyncReport, StoreError>;
 
-    /// The annotations on `article` that `viewer` may see, in text order.
+    /// The annotations on `article` (replies included) that `viewer` may see, in text order.
     async fn annotations_for(
         &self,
         article: &str,
@@ -51,6 +81,24 @@ pub trait AnnotationStore: Send + Sync + 'static {
 
     async fn annotation(&self, id: &str) -> Result<Option<Annotation>, StoreError>;
 
+    /// Annotations `viewer` may see that match `query`, newest first, one page of them.
+    async fn query(&self, query: &Query, viewer: Option<&str>) -> Result<Page, StoreError>;
+
+    /// Every annotation, private ones too, oldest first (for export).
+    async fn all(&self) -> Result<Vec<Annotation>, StoreError>;
+
+    async fn create(&self, annotation: &Annotation) -> Result<(), StoreError>;
+
+    /// Replaces an annotation if it was last modified at `seen` (any version when `None`).
+    async fn update(
+        &self,
+        annotation: &Annotation,
+        seen: Option<OffsetDateTime>,
+    ) -> Result<Guarded, StoreError>;
+
+    /// Deletes an annotation and its replies if it was last modified at `seen`.
+    async fn delete(&self, id: &str, seen: Option<OffsetDateTime>) -> Result<Guarded, StoreError>;
+
     /// A number that changes whenever an annotation on `article` is written.
     async fn revision(&self, article: &str) -> Result<i64, StoreError>;
 
@@ -58,8 +106,67 @@ pub trait AnnotationStore: Send + Sync + 'static {
     async fn ping(&self) -> Result<(), StoreError>;
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Reader,
+    Editor,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Reader => "reader",
+            Role::Editor => "editor",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub username: String,
+    pub role: Role,
+    pub password_hash: String,
+}
+
+/// A signed-in browser: its user and the token its forms and scripts must send back.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user: User,
+    pub csrf: String,
+}
+
+#[async_trait]
+pub trait AccountStore: Send + Sync + 'static {
+    /// Fails with `Conflict` when the name is taken (names compare case-insensitively).
+    async fn create_user(&self, user: &User) -> Result<(), StoreError>;
+
+    async fn user(&self, username: &str) -> Result<Option<User>, StoreError>;
+
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        username: &str,
+        csrf: &str,
+        expires: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+
+    /// The live session with this token, if it has not expired.
+    async fn session(&self, token_hash: &str) -> Result<Option<Session>, StoreError>;
+
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
+
+    async fn create_token(&self, token_hash: &str, username: &str) -> Result<(), StoreError>;
+
+    async fn token_user(&self, token_hash: &str) -> Result<Option<User>, StoreError>;
+}
+
+/// Everything the app keeps in its database.
+pub trait Store: AnnotationStore + AccountStore {}
+
+impl<T: AnnotationStore + AccountStore> Store for T {}
+
 /// Opens (and migrates) the store a URL names.
-pub async fn connect(url: &str) -> Result<Arc<dyn AnnotationStore>, StoreError> {
+pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {
     if url.starts_with("sqlite:") {
         Ok(Arc::new(SqliteStore::connect(url).await?))
     } else {

@@ -3,7 +3,7 @@
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::StoreError;
+use super::{Role, StoreError, User};
 use crate::annotation::{
     Annotation, Motivation, Target, TextPosition, TextQuote, TextTarget, Visibility,
 };
@@ -106,4 +106,31 @@ pub fn timestamp(t: OffsetDateTime) -> String {
 
 fn parse_timestamp(s: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(s, &Rfc3339).ok()
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub struct UserRow {
+    pub username: String,
+    pub password_hash: String,
+    pub role: String,
+}
+
+impl UserRow {
+    pub fn into_user(self) -> Result<User, StoreError> {
+        let role = match self.role.as_str() {
+            "reader" => Role::Reader,
+            "editor" => Role::Editor,
+            other => {
+                return Err(StoreError::Corrupt(format!(
+                    "user {}: role {other:?}",
+                    self.username
+                )));
+            }
+        };
+        Ok(User {
+            username: self.username,
+            role,
+            password_hash: self.password_hash,
+        })
+    }
 }

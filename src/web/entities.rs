@@ -42,7 +42,7 @@ pub async fn entity(
     let library = &state.library;
     let entity = EntityKind::from_segment(&segment)
         .and_then(|kind| library.entity(kind, &id))
-        .ok_or_else(|| AppError::NotFound("There is no page at this address.".to_string()))?;
+        .ok_or_else(AppError::not_found)?;
     let notes = library
         .articles()
         .iter()
@@ -130,4 +130,16 @@ pub async fn timeline(State(state): State<AppState>) -> Result<Html<String>, App
         entries,
     };
     Ok(Html(page.render()?))
+}
+
+/// `/entities/{id}`, the address annotations name an entity by, leads to its page.
+pub async fn entity_by_id(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<axum::response::Redirect, AppError> {
+    let entity = state
+        .library
+        .entity_by_id(&id)
+        .ok_or_else(AppError::not_found)?;
+    Ok(axum::response::Redirect::permanent(&entity.path()))
 }

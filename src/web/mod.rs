@@ -1,21 +1,29 @@
 //! HTTP: one file per resource.
 
+mod accounts;
+mod annotations;
 mod assets;
+pub mod auth;
+mod body;
 mod entities;
 mod errors;
 mod pages;
+mod search;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::middleware;
-use axum::routing::get;
+use axum::routing::{get, post};
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::app::AppState;
 
+pub use accounts::register;
 pub use assets::Assets;
+pub use auth::Viewer;
 
 /// Scripts only from this site and no inline script or style: injected markup stays inert.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
@@ -25,15 +33,32 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(pages::index))
         .route("/articles/{slug}", get(pages::article))
+        .route("/articles/{slug}/fragments", get(pages::fragments))
         .route("/timeline", get(entities::timeline))
+        .route("/search", get(search::search))
+        .route("/entities/{id}", get(entities::entity_by_id))
         .route("/{kind}/{id}", get(entities::entity))
+        .route(
+            "/annotations/",
+            get(annotations::container).post(annotations::create),
+        )
+        .route(
+            "/annotations/{id}",
+            get(annotations::read)
+                .put(annotations::replace)
+                .delete(annotations::remove)
+                .options(annotations::options_annotation),
+        )
+        .route("/login", get(accounts::login_page).post(accounts::login))
+        .route("/signup", get(accounts::signup_page).post(accounts::signup))
+        .route("/logout", post(accounts::logout))
+        .route("/api/users", post(accounts::create_user))
+        .route("/api/tokens", post(accounts::create_token))
         .route("/healthz", get(pages::healthz))
         .route("/static/{file}", get(assets::serve))
         .fallback(pages::not_found)
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            errors::html_errors,
-        ))
+        .layer(DefaultBodyLimit::max(body::MAX_BODY_BYTES))
+        .layer(middleware::from_fn(errors::html_errors))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

@@ -128,3 +128,88 @@ summary = "A call."
 source = "The essay itself"
 participants = ["steve-witkoff"]
 "#;
+
+/// Sends a request with headers and an optional JSON body.
+pub async fn send(
+    router: &Router,
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: Option<&serde_json::Value>,
+) -> Reply {
+    let mut request = Request::builder().method(method).uri(uri);
+    for (k, v) in headers {
+        request = request.header(*k, *v);
+    }
+    let body = match body {
+        Some(json) => {
+            request = request.header("content-type", "application/ld+json");
+            Body::from(json.to_string())
+        }
+        None => Body::empty(),
+    };
+    let response = router
+        .clone()
+        .oneshot(request.body(body).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8(bytes.to_vec()).unwrap(),
+    }
+}
+
+impl Reply {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+}
+
+pub const PASSWORD: &str = "a long password 123";
+
+/// Signs a new reader up through the API and returns an API token.
+pub async fn reader_token(router: &Router, name: &str) -> String {
+    let credentials = serde_json::json!({"username": name, "password": PASSWORD});
+    let created = send(router, "POST", "/api/users", &[], Some(&credentials)).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    token(router, name).await
+}
+
+/// An editor (operators make editors), with an API token.
+pub async fn editor_token(state: &AppState, router: &Router, name: &str) -> String {
+    gloss::web::register(state, name, PASSWORD, gloss::store::Role::Editor)
+        .await
+        .unwrap();
+    token(router, name).await
+}
+
+async fn token(router: &Router, name: &str) -> String {
+    let credentials = serde_json::json!({"username": name, "password": PASSWORD});
+    let reply = send(router, "POST", "/api/tokens", &[], Some(&credentials)).await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    format!("Bearer {}", reply.json()["token"].as_str().unwrap())
+}
+
+/// A comment on the first essay quoting `exact`.
+pub fn comment(exact: &str, text: &str) -> serde_json::Value {
+    serde_json::json!({
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "type": "Annotation",
+        "motivation": "commenting",
+        "body": [{"type": "TextualBody", "value": text, "format": "text/markdown"}],
+        "target": {
+            "source": format!("/articles/{ESSAY}"),
+            "selector": [{"type": "TextQuoteSelector", "exact": exact}]
+        }
+    })
+}
+
+/// The path of an annotation from its absolute id.
+pub fn path_of(annotation: &serde_json::Value) -> String {
+    let id = annotation["id"].as_str().unwrap();
+    format!("/annotations/{}", id.rsplit('/').next().unwrap())
+}

@@ -1,0 +1,110 @@
+//! Users, sessions and API tokens in SQLite.
+
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+use super::{SqliteStore, is_unique_violation};
+use crate::store::row::{UserRow, timestamp};
+use crate::store::{AccountStore, Session, StoreError, User};
+
+#[async_trait]
+impl AccountStore for SqliteStore {
+    async fn create_user(&self, user: &User) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO users (username, password_hash, role, created) VALUES (?, ?, ?, ?)",
+        )
+        .bind(&user.username)
+        .bind(&user.password_hash)
+        .bind(user.role.as_str())
+        .bind(timestamp(OffsetDateTime::now_utc()))
+        .execute(&self.pool)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                StoreError::Conflict(format!("the username {:?}", user.username))
+            } else {
+                e.into()
+            }
+        })?;
+        Ok(())
+    }
+
+    async fn user(&self, username: &str) -> Result<Option<User>, StoreError> {
+        let row: Option<UserRow> =
+            sqlx::query_as("SELECT username, password_hash, role FROM users WHERE username = ?")
+                .bind(username)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(UserRow::into_user).transpose()
+    }
+
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        username: &str,
+        csrf: &str,
+        expires: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, username, csrf, expires) VALUES (?, ?, ?, ?)",
+        )
+        .bind(token_hash)
+        .bind(username)
+        .bind(csrf)
+        .bind(timestamp(expires))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn session(&self, token_hash: &str) -> Result<Option<Session>, StoreError> {
+        let row: Option<(String, String, String, String)> = sqlx::query_as(
+            "SELECT u.username, u.password_hash, u.role, s.csrf FROM sessions s
+             JOIN users u ON u.username = s.username
+             WHERE s.token_hash = ? AND s.expires > ?",
+        )
+        .bind(token_hash)
+        .bind(timestamp(OffsetDateTime::now_utc()))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|(username, password_hash, role, csrf)| {
+            let user = UserRow {
+                username,
+                password_hash,
+                role,
+            }
+            .into_user()?;
+            Ok(Session { user, csrf })
+        })
+        .transpose()
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn create_token(&self, token_hash: &str, username: &str) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO api_tokens (token_hash, username, created) VALUES (?, ?, ?)")
+            .bind(token_hash)
+            .bind(username)
+            .bind(timestamp(OffsetDateTime::now_utc()))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn token_user(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
+        let row: Option<UserRow> = sqlx::query_as(
+            "SELECT u.username, u.password_hash, u.role FROM api_tokens t
+             JOIN users u ON u.username = t.username WHERE t.token_hash = ?",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(UserRow::into_user).transpose()
+    }
+}

@@ -1,0 +1,300 @@
+//! Annotations in SQLite.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use sqlx::{QueryBuilder, Sqlite, Transaction};
+use time::OffsetDateTime;
+
+use super::{SqliteStore, is_unique_violation};
+use crate::annotation::Annotation;
+use crate::store::row::{AnnotationRow, annotation_columns, timestamp};
+use crate::store::{AnnotationStore, Guarded, Page, Query, StoreError, SyncReport};
+
+type Tx<'a> = Transaction<'a, Sqlite>;
+
+async fn bump_revision(tx: &mut Tx<'_>, article: &str) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO article_revisions (article, revision) VALUES (?, 1)
+         ON CONFLICT (article) DO UPDATE SET revision = revision + 1",
+    )
+    .bind(article)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn insert(tx: &mut Tx<'_>, a: &Annotation) -> Result<(), StoreError> {
+    let r = AnnotationRow::from_annotation(a);
+    sqlx::query(concat!(
+        "INSERT INTO annotations (",
+        annotation_columns!(),
+        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    ))
+    .bind(r.id)
+    .bind(r.article)
+    .bind(r.creator)
+    .bind(r.editorial)
+    .bind(r.motivation)
+    .bind(r.body)
+    .bind(r.entity)
+    .bind(r.tags)
+    .bind(r.visibility)
+    .bind(r.reply_to)
+    .bind(r.exact)
+    .bind(r.prefix)
+    .bind(r.suffix)
+    .bind(r.pos_start)
+    .bind(r.pos_end)
+    .bind(r.created)
+    .bind(r.modified)
+    .execute(&mut **tx)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            StoreError::Conflict(format!("annotation {}", a.id))
+        } else {
+            e.into()
+        }
+    })?;
+    Ok(())
+}
+
+/// Rewrites everything but the id, creator and creation time; `false` when `seen` is stale.
+async fn rewrite(
+    tx: &mut Tx<'_>,
+    a: &Annotation,
+    seen: Option<OffsetDateTime>,
+) -> Result<bool, StoreError> {
+    let r = AnnotationRow::from_annotation(a);
+    let result = sqlx::query(
+        "UPDATE annotations SET motivation = ?, body = ?, entity = ?, tags = ?, visibility = ?,
+         reply_to = ?, exact = ?, prefix = ?, suffix = ?, pos_start = ?, pos_end = ?, modified = ?
+         WHERE id = ? AND (? IS NULL OR modified = ?)",
+    )
+    .bind(r.motivation)
+    .bind(r.body)
+    .bind(r.entity)
+    .bind(r.tags)
+    .bind(r.visibility)
+    .bind(r.reply_to)
+    .bind(r.exact)
+    .bind(r.prefix)
+    .bind(r.suffix)
+    .bind(r.pos_start)
+    .bind(r.pos_end)
+    .bind(r.modified)
+    .bind(r.id)
+    .bind(seen.map(timestamp))
+    .bind(seen.map(timestamp))
+    .execute(&mut **tx)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// Appends the WHERE clause of a query: visibility first, then each filter.
+fn push_filters(sql: &mut QueryBuilder<Sqlite>, query: &Query, viewer: Option<&str>) {
+    sql.push(" WHERE (visibility = 'public' OR creator = ")
+        .push_bind(viewer)
+        .push(")");
+    if let Some(article) = &query.article {
+        sql.push(" AND article = ").push_bind(article);
+    }
+    if let Some(creator) = &query.creator {
+        sql.push(" AND creator = ").push_bind(creator);
+    }
+    if let Some(tag) = &query.tag {
+        sql.push(" AND EXISTS (SELECT 1 FROM json_each(annotations.tags) WHERE json_each.value = ")
+            .push_bind(tag)
+            .push(")");
+    }
+    for word in query.text.iter().flat_map(|t| t.split_whitespace()) {
+        let pattern = format!("%{}%", escape_like(word));
+        sql.push(" AND (body LIKE ")
+            .push_bind(pattern.clone())
+            .push(" ESCAPE '\\' OR exact LIKE ")
+            .push_bind(pattern.clone())
+            .push(" ESCAPE '\\' OR tags LIKE ")
+            .push_bind(pattern)
+            .push(" ESCAPE '\\')");
+    }
+}
+
+fn escape_like(word: &str) -> String {
+    word.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+fn to_annotations(rows: Vec<AnnotationRow>) -> Result<Vec<Annotation>, StoreError> {
+    rows.into_iter()
+        .map(AnnotationRow::into_annotation)
+        .collect()
+}
+
+#[async_trait]
+impl AnnotationStore for SqliteStore {
+    async fn sync_editorial(
+        &self,
+        article: &str,
+        notes: &[Annotation],
+    ) -> Result<SyncReport, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let existing: Vec<AnnotationRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            annotation_columns!(),
+            " FROM annotations WHERE article = ? AND editorial = 1"
+        ))
+        .bind(article)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut existing: HashMap<String, Annotation> = to_annotations(existing)?
+            .into_iter()
+            .map(|a| (a.id.clone(), a))
+            .collect();
+        let mut report = SyncReport::default();
+        for note in notes {
+            match existing.remove(&note.id) {
+                None => {
+                    insert(&mut tx, note).await?;
+                    report.inserted += 1;
+                }
+                Some(old) if old.same_content(note) => report.unchanged += 1,
+                Some(_) => {
+                    rewrite(&mut tx, note, None).await?;
+                    report.updated += 1;
+                }
+            }
+        }
+        for gone in existing.keys() {
+            sqlx::query("DELETE FROM annotations WHERE id = ?")
+                .bind(gone)
+                .execute(&mut *tx)
+                .await?;
+            report.deleted += 1;
+        }
+        if report.inserted + report.updated + report.deleted > 0 {
+            bump_revision(&mut tx, article).await?;
+        }
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    async fn annotations_for(
+        &self,
+        article: &str,
+        viewer: Option<&str>,
+    ) -> Result<Vec<Annotation>, StoreError> {
+        let rows: Vec<AnnotationRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            annotation_columns!(),
+            " FROM annotations WHERE article = ? AND (visibility = 'public' OR creator = ?)
+             ORDER BY pos_start IS NULL, pos_start, created, id"
+        ))
+        .bind(article)
+        .bind(viewer)
+        .fetch_all(&self.pool)
+        .await?;
+        to_annotations(rows)
+    }
+
+    async fn annotation(&self, id: &str) -> Result<Option<Annotation>, StoreError> {
+        let row: Option<AnnotationRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            annotation_columns!(),
+            " FROM annotations WHERE id = ?"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(AnnotationRow::into_annotation).transpose()
+    }
+
+    async fn query(&self, query: &Query, viewer: Option<&str>) -> Result<Page, StoreError> {
+        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM annotations");
+        push_filters(&mut count, query, viewer);
+        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+
+        let mut select = QueryBuilder::new(concat!(
+            "SELECT ",
+            annotation_columns!(),
+            " FROM annotations"
+        ));
+        push_filters(&mut select, query, viewer);
+        select
+            .push(" ORDER BY created DESC, id DESC LIMIT ")
+            .push_bind(query.limit as i64)
+            .push(" OFFSET ")
+            .push_bind(query.offset as i64);
+        let rows: Vec<AnnotationRow> = select.build_query_as().fetch_all(&self.pool).await?;
+        Ok(Page {
+            items: to_annotations(rows)?,
+            total: total as usize,
+        })
+    }
+
+    async fn all(&self) -> Result<Vec<Annotation>, StoreError> {
+        let rows: Vec<AnnotationRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            annotation_columns!(),
+            " FROM annotations ORDER BY created, id"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        to_annotations(rows)
+    }
+
+    async fn create(&self, annotation: &Annotation) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        insert(&mut tx, annotation).await?;
+        bump_revision(&mut tx, &annotation.article).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn update(
+        &self,
+        annotation: &Annotation,
+        seen: Option<OffsetDateTime>,
+    ) -> Result<Guarded, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        if !rewrite(&mut tx, annotation, seen).await? {
+            return Ok(Guarded::Stale);
+        }
+        bump_revision(&mut tx, &annotation.article).await?;
+        tx.commit().await?;
+        Ok(Guarded::Done)
+    }
+
+    async fn delete(&self, id: &str, seen: Option<OffsetDateTime>) -> Result<Guarded, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let article: Option<String> = sqlx::query_scalar(
+            "DELETE FROM annotations WHERE id = ? AND (? IS NULL OR modified = ?) RETURNING article",
+        )
+        .bind(id)
+        .bind(seen.map(timestamp))
+        .bind(seen.map(timestamp))
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(article) = article else {
+            return Ok(Guarded::Stale);
+        };
+        bump_revision(&mut tx, &article).await?;
+        tx.commit().await?;
+        Ok(Guarded::Done)
+    }
+
+    async fn revision(&self, article: &str) -> Result<i64, StoreError> {
+        let revision: Option<i64> =
+            sqlx::query_scalar("SELECT revision FROM article_revisions WHERE article = ?")
+                .bind(article)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(revision.unwrap_or(0))
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}

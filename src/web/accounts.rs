@@ -1,0 +1,309 @@
+//! Accounts: sign-up, log-in and log-out pages for browsers, users and tokens for programs.
+
+use askama::Template;
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{AppendHeaders, Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use serde_json::json;
+use time::{Duration, OffsetDateTime};
+
+use super::auth::{
+    self, CSRF_COOKIE, SESSION_COOKIE, Viewer, check_password, check_username, cookie,
+    hash_password, new_token, set_cookie, verify_password,
+};
+use super::body::JsonBody;
+use super::pages::Head;
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::store::{Role, User};
+
+const SESSION_DAYS: i64 = 30;
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    head: Head,
+    signup: bool,
+    csrf: String,
+    next: String,
+    username: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct NextParam {
+    next: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct AccountForm {
+    username: String,
+    password: String,
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// Only paths on this site, so a crafted link cannot send people elsewhere after logging in.
+fn local_path(next: Option<&str>) -> String {
+    match next {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+fn secure(state: &AppState) -> bool {
+    state.config.public_url.starts_with("https://")
+}
+
+fn form_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    signup: bool,
+    next: String,
+    username: String,
+    error: Option<(StatusCode, String)>,
+) -> Result<Response, AppError> {
+    let existing = cookie(headers, CSRF_COOKIE).filter(|c| c.len() == 64);
+    let csrf = existing.map_or_else(new_token, str::to_string);
+    let title = if signup { "Sign up" } else { "Log in" };
+    let status = error.as_ref().map_or(StatusCode::OK, |(s, _)| *s);
+    let page = AccountPage {
+        head: Head::new(title, "Annotate the essays: highlight, comment, reply."),
+        signup,
+        csrf: csrf.clone(),
+        next,
+        username,
+        error: error.map(|(_, e)| e),
+    };
+    let mut response = (status, Html(page.render()?)).into_response();
+    if existing.is_none() {
+        let value = set_cookie(
+            CSRF_COOKIE,
+            &csrf,
+            SESSION_DAYS * 86_400,
+            false,
+            secure(state),
+        );
+        response
+            .headers_mut()
+            .insert(header::SET_COOKIE, value.parse().expect("a valid cookie"));
+    }
+    Ok(response)
+}
+
+pub async fn login_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<NextParam>,
+) -> Result<Response, AppError> {
+    form_page(
+        &state,
+        &headers,
+        false,
+        local_path(q.next.as_deref()),
+        String::new(),
+        None,
+    )
+}
+
+pub async fn signup_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<NextParam>,
+) -> Result<Response, AppError> {
+    form_page(
+        &state,
+        &headers,
+        true,
+        local_path(q.next.as_deref()),
+        String::new(),
+        None,
+    )
+}
+
+fn form_csrf_ok(headers: &HeaderMap, form: &AccountForm) -> bool {
+    cookie(headers, CSRF_COOKIE).is_some_and(|c| auth::same(c, &form.csrf))
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<AccountForm>,
+) -> Result<Response, AppError> {
+    let next = local_path(Some(&form.next));
+    if !form_csrf_ok(&headers, &form) {
+        let error = (
+            StatusCode::FORBIDDEN,
+            "The form expired. Please try again.".to_string(),
+        );
+        return form_page(&state, &headers, false, next, form.username, Some(error));
+    }
+    match authenticate(&state, &form.username, &form.password).await? {
+        Some(user) => start_session(&state, &user, &next).await,
+        None => {
+            let error = (
+                StatusCode::UNAUTHORIZED,
+                "Wrong username or password.".to_string(),
+            );
+            form_page(&state, &headers, false, next, form.username, Some(error))
+        }
+    }
+}
+
+pub async fn signup(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<AccountForm>,
+) -> Result<Response, AppError> {
+    let next = local_path(Some(&form.next));
+    if !form_csrf_ok(&headers, &form) {
+        let error = (
+            StatusCode::FORBIDDEN,
+            "The form expired. Please try again.".to_string(),
+        );
+        return form_page(&state, &headers, true, next, form.username, Some(error));
+    }
+    match register(&state, &form.username, &form.password, Role::Reader).await {
+        Ok(user) => start_session(&state, &user, &next).await,
+        Err(err @ (AppError::Unprocessable(_) | AppError::Conflict(_))) => {
+            let error = (err.status(), err.to_string());
+            form_page(&state, &headers, true, next, form.username, Some(error))
+        }
+        Err(err) => Err(err),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LogoutForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    axum::Form(form): axum::Form<LogoutForm>,
+) -> Result<Response, AppError> {
+    if let (Some(hash), Some(csrf)) = (&viewer.session_hash, &viewer.csrf) {
+        if !auth::same(csrf, &form.csrf) {
+            return Err(AppError::Forbidden(
+                "The form expired: reload the page and try again.".into(),
+            ));
+        }
+        state.store.delete_session(hash).await?;
+    }
+    let secure = secure(&state);
+    Ok((
+        AppendHeaders([
+            (
+                header::SET_COOKIE,
+                set_cookie(SESSION_COOKIE, "", 0, true, secure),
+            ),
+            (
+                header::SET_COOKIE,
+                set_cookie(CSRF_COOKIE, "", 0, false, secure),
+            ),
+        ]),
+        Redirect::to("/"),
+    )
+        .into_response())
+}
+
+async fn authenticate(
+    state: &AppState,
+    username: &str,
+    password: &str,
+) -> Result<Option<User>, AppError> {
+    let user = state.store.user(username.trim()).await?;
+    Ok(user.filter(|u| verify_password(password, &u.password_hash)))
+}
+
+/// Creates an account; the name must be free and well formed, the password long enough.
+pub async fn register(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    role: Role,
+) -> Result<User, AppError> {
+    let username = username.trim();
+    check_username(username)?;
+    check_password(password)?;
+    let user = User {
+        username: username.to_string(),
+        role,
+        password_hash: hash_password(password)?,
+    };
+    state.store.create_user(&user).await?;
+    Ok(user)
+}
+
+async fn start_session(state: &AppState, user: &User, next: &str) -> Result<Response, AppError> {
+    let token = new_token();
+    let csrf = new_token();
+    let expires = OffsetDateTime::now_utc() + Duration::days(SESSION_DAYS);
+    state
+        .store
+        .create_session(&auth::hash_token(&token), &user.username, &csrf, expires)
+        .await?;
+    let secure = secure(state);
+    let age = SESSION_DAYS * 86_400;
+    Ok((
+        AppendHeaders([
+            (
+                header::SET_COOKIE,
+                set_cookie(SESSION_COOKIE, &token, age, true, secure),
+            ),
+            (
+                header::SET_COOKIE,
+                set_cookie(CSRF_COOKIE, &csrf, age, false, secure),
+            ),
+        ]),
+        Redirect::to(next),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct Credentials {
+    username: String,
+    password: String,
+}
+
+fn credentials(body: JsonBody) -> Result<Credentials, AppError> {
+    serde_json::from_value(body.0).map_err(|e| {
+        AppError::BadRequest(format!("Send {{\"username\": …, \"password\": …}}: {e}."))
+    })
+}
+
+pub async fn create_user(
+    State(state): State<AppState>,
+    body: JsonBody,
+) -> Result<Response, AppError> {
+    let c = credentials(body)?;
+    let user = register(&state, &c.username, &c.password, Role::Reader).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"username": user.username, "role": user.role.as_str()})),
+    )
+        .into_response())
+}
+
+pub async fn create_token(
+    State(state): State<AppState>,
+    body: JsonBody,
+) -> Result<Response, AppError> {
+    let c = credentials(body)?;
+    let user = authenticate(&state, &c.username, &c.password)
+        .await?
+        .ok_or_else(|| AppError::Unauthorized("Wrong username or password.".into()))?;
+    let token = new_token();
+    state
+        .store
+        .create_token(&auth::hash_token(&token), &user.username)
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!({"token": token}))).into_response())
+}

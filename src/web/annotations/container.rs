@@ -1,0 +1,158 @@
+//! The annotation container: `GET /annotations/` as an `AnnotationCollection` in pages,
+//! filtered by essay (`target`), words (`q`), `tag` and `user`.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{json_media, urls};
+use crate::annotation::jsonld::{self, CONTEXT};
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::render::encode_query;
+use crate::store;
+use crate::web::auth::Viewer;
+
+pub const PAGE_SIZE: usize = 20;
+
+#[derive(Debug, Deserialize, Default)]
+pub struct ContainerParams {
+    target: Option<String>,
+    q: Option<String>,
+    tag: Option<String>,
+    user: Option<String>,
+    page: Option<usize>,
+}
+
+impl ContainerParams {
+    /// The query string that names this collection (without the page).
+    fn query_string(&self) -> String {
+        let pairs = [
+            ("target", &self.target),
+            ("q", &self.q),
+            ("tag", &self.tag),
+            ("user", &self.user),
+        ];
+        let parts: Vec<String> = pairs
+            .iter()
+            .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={}", encode_query(v))))
+            .collect();
+        parts.join("&")
+    }
+}
+
+pub async fn container(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Query(params): Query<ContainerParams>,
+) -> Result<Response, AppError> {
+    let article = match &params.target {
+        None => None,
+        Some(target) => {
+            let path = jsonld::url_path(target);
+            let slug = path.strip_prefix("/articles/").unwrap_or("");
+            if state.library.article(slug).is_none() {
+                return Err(AppError::NotFound(format!(
+                    "There is no essay at {target}."
+                )));
+            }
+            Some(slug.to_string())
+        }
+    };
+    let page_index = params.page.unwrap_or(0);
+    let query = store::Query {
+        article,
+        text: params.q.clone().filter(|q| !q.trim().is_empty()),
+        tag: params.tag.clone().filter(|t| !t.is_empty()),
+        creator: params.user.clone().filter(|u| !u.is_empty()),
+        offset: page_index * PAGE_SIZE,
+        limit: PAGE_SIZE,
+    };
+    let page = state.store.query(&query, viewer.username()).await?;
+    let urls = urls(&state);
+    let qs = params.query_string();
+    let collection_id = if qs.is_empty() {
+        format!("{}/annotations/", urls.base)
+    } else {
+        format!("{}/annotations/?{qs}", urls.base)
+    };
+    let sep = if qs.is_empty() { "?" } else { "&" };
+    let page_id = |n: usize| format!("{collection_id}{sep}page={n}");
+    let last = page.total.saturating_sub(1) / PAGE_SIZE;
+    let items: Vec<Value> = page
+        .items
+        .iter()
+        .map(|a| jsonld::to_jsonld(a, &urls))
+        .collect();
+    let mut page_json = json!({
+        "id": page_id(page_index),
+        "type": "AnnotationPage",
+        "startIndex": page_index * PAGE_SIZE,
+        "items": items,
+    });
+    if page_index < last {
+        page_json["next"] = json!(page_id(page_index + 1));
+    }
+    if page_index > 0 {
+        page_json["prev"] = json!(page_id(page_index - 1));
+    }
+    let label = match &query.article {
+        Some(slug) => format!("Annotations on /articles/{slug}"),
+        None => "Annotations".to_string(),
+    };
+    let body = if params.page.is_some() {
+        page_json["@context"] = json!(CONTEXT);
+        page_json["partOf"] = json!({"id": collection_id, "total": page.total, "label": label});
+        page_json
+    } else {
+        page_json["partOf"] = json!(collection_id);
+        json!({
+            "@context": [CONTEXT, "http://www.w3.org/ns/ldp.jsonld"],
+            "id": collection_id,
+            "type": ["BasicContainer", "AnnotationCollection"],
+            "label": label,
+            "total": page.total,
+            "first": page_json,
+            "last": page_id(last),
+        })
+    };
+    let etag = {
+        let mut hasher = DefaultHasher::new();
+        body.to_string().hash(&mut hasher);
+        format!("\"{:x}\"", hasher.finish())
+    };
+    let mut response = Json(body).into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(json_media(&headers)),
+    );
+    h.insert(
+        header::ETAG,
+        HeaderValue::from_str(&etag).expect("an ETag is ASCII"),
+    );
+    h.insert(
+        header::LINK,
+        HeaderValue::from_static(
+            "<http://www.w3.org/ns/ldp#BasicContainer>; rel=\"type\", <http://www.w3.org/TR/annotation-protocol/>; rel=\"http://www.w3.org/ns/ldp#constrainedBy\"",
+        ),
+    );
+    h.insert(
+        header::ALLOW,
+        HeaderValue::from_static("GET, HEAD, OPTIONS, POST"),
+    );
+    h.insert(
+        "accept-post",
+        HeaderValue::from_static(
+            "application/ld+json; profile=\"http://www.w3.org/ns/anno.jsonld\", application/json",
+        ),
+    );
+    h.insert(header::VARY, HeaderValue::from_static("Accept, Prefer"));
+    Ok(response)
+}

@@ -1,0 +1,259 @@
+//! The W3C Web Annotation Protocol at `/annotations/`: create, read, update, delete, with
+//! ETags, If-Match and the headers the protocol asks for; a browser opening an annotation's
+//! id is sent to its passage.
+
+mod container;
+mod resolve;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde_json::Value;
+use time::OffsetDateTime;
+
+use super::auth::Viewer;
+use super::body::JsonBody;
+use super::errors::accepts_html;
+use crate::annotation::jsonld::{self, MEDIA_TYPE, Urls};
+use crate::annotation::{Annotation, Target};
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::store::Guarded;
+
+pub use container::container;
+
+pub fn urls(state: &AppState) -> Urls {
+    Urls {
+        base: state.config.public_url.clone(),
+    }
+}
+
+/// A strong validator that changes with every modification.
+pub fn etag(a: &Annotation) -> String {
+    format!("\"{:x}\"", a.modified.unix_timestamp_nanos())
+}
+
+/// The media type to answer JSON in: JSON-LD unless the client asked for plain JSON only.
+pub fn json_media(headers: &HeaderMap) -> &'static str {
+    let accept = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if accept.contains("application/json") && !accept.contains("ld+json") && !accept.contains("*/*")
+    {
+        "application/json"
+    } else {
+        MEDIA_TYPE
+    }
+}
+
+fn annotation_response(
+    state: &AppState,
+    headers: &HeaderMap,
+    a: &Annotation,
+    status: StatusCode,
+) -> Response {
+    let mut response = (status, Json(jsonld::to_jsonld(a, &urls(state)))).into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(json_media(headers)),
+    );
+    h.insert(
+        header::ETAG,
+        HeaderValue::from_str(&etag(a)).expect("an ETag is ASCII"),
+    );
+    h.insert(
+        header::LINK,
+        HeaderValue::from_static("<http://www.w3.org/ns/ldp#Resource>; rel=\"type\""),
+    );
+    h.insert(
+        header::ALLOW,
+        HeaderValue::from_static("GET, HEAD, OPTIONS, PUT, DELETE"),
+    );
+    h.insert(header::VARY, HeaderValue::from_static("Accept"));
+    response
+}
+
+/// A reader's annotation as sent: "describing" belongs to the editors' notes alone.
+fn reader_draft(body: &Value) -> Result<jsonld::Draft, AppError> {
+    let draft = jsonld::from_jsonld(body).map_err(AppError::BadRequest)?;
+    if draft.motivation == crate::annotation::Motivation::Describing {
+        return Err(AppError::Unprocessable(
+            "\"motivation\" must be commenting, highlighting or replying.".into(),
+        ));
+    }
+    Ok(draft)
+}
+
+/// The annotation with this id, if the viewer may see it.
+async fn visible(state: &AppState, viewer: &Viewer, id: &str) -> Result<Annotation, AppError> {
+    state
+        .store
+        .annotation(id)
+        .await?
+        .filter(|a| a.visible_to(viewer.username()))
+        .ok_or_else(|| AppError::NotFound(format!("There is no annotation {id}.")))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    body: JsonBody,
+) -> Result<Response, AppError> {
+    let user = viewer.writer()?;
+    let draft = reader_draft(&body.0)?;
+    let now = OffsetDateTime::now_utc();
+    let (article, target) = resolve::target(&state, &viewer, &draft.target).await?;
+    let annotation = Annotation {
+        id: uuid::Uuid::now_v7().to_string(),
+        article,
+        creator: user.username.clone(),
+        editorial: false,
+        motivation: draft.motivation,
+        body: draft.body,
+        entity: None,
+        tags: draft.tags,
+        visibility: draft.visibility,
+        target,
+        created: now,
+        modified: now,
+    };
+    state.store.create(&annotation).await?;
+    let mut response = annotation_response(&state, &headers, &annotation, StatusCode::CREATED);
+    let location = urls(&state).annotation(&annotation.id);
+    response.headers_mut().insert(
+        header::LOCATION,
+        HeaderValue::from_str(&location).map_err(|e| AppError::Internal(e.to_string()))?,
+    );
+    Ok(response)
+}
+
+pub async fn read(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let a = visible(&state, &viewer, &id).await?;
+    if accepts_html(&headers) {
+        return Ok(Redirect::to(&resolve::passage_url(&state, &a)).into_response());
+    }
+    Ok(annotation_response(&state, &headers, &a, StatusCode::OK))
+}
+
+/// Checks `If-Match` against the current version: absent or `*` matches anything.
+fn check_if_match(headers: &HeaderMap, current: &Annotation) -> Result<(), AppError> {
+    let Some(value) = headers.get(header::IF_MATCH) else {
+        return Ok(());
+    };
+    let value = value.to_str().unwrap_or("");
+    let tag = etag(current);
+    let matches = value
+        .split(',')
+        .map(|v| v.trim().trim_start_matches("W/"))
+        .any(|v| v == "*" || v == tag);
+    if matches {
+        Ok(())
+    } else {
+        Err(AppError::PreconditionFailed)
+    }
+}
+
+pub async fn replace(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: JsonBody,
+) -> Result<Response, AppError> {
+    let user = viewer.writer()?;
+    let current = visible(&state, &viewer, &id).await?;
+    if current.editorial {
+        return Err(AppError::Forbidden(
+            "Editorial notes are edited in the articles folder, not through the API.".into(),
+        ));
+    }
+    if current.creator != user.username {
+        return Err(AppError::Forbidden(
+            "Only its creator may edit an annotation.".into(),
+        ));
+    }
+    check_if_match(&headers, &current)?;
+    check_same_id(&body.0, &state, &id)?;
+    let draft = reader_draft(&body.0)?;
+    let (article, target) = resolve::target(&state, &viewer, &draft.target).await?;
+    if matches!(current.target, Target::Reply(_)) != matches!(target, Target::Reply(_)) {
+        return Err(AppError::Unprocessable(
+            "An annotation cannot turn into a reply, or a reply into an annotation.".into(),
+        ));
+    }
+    let updated = Annotation {
+        article,
+        motivation: draft.motivation,
+        body: draft.body,
+        tags: draft.tags,
+        visibility: draft.visibility,
+        target,
+        modified: OffsetDateTime::now_utc().max(current.modified + time::Duration::nanoseconds(1)),
+        ..current.clone()
+    };
+    match state.store.update(&updated, Some(current.modified)).await? {
+        Guarded::Done => Ok(annotation_response(
+            &state,
+            &headers,
+            &updated,
+            StatusCode::OK,
+        )),
+        Guarded::Stale => Err(AppError::PreconditionFailed),
+    }
+}
+
+fn check_same_id(body: &Value, state: &AppState, id: &str) -> Result<(), AppError> {
+    match body.get("id").and_then(Value::as_str) {
+        Some(sent)
+            if sent != urls(state).annotation(id)
+                && jsonld::url_path(sent) != format!("/annotations/{id}") =>
+        {
+            Err(AppError::BadRequest(format!(
+                "The body's \"id\" {sent:?} is not the annotation at this address."
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
+pub async fn remove(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let user = viewer.writer()?;
+    let current = visible(&state, &viewer, &id).await?;
+    if current.editorial {
+        return Err(AppError::Forbidden(
+            "Editorial notes are removed from the articles folder, not through the API.".into(),
+        ));
+    }
+    if current.creator != user.username && !viewer.is_editor() {
+        return Err(AppError::Forbidden(
+            "Only its creator or an editor may delete an annotation.".into(),
+        ));
+    }
+    check_if_match(&headers, &current)?;
+    match state.store.delete(&id, Some(current.modified)).await? {
+        Guarded::Done => Ok(StatusCode::NO_CONTENT.into_response()),
+        Guarded::Stale => Err(AppError::PreconditionFailed),
+    }
+}
+
+pub async fn options_annotation() -> Response {
+    (
+        [(header::ALLOW, "GET, HEAD, OPTIONS, PUT, DELETE")],
+        StatusCode::NO_CONTENT,
+    )
+        .into_response()
+}

@@ -1,0 +1,99 @@
+//! `/search`: full text over the annotations the viewer may see, by words, tag and user.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Html;
+use serde::Deserialize;
+
+use super::auth::Viewer;
+use super::pages::Head;
+use crate::annotation::Target;
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::render::{format_date, note_html};
+use crate::store;
+
+const RESULTS: usize = 50;
+
+#[derive(Debug, Deserialize, Default)]
+pub struct SearchParams {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    tag: String,
+    #[serde(default)]
+    user: String,
+}
+
+struct Hit {
+    href: String,
+    quote: String,
+    body: Option<String>,
+    creator: String,
+    date: String,
+    tags: Vec<String>,
+    essay: String,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    head: Head,
+    q: String,
+    tag: String,
+    user: String,
+    searched: bool,
+    total: usize,
+    hits: Vec<Hit>,
+}
+
+pub async fn search(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(params): Query<SearchParams>,
+) -> Result<Html<String>, AppError> {
+    let nonempty = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    let query = store::Query {
+        article: None,
+        text: nonempty(&params.q),
+        tag: nonempty(&params.tag),
+        creator: nonempty(&params.user),
+        offset: 0,
+        limit: RESULTS,
+    };
+    let searched = query.text.is_some() || query.tag.is_some() || query.creator.is_some();
+    let page = if searched {
+        state.store.query(&query, viewer.username()).await?
+    } else {
+        store::Page::default()
+    };
+    let hits = page
+        .items
+        .iter()
+        .map(|a| Hit {
+            href: format!("/annotations/{}", a.id),
+            quote: match &a.target {
+                Target::Text(t) => t.quote.exact.clone(),
+                Target::Reply(_) => String::new(),
+            },
+            body: a.body.as_deref().map(note_html),
+            creator: a.creator.clone(),
+            date: format_date(a.created.date()),
+            tags: a.tags.clone(),
+            essay: state
+                .library
+                .article(&a.article)
+                .map_or_else(|| a.article.clone(), |x| x.meta.title.clone()),
+        })
+        .collect();
+    let page = SearchPage {
+        head: Head::for_viewer("Search", "Search the notes and highlights.", &viewer),
+        q: params.q,
+        tag: params.tag,
+        user: params.user,
+        searched,
+        total: page.total,
+        hits,
+    };
+    Ok(Html(page.render()?))
+}

@@ -1,0 +1,269 @@
+//! Accounts: pages with a session cookie and CSRF protection, the JSON API, the operator's CLI.
+
+mod support;
+
+use axum::http::HeaderMap;
+use support::*;
+
+fn cookies(headers: &HeaderMap) -> Vec<String> {
+    headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect()
+}
+
+fn cookie_value(set_cookies: &[String], name: &str) -> String {
+    set_cookies
+        .iter()
+        .find_map(|c| c.strip_prefix(&format!("{name}=")))
+        .map(|rest| rest.split(';').next().unwrap().to_string())
+        .unwrap_or_else(|| panic!("no {name} cookie in {set_cookies:?}"))
+}
+
+async fn form(router: &axum::Router, uri: &str, cookie: &str, body: &str) -> Reply {
+    let request = axum::http::Request::post(uri)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("cookie", cookie)
+        .header("accept", "text/html")
+        .body(axum::body::Body::from(body.to_string()))
+        .unwrap();
+    let response = tower::ServiceExt::oneshot(router.clone(), request)
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = http_body_util::BodyExt::collect(response.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8(bytes.to_vec()).unwrap(),
+    }
+}
+
+/// Signs up through the page and returns the Cookie header a browser would then send.
+async fn sign_up(router: &axum::Router, name: &str, next: &str) -> (Reply, String, String) {
+    let page = get_html(router, "/signup").await;
+    let csrf = cookie_value(&cookies(&page.headers), "gloss_csrf");
+    assert!(page.body.contains(&csrf), "the form carries the token");
+    let body = format!("username={name}&password=a+long+password+123&csrf={csrf}&next={next}");
+    let reply = form(router, "/signup", &format!("gloss_csrf={csrf}"), &body).await;
+    let set = cookies(&reply.headers);
+    let session = cookie_value(&set, "gloss_session");
+    let session_csrf = cookie_value(&set, "gloss_csrf");
+    (
+        reply,
+        format!("gloss_session={session}; gloss_csrf={session_csrf}"),
+        session_csrf,
+    )
+}
+
+#[tokio::test]
+async fn signing_up_starts_a_session_with_safe_cookies() {
+    let (_, router) = app().await;
+    let (reply, _, _) = sign_up(&router, "ann", "%2Farticles%2Fx%23p-1").await;
+    assert_eq!(reply.status, 303);
+    assert_eq!(
+        reply.headers["location"], "/articles/x#p-1",
+        "back to where the reader was"
+    );
+    let session = cookies(&reply.headers)
+        .into_iter()
+        .find(|c| c.starts_with("gloss_session="))
+        .unwrap();
+    assert!(
+        session.contains("HttpOnly") && session.contains("SameSite=Lax"),
+        "{session}"
+    );
+}
+
+#[tokio::test]
+async fn cookie_writes_need_the_csrf_token() {
+    let (_, router) = app().await;
+    let (_, cookie, csrf) = sign_up(&router, "ann", "/").await;
+    let note = comment("Why not?", "From the page.");
+    let without = send(
+        &router,
+        "POST",
+        "/annotations/",
+        &[("cookie", &cookie)],
+        Some(&note),
+    )
+    .await;
+    assert_eq!(without.status, 403, "{}", without.body);
+    let wrong = send(
+        &router,
+        "POST",
+        "/annotations/",
+        &[("cookie", &cookie), ("x-csrf-token", "nope")],
+        Some(&note),
+    )
+    .await;
+    assert_eq!(wrong.status, 403);
+    let with = send(
+        &router,
+        "POST",
+        "/annotations/",
+        &[("cookie", &cookie), ("x-csrf-token", &csrf)],
+        Some(&note),
+    )
+    .await;
+    assert_eq!(with.status, 201, "{}", with.body);
+
+    let page = send(
+        &router,
+        "GET",
+        &format!("/articles/{ESSAY}"),
+        &[("cookie", &cookie), ("accept", "text/html")],
+        None,
+    )
+    .await;
+    assert!(
+        page.body
+            .contains("<meta name=\"gloss-user\" content=\"ann\">")
+    );
+    assert!(
+        page.body
+            .contains(&format!("<meta name=\"gloss-csrf\" content=\"{csrf}\">"))
+    );
+    assert!(
+        page.body.contains("data-action=\"edit\""),
+        "the owner gets edit controls"
+    );
+}
+
+#[tokio::test]
+async fn logging_in_and_out() {
+    let (_, router) = app().await;
+    reader_token(&router, "ann").await;
+    let page = get_html(&router, "/login?next=//evil.example/").await;
+    let csrf = cookie_value(&cookies(&page.headers), "gloss_csrf");
+    let jar = format!("gloss_csrf={csrf}");
+
+    let wrong = form(
+        &router,
+        "/login",
+        &jar,
+        &format!("username=ann&password=wrong+password&csrf={csrf}&next=/"),
+    )
+    .await;
+    assert_eq!(wrong.status, 401);
+    assert!(wrong.body.contains("Wrong username or password."));
+
+    let forged = form(
+        &router,
+        "/login",
+        &jar,
+        "username=ann&password=a+long+password+123&csrf=forged&next=/",
+    )
+    .await;
+    assert_eq!(forged.status, 403, "a cross-site form cannot log people in");
+
+    let ok = form(
+        &router,
+        "/login",
+        &jar,
+        &format!("username=ann&password=a+long+password+123&csrf={csrf}&next=//evil.example/"),
+    )
+    .await;
+    assert_eq!(ok.status, 303);
+    assert_eq!(ok.headers["location"], "/", "never sent off the site");
+    let set = cookies(&ok.headers);
+    let session = cookie_value(&set, "gloss_session");
+    let session_csrf = cookie_value(&set, "gloss_csrf");
+    let signed_in = format!("gloss_session={session}; gloss_csrf={session_csrf}");
+
+    let refused = form(&router, "/logout", &signed_in, "csrf=forged").await;
+    assert_eq!(refused.status, 403);
+    let out = form(
+        &router,
+        "/logout",
+        &signed_in,
+        &format!("csrf={session_csrf}"),
+    )
+    .await;
+    assert_eq!(out.status, 303);
+    let after = send(
+        &router,
+        "GET",
+        "/",
+        &[("cookie", &signed_in), ("accept", "text/html")],
+        None,
+    )
+    .await;
+    assert!(!after.body.contains("gloss-user"), "the session is gone");
+}
+
+#[tokio::test]
+async fn the_users_api_refuses_bad_and_taken_names() {
+    let (_, router) = app().await;
+    let post = |body: serde_json::Value| {
+        let router = router.clone();
+        async move { send(&router, "POST", "/api/users", &[], Some(&body)).await }
+    };
+    assert_eq!(
+        post(serde_json::json!({"username": "ann", "password": PASSWORD}))
+            .await
+            .status,
+        201
+    );
+    let taken = post(serde_json::json!({"username": "ANN", "password": PASSWORD})).await;
+    assert_eq!(taken.status, 409, "names compare without case");
+    assert_eq!(
+        post(serde_json::json!({"username": "a b", "password": PASSWORD}))
+            .await
+            .status,
+        422
+    );
+    assert_eq!(
+        post(serde_json::json!({"username": "bob", "password": "short"}))
+            .await
+            .status,
+        422
+    );
+    assert_eq!(
+        post(serde_json::json!({"username": "bob"})).await.status,
+        400
+    );
+    let wrong = send(
+        &router,
+        "POST",
+        "/api/tokens",
+        &[],
+        Some(&serde_json::json!({"username": "ann", "password": "nope nope nope"})),
+    )
+    .await;
+    assert_eq!(wrong.status, 401);
+}
+
+#[tokio::test]
+async fn operators_add_editors_from_the_command_line() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("gloss.db").display());
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gloss"))
+        .args(["user", "add", "edna", "--editor", "--database-url", &url])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a long password 123\n")
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        "created editor edna"
+    );
+    let store = gloss::store::connect(&url).await.unwrap();
+    let user = store.user("edna").await.unwrap().unwrap();
+    assert_eq!(user.role, gloss::store::Role::Editor);
+    assert!(user.password_hash.starts_with("$argon2id$"));
+}

@@ -1,0 +1,112 @@
+//! `gloss export` and `gloss import`: a round trip into an empty database gives the same
+//! annotations.
+
+mod support;
+
+use support::*;
+
+#[tokio::test]
+async fn a_round_trip_into_an_empty_database_gives_the_same_annotations() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = format!("sqlite://{}", dir.path().join("first.db").display());
+    let second = format!("sqlite://{}", dir.path().join("second.db").display());
+    let file = dir.path().join("export.jsonld");
+
+    let state = gloss::serve::prepare(&serve_args(&repo_articles(), &first))
+        .await
+        .unwrap();
+    let router = gloss::build_router(state.clone());
+    let ann = reader_token(&router, "ann").await;
+    let bob = reader_token(&router, "bob").await;
+    let mut private = comment("Let me back up and explain.", "Mine *alone*.");
+    private["visibility"] = serde_json::json!("private");
+    private["body"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"type": "TextualBody", "value": "mine", "purpose": "tagging"}));
+    let note = send(
+        &router,
+        "POST",
+        "/annotations/",
+        &[("authorization", &ann)],
+        Some(&comment("Why not?", "A question.")),
+    )
+    .await
+    .json();
+    send(
+        &router,
+        "POST",
+        "/annotations/",
+        &[("authorization", &ann)],
+        Some(&private),
+    )
+    .await;
+    let reply = serde_json::json!({"motivation": "replying", "bodyValue": "An answer.", "target": note["id"]});
+    send(
+        &router,
+        "POST",
+        "/annotations/",
+        &[("authorization", &bob)],
+        Some(&reply),
+    )
+    .await;
+    let highlight = serde_json::json!({"motivation": "highlighting", "target": {"source": format!("/articles/{ESSAY}"), "selector": {"type": "TextQuoteSelector", "exact": "Putin followed it."}}});
+    send(
+        &router,
+        "POST",
+        "/annotations/",
+        &[("authorization", &bob)],
+        Some(&highlight),
+    )
+    .await;
+    let original = state.store.all().await.unwrap();
+    assert!(original.len() >= 4 + 12);
+
+    let bin = env!("CARGO_BIN_EXE_gloss");
+    let export = std::process::Command::new(bin)
+        .args(["export", "--database-url", &first, "--out"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        export.status.success(),
+        "{}",
+        String::from_utf8_lossy(&export.stderr)
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(json["type"], "AnnotationCollection");
+    assert_eq!(json["total"], original.len());
+
+    let import = std::process::Command::new(bin)
+        .args(["import", "--database-url", &second])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        import.status.success(),
+        "{}",
+        String::from_utf8_lossy(&import.stderr)
+    );
+    let copy = gloss::store::connect(&second)
+        .await
+        .unwrap()
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(copy, original);
+
+    let again = std::process::Command::new(bin)
+        .args(["import", "--database-url", &second])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&again.stdout);
+    assert!(
+        said.contains(&format!(
+            "imported 0 annotations, skipped {}",
+            original.len()
+        )),
+        "{said}"
+    );
+}
