@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::library::Library;
 use crate::store::Store;
 use crate::web;
+use crate::web::limit::Limits;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -17,6 +18,7 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub config: Arc<Config>,
     pub pages: Arc<PageCache>,
+    pub limits: Arc<Limits>,
 }
 
 impl AppState {
@@ -26,6 +28,7 @@ impl AppState {
             store,
             config: Arc::new(config),
             pages: Arc::new(PageCache::default()),
+            limits: Arc::new(Limits::default()),
         }
     }
 }

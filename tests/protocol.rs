@@ -123,7 +123,7 @@ async fn a_browser_opening_an_annotation_lands_on_its_passage() {
     let id = path.rsplit('/').next().unwrap();
     assert_eq!(
         page.headers["location"],
-        format!("/articles/{ESSAY}#note-{id}").as_str()
+        format!("/articles/{ESSAY}?annotation={id}#note-{id}").as_str()
     );
 }
 

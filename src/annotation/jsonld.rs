@@ -327,7 +327,8 @@ fn checked_tag(tag: &str) -> Result<String, Invalid> {
     Ok(tag.to_string())
 }
 
-fn target(value: &Value) -> Result<DraftTarget, Invalid> {
+/// Reads a `target`: an annotation IRI (a reply) or an essay with selectors.
+pub fn target(value: &Value) -> Result<DraftTarget, Invalid> {
     let target = match value {
         Value::Array(items) if items.len() == 1 => &items[0],
         Value::Array(_) => return Err("Send exactly one \"target\".".into()),

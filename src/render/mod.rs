@@ -53,6 +53,8 @@ pub struct RenderedArticle {
     pub blocks: Vec<RenderedBlock>,
     pub footnotes: Vec<Footnote>,
     pub orphans: Vec<Orphan>,
+    /// Where the shared passage anchored, if one was asked for and is still in the essay.
+    pub share: Option<Range<usize>>,
 }
 
 impl RenderedArticle {
@@ -100,8 +102,13 @@ pub fn article(article: &Article, entities: &[Entity], viewing: &Viewing) -> Ren
             .placed
             .iter()
             .enumerate()
-            .map(|(i, p)| mark_span(i, p)),
+            .map(|(i, p)| mark_span(i, p, viewing.focus)),
     );
+    let share = viewing.share.and_then(|(code, target)| {
+        let found = anchor::anchor(&article.document.text, target)?;
+        spans.push(share_span(code, found.range.clone()));
+        Some(found.range)
+    });
     let inserts: Vec<Insert> = noted
         .iter()
         .zip(&footnotes)
@@ -141,6 +148,7 @@ pub fn article(article: &Article, entities: &[Entity], viewing: &Viewing) -> Ren
         blocks,
         footnotes,
         orphans,
+        share,
     }
 }
 
@@ -195,6 +203,10 @@ fn render_block(
             ),
         }
     }
+    inner.push_str(&format!(
+        "<a class=\"pilcrow\" href=\"#{}\" data-aside aria-label=\"Link to this paragraph\">¶</a>",
+        block.id
+    ));
     out.push_str(&format!(
         "<{} id=\"{}\"{} data-v=\"{}\">{inner}</{}>",
         block.tag,
@@ -222,18 +234,20 @@ fn mention_span(card: usize, range: Range<usize>, entity: &Entity) -> Span {
             entity.path(),
             entity.id
         ),
+        first_open: None,
         close: format!("</a>{}</span>", card::card_html(card, entity)),
         range,
         atomic: true,
     }
 }
 
-fn mark_span(index: usize, placed: &Placed) -> Span {
+fn mark_span(index: usize, placed: &Placed, focus: Option<&str>) -> Span {
     let a = placed.annotation;
-    let class = if a.editorial {
-        "note-mark editorial"
-    } else {
-        "note-mark"
+    let class = match (a.editorial, focus == Some(a.id.as_str())) {
+        (true, false) => "note-mark editorial",
+        (true, true) => "note-mark editorial is-target",
+        (false, false) => "note-mark",
+        (false, true) => "note-mark is-target",
     };
     Span {
         rank: (1, placed.range.start, Reverse(placed.range.end), index),
@@ -241,8 +255,24 @@ fn mark_span(index: usize, placed: &Placed) -> Span {
             "<mark class=\"{class}\" data-annotation=\"{}\">",
             escape_html(&a.id)
         ),
+        first_open: None,
         close: "</mark>".to_string(),
         range: placed.range.clone(),
+        atomic: false,
+    }
+}
+
+/// The shared passage: marked above every note, its first piece the landing point.
+fn share_span(code: &str, range: Range<usize>) -> Span {
+    let code = escape_html(code);
+    Span {
+        rank: (1, 0, Reverse(usize::MAX), 0),
+        open: format!("<mark class=\"shared\" data-share=\"{code}\">"),
+        first_open: Some(format!(
+            "<mark class=\"shared\" data-share=\"{code}\" id=\"share-{code}\" tabindex=\"-1\">"
+        )),
+        close: "</mark>".to_string(),
+        range,
         atomic: false,
     }
 }

@@ -5,17 +5,21 @@ use std::collections::HashMap;
 
 use super::format_date;
 use super::note::note_html;
-use crate::annotation::{Annotation, Visibility};
+use crate::annotation::{Annotation, TextTarget, Visibility};
 use crate::document::escape_html;
 use crate::library::Entity;
 
 /// What is being rendered, for whom.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Viewing<'a> {
     /// Everything on the essay the viewer may see, replies included.
     pub annotations: &'a [Annotation],
     pub viewer: Option<&'a str>,
     pub editor: bool,
+    /// A shared passage to mark, with its share code.
+    pub share: Option<(&'a str, &'a TextTarget)>,
+    /// The annotation a permalink points at: its note is shown open.
+    pub focus: Option<&'a str>,
 }
 
 impl Viewing<'_> {
@@ -44,8 +48,13 @@ pub fn margin_note(
         (false, true) => "sidenote",
         (false, false) => "sidenote highlight-note",
     };
+    let checked = if viewing.focus == Some(a.id.as_str()) {
+        " checked"
+    } else {
+        ""
+    };
     format!(
-        "<input type=\"checkbox\" class=\"note-toggle-input\" id=\"toggle-{id}\" data-aside><label class=\"note-ref\" for=\"toggle-{id}\" data-aside><span class=\"visually-hidden\">Note </span>{number}</label><span class=\"{class}\" id=\"note-{id}\" role=\"note\" data-aside><span class=\"note-number\">{number}</span> {}</span>",
+        "<input type=\"checkbox\" class=\"note-toggle-input\" id=\"toggle-{id}\" data-aside{checked}><label class=\"note-ref\" for=\"toggle-{id}\" data-aside><span class=\"visually-hidden\">Note </span>{number}</label><span class=\"{class}\" id=\"note-{id}\" role=\"note\" data-aside><span class=\"note-number\">{number}</span> {}</span>",
         content(a, entities, viewing, threads)
     )
 }

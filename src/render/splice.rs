@@ -16,6 +16,8 @@ pub struct Span {
     /// Lower ranks open first and so enclose higher ones.
     pub rank: (u8, usize, std::cmp::Reverse<usize>, usize),
     pub open: String,
+    /// Opens the span where it first opens instead of `open`, e.g. with an `id`.
+    pub first_open: Option<String>,
     pub close: String,
     /// Must not be split or have anything inserted inside it (a link).
     pub atomic: bool,
@@ -82,7 +84,11 @@ pub fn splice(
             }
         }
         for &i in &desired[common..] {
-            out.push_str(&spans[i].open);
+            let span = spans[i];
+            match &span.first_open {
+                Some(first) if p == span.range.start => out.push_str(first),
+                _ => out.push_str(&span.open),
+            }
         }
         stack = desired;
         out.push_str(&escape_html(text.slice(p..q)));
@@ -106,6 +112,7 @@ mod tests {
             rank: (rank, range.start, Reverse(range.end), 0),
             range,
             open: format!("<{tag}>"),
+            first_open: None,
             close: format!("</{tag}>"),
             atomic,
         }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
-use crate::annotation::Annotation;
+use crate::annotation::{Annotation, TextTarget};
 
 pub use sqlite::SqliteStore;
 
@@ -160,10 +160,27 @@ pub trait AccountStore: Send + Sync + 'static {
     async fn token_user(&self, token_hash: &str) -> Result<Option<User>, StoreError>;
 }
 
-/// Everything the app keeps in its database.
-pub trait Store: AnnotationStore + AccountStore {}
+/// A link to a passage: the essay and the passage's selectors, under a short code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Share {
+    pub code: String,
+    pub article: String,
+    pub target: TextTarget,
+    pub created: OffsetDateTime,
+}
 
-impl<T: AnnotationStore + AccountStore> Store for T {}
+#[async_trait]
+pub trait ShareStore: Send + Sync + 'static {
+    /// Fails with `Conflict` when the code is taken.
+    async fn create_share(&self, share: &Share) -> Result<(), StoreError>;
+
+    async fn share(&self, code: &str) -> Result<Option<Share>, StoreError>;
+}
+
+/// Everything the app keeps in its database.
+pub trait Store: AnnotationStore + AccountStore + ShareStore {}
+
+impl<T: AnnotationStore + AccountStore + ShareStore> Store for T {}
 
 /// Opens (and migrates) the store a URL names.
 pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {

@@ -3,7 +3,7 @@
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::{Role, StoreError, User};
+use super::{Role, Share, StoreError, User};
 use crate::annotation::{
     Annotation, Motivation, Target, TextPosition, TextQuote, TextTarget, Visibility,
 };
@@ -131,6 +131,40 @@ impl UserRow {
             username: self.username,
             role,
             password_hash: self.password_hash,
+        })
+    }
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub struct ShareRow {
+    pub code: String,
+    pub article: String,
+    pub exact: String,
+    pub prefix: String,
+    pub suffix: String,
+    pub pos_start: i64,
+    pub pos_end: i64,
+    pub created: String,
+}
+
+impl ShareRow {
+    pub fn into_share(self) -> Result<Share, StoreError> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("share {}: {what}", self.code));
+        Ok(Share {
+            target: TextTarget {
+                quote: TextQuote {
+                    exact: self.exact.clone(),
+                    prefix: self.prefix.clone(),
+                    suffix: self.suffix.clone(),
+                },
+                position: TextPosition {
+                    start: usize::try_from(self.pos_start).map_err(|_| corrupt("start"))?,
+                    end: usize::try_from(self.pos_end).map_err(|_| corrupt("end"))?,
+                },
+            },
+            created: parse_timestamp(&self.created).ok_or_else(|| corrupt("created"))?,
+            code: self.code,
+            article: self.article,
         })
     }
 }

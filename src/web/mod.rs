@@ -7,8 +7,10 @@ pub mod auth;
 mod body;
 mod entities;
 mod errors;
+pub mod limit;
 mod pages;
 mod search;
+mod shares;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -54,6 +56,8 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", post(accounts::logout))
         .route("/api/users", post(accounts::create_user))
         .route("/api/tokens", post(accounts::create_token))
+        .route("/api/shares", post(shares::create))
+        .route("/s/{code}", get(shares::open))
         .route("/healthz", get(pages::healthz))
         .route("/static/{file}", get(assets::serve))
         .fallback(pages::not_found)

@@ -4,17 +4,20 @@
 use askama::Template;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
 use serde_json::json;
 
 use super::assets::Assets;
 use super::auth::Viewer;
+use crate::annotation::Target;
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::library::Article;
 use crate::render::{self, Footnote, Orphan, RenderedArticle, Viewing, format_date};
+use crate::store::Share;
 
 /// What every page's `<head>` and header need.
 pub struct Head {
@@ -91,6 +94,30 @@ struct ArticlePage<'a> {
     body: String,
     footnotes: Vec<Footnote>,
     orphans: Vec<Orphan>,
+    preview: Preview,
+    /// Said above the essay, e.g. that a shared passage is gone.
+    notice: Option<String>,
+}
+
+/// What link previews (Open Graph, Twitter cards) show of the page.
+struct Preview {
+    /// The address the preview is of: the share link, the annotation, or the essay.
+    url: String,
+    canonical: String,
+    description: String,
+}
+
+/// `?share=CODE` marks a shared passage; `?annotation=ID` opens an annotation's note.
+#[derive(Debug, Default, Deserialize)]
+pub struct ReadingParams {
+    share: Option<String>,
+    annotation: Option<String>,
+}
+
+impl ReadingParams {
+    fn is_empty(&self) -> bool {
+        self.share.is_none() && self.annotation.is_none()
+    }
 }
 
 fn find<'a>(state: &'a AppState, slug: &str) -> Result<&'a Article, AppError> {
@@ -104,17 +131,18 @@ fn find<'a>(state: &'a AppState, slug: &str) -> Result<&'a Article, AppError> {
 pub async fn article(
     State(state): State<AppState>,
     Path(slug): Path<String>,
+    Query(params): Query<ReadingParams>,
     viewer: Viewer,
 ) -> Result<Response, AppError> {
     let article = find(&state, &slug)?;
-    let html = if viewer.user.is_some() {
-        Bytes::from(render_page(&state, article, &viewer).await?)
+    let html = if viewer.user.is_some() || !params.is_empty() {
+        Bytes::from(render_page(&state, article, &viewer, &params).await?)
     } else {
         let revision = state.store.revision(&slug).await?;
         match state.pages.get(&slug, revision) {
             Some(html) => html,
             None => {
-                let html = Bytes::from(render_page(&state, article, &viewer).await?);
+                let html = Bytes::from(render_page(&state, article, &viewer, &params).await?);
                 state.pages.put(&slug, revision, html.clone());
                 html
             }
@@ -140,6 +168,8 @@ async fn render_for(
     state: &AppState,
     article: &Article,
     viewer: &Viewer,
+    share: Option<&Share>,
+    focus: Option<&str>,
 ) -> Result<RenderedArticle, AppError> {
     let annotations = state
         .store
@@ -149,6 +179,8 @@ async fn render_for(
         annotations: &annotations,
         viewer: viewer.username(),
         editor: viewer.is_editor(),
+        share: share.map(|s| (s.code.as_str(), &s.target)),
+        focus,
     };
     Ok(render::article(article, state.library.entities(), &viewing))
 }
@@ -157,17 +189,74 @@ async fn render_page(
     state: &AppState,
     article: &Article,
     viewer: &Viewer,
+    params: &ReadingParams,
 ) -> Result<String, AppError> {
-    let rendered = render_for(state, article, viewer).await?;
+    let base = &state.config.public_url;
+    let canonical = format!("{base}{}", article.url_path());
+    let mut preview = Preview {
+        url: canonical.clone(),
+        canonical,
+        description: article.meta.summary.clone(),
+    };
+    let share = match &params.share {
+        Some(code) => state
+            .store
+            .share(code)
+            .await?
+            .filter(|s| s.article == article.slug),
+        None => None,
+    };
+    if let Some(share) = &share {
+        preview.url = format!("{base}/s/{}", share.code);
+        preview.description = format!("“{}”", clip(&share.target.quote.exact));
+    }
+    let focus = match &params.annotation {
+        Some(id) => state
+            .store
+            .annotation(id)
+            .await?
+            .filter(|a| a.article == article.slug && a.visible_to(viewer.username())),
+        None => None,
+    };
+    if let Some(a) = &focus {
+        preview.url = format!("{base}/annotations/{}", a.id);
+        let quote = match &a.target {
+            Target::Text(t) => format!("“{}” ", clip(&t.quote.exact)),
+            Target::Reply(_) => String::new(),
+        };
+        let note = a.body.as_deref().map(clip).unwrap_or_default();
+        preview.description = format!("{quote}{}: {note}", a.creator);
+    }
+    let focus_id = focus.as_ref().map(|a| a.id.as_str());
+    let rendered = render_for(state, article, viewer, share.as_ref(), focus_id).await?;
+    let notice = match (&params.share, &share, &rendered.share) {
+        (Some(_), None, _) => Some("This share link is not known here.".to_string()),
+        (_, Some(s), None) => Some(format!(
+            "The passage this link pointed to is no longer in the essay: “{}”",
+            clip(&s.target.quote.exact)
+        )),
+        _ => None,
+    };
     let page = ArticlePage {
-        head: Head::for_viewer(&article.meta.title, &article.meta.summary, viewer),
+        head: Head::for_viewer(&article.meta.title, &preview.description, viewer),
         article,
         date: format_date(article.meta.date),
         body: rendered.html(),
         footnotes: rendered.footnotes,
         orphans: rendered.orphans,
+        preview,
+        notice,
     };
     Ok(page.render()?)
+}
+
+/// At most 200 characters, for previews and notices.
+fn clip(text: &str) -> String {
+    let mut clipped: String = text.chars().take(200).collect();
+    if clipped.len() < text.len() {
+        clipped.push('…');
+    }
+    clipped
 }
 
 #[derive(Template)]
@@ -184,7 +273,7 @@ pub async fn fragments(
     viewer: Viewer,
 ) -> Result<Response, AppError> {
     let article = find(&state, &slug)?;
-    let rendered = render_for(&state, article, &viewer).await?;
+    let rendered = render_for(&state, article, &viewer, None, None).await?;
     let blocks: Vec<_> = rendered
         .blocks
         .iter()

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod annotations;
+mod shares;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -3,7 +3,7 @@
 //! id is sent to its passage.
 
 mod container;
-mod resolve;
+pub mod resolve;
 
 use axum::Json;
 use axum::extract::{Path, State};

@@ -82,9 +82,9 @@ fn shorten(text: &str) -> String {
     short
 }
 
-/// Where a browser should land for an annotation: its note, or the block of its highlight.
+/// Where a browser should land for an annotation: its note open, or its highlight's block.
 pub fn passage_url(state: &AppState, a: &Annotation) -> String {
-    let page = format!("/articles/{}", a.article);
+    let page = format!("/articles/{}?annotation={}", a.article, a.id);
     let fragment = match &a.target {
         Target::Text(t) if a.body.is_none() => state
             .library

@@ -1,0 +1,104 @@
+//! Links to a passage, for anyone: `POST /api/shares` makes `/s/{code}`, which leads to the
+//! essay with the passage marked and in view.
+
+use axum::Json;
+use axum::extract::{FromRequest, Path, Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+
+use super::annotations::resolve;
+use super::auth::Viewer;
+use super::body::JsonBody;
+use super::limit;
+use crate::annotation::Target;
+use crate::annotation::jsonld::{self, DraftTarget};
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::render::encode_query;
+use crate::store::{Share, StoreError};
+
+const CODE_LEN: usize = 8;
+const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+
+fn new_code() -> String {
+    let mut bytes = [0u8; CODE_LEN];
+    getrandom::fill(&mut bytes).expect("the operating system provides randomness");
+    bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect()
+}
+
+/// A URL text fragment for the passage, for browsers that scroll to one themselves.
+fn text_fragment(exact: &str) -> String {
+    let words: Vec<&str> = exact.split_whitespace().collect();
+    if words.len() <= 12 {
+        return format!("#:~:text={}", encode_query(&words.join(" ")));
+    }
+    let start = words[..4].join(" ");
+    let end = words[words.len() - 4..].join(" ");
+    format!("#:~:text={},{}", encode_query(&start), encode_query(&end))
+}
+
+pub async fn create(State(state): State<AppState>, request: Request) -> Result<Response, AppError> {
+    let client = limit::client(request.extensions());
+    if !state.limits.shares.allow(&client) {
+        return Err(AppError::TooManyRequests(
+            "Too many share links at once: wait a minute and try again.".into(),
+        ));
+    }
+    let JsonBody(body) = JsonBody::from_request(request, &state).await?;
+    let target = body
+        .get("target")
+        .ok_or_else(|| AppError::BadRequest("Send {\"target\": …}, as in an annotation.".into()))?;
+    let draft = jsonld::target(target).map_err(AppError::BadRequest)?;
+    if matches!(draft, DraftTarget::Reply(_)) {
+        return Err(AppError::Unprocessable(
+            "A share link points at a passage of an essay.".into(),
+        ));
+    }
+    let (article, Target::Text(target)) =
+        resolve::target(&state, &Viewer::default(), &draft).await?
+    else {
+        return Err(AppError::Unprocessable(
+            "A share link points at a passage of an essay.".into(),
+        ));
+    };
+    let fragment = text_fragment(&target.quote.exact);
+    let mut share = Share {
+        code: new_code(),
+        article,
+        target,
+        created: OffsetDateTime::now_utc(),
+    };
+    loop {
+        match state.store.create_share(&share).await {
+            Ok(()) => break,
+            Err(StoreError::Conflict(_)) => share.code = new_code(),
+            Err(err) => return Err(err.into()),
+        }
+    }
+    let url = format!("/s/{}", share.code);
+    let body: Value = json!({
+        "url": url,
+        "link": format!("{}{url}{fragment}", state.config.public_url),
+    });
+    Ok((StatusCode::CREATED, [("location", url)], Json(body)).into_response())
+}
+
+pub async fn open(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Redirect, AppError> {
+    let share = state
+        .store
+        .share(&code)
+        .await?
+        .ok_or_else(|| AppError::NotFound("This share link is not known here.".into()))?;
+    Ok(Redirect::to(&format!(
+        "/articles/{}?share={code}#share-{code}",
+        share.article
+    )))
+}
