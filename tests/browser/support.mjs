@@ -255,3 +255,38 @@ export function overlaps(a, b, slack = 1) {
 export function fmtBox(b) {
   return `[${Math.round(b.left)},${Math.round(b.top)} → ${Math.round(b.right)},${Math.round(b.bottom)}]`;
 }
+
+/**
+ * Wait until some element matching `selector` whose text includes `text` is shown
+ * (see `shown`). Polls with page.evaluate, so it also works under the site's CSP,
+ * which forbids the eval that waitForFunction needs for a string predicate.
+ */
+export async function waitShownWithText(page, selector, text) {
+  const probe = `[...document.querySelectorAll(${JSON.stringify(selector)})]
+    .some((el) => el.textContent.includes(${JSON.stringify(text)}) && (${shownSource})(el))`;
+  const deadline = Date.now() + WAIT_MS;
+  while (Date.now() < deadline) {
+    if (await page.evaluate(probe)) return;
+    await pause(50); // poll interval, not a wait for an effect
+  }
+  throw new Error(`no visible ${selector} containing ${JSON.stringify(text)} within ${WAIT_MS} ms`);
+}
+
+/**
+ * A new context and page that record console and page errors (CSP violations included),
+ * without opening anything yet (for tests that log in first). Returns { context, page, errors }.
+ */
+export async function newPage(browser, contextOptions = {}) {
+  const context = await browser.newContext(contextOptions); // the real CSP applies
+  context.setDefaultTimeout(WAIT_MS);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    const where = message.location().url || '';
+    if (where && new URL(where).pathname === '/favicon.ico') return;
+    errors.push(`console error: ${message.text()}${where ? ` (${where})` : ''}`);
+  });
+  return { context, page, errors };
+}
