@@ -8,6 +8,7 @@ use axum::body::Bytes;
 
 use crate::config::Config;
 use crate::library::Library;
+use crate::live::Live;
 use crate::store::Store;
 use crate::web;
 use crate::web::limit::Limits;
@@ -19,16 +20,23 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub pages: Arc<PageCache>,
     pub limits: Arc<Limits>,
+    pub live: Arc<Live>,
 }
 
 impl AppState {
-    pub fn new(library: Library, store: Arc<dyn Store>, config: Config) -> AppState {
+    pub fn new(
+        library: Library,
+        store: Arc<dyn Store>,
+        live: Arc<Live>,
+        config: Config,
+    ) -> AppState {
         AppState {
             library: Arc::new(library),
             store,
             config: Arc::new(config),
             pages: Arc::new(PageCache::default()),
             limits: Arc::new(Limits::default()),
+            live,
         }
     }
 }

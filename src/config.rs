@@ -72,7 +72,7 @@ pub enum UserCommand {
 
 #[derive(Debug, Clone, Args)]
 pub struct DatabaseArgs {
-    /// `sqlite://FILE` (created when missing).
+    /// `sqlite://FILE` (created when missing) or `postgres://USER@HOST/DATABASE`.
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
     pub database_url: String,
 }
@@ -84,7 +84,7 @@ pub struct ServeArgs {
     /// The address to listen on.
     #[arg(long, env = "GLOSS_ADDR", default_value = "127.0.0.1:3000")]
     pub addr: SocketAddr,
-    /// `sqlite://FILE` (created when missing).
+    /// `sqlite://FILE` (created when missing) or `postgres://USER@HOST/DATABASE`.
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
     pub database_url: String,
     /// The folder of essays, `entities.toml` and notes.

@@ -20,6 +20,8 @@ pub mod document;
 pub mod error;
 /// Loading `articles/`: essays, entities, editorial notes.
 pub mod library;
+/// Live updates to every reader of an essay, on every instance.
+pub mod live;
 /// A document and its anchored annotations drawn as HTML.
 pub mod render;
 /// Start-up: load, migrate, sync the editors' notes, serve until told to stop.

@@ -8,6 +8,7 @@ use tokio::net::TcpListener;
 use crate::app::{AppState, build_router};
 use crate::config::{Config, ServeArgs};
 use crate::library::Library;
+use crate::live::Live;
 use crate::store::{self, AnnotationStore};
 
 /// Loads everything the app needs; any broken article or note stops start-up here.
@@ -18,7 +19,14 @@ pub async fn prepare(args: &ServeArgs) -> anyhow::Result<AppState> {
         .await
         .with_context(|| format!("cannot open the database {}", args.database_url))?;
     sync_editorial(&library, store.as_ref()).await?;
-    Ok(AppState::new(library, store, Config::from_args(args)))
+    let live = if args.database_url.starts_with("postgres") {
+        Live::postgres(&args.database_url)
+            .await
+            .context("cannot listen for live updates on PostgreSQL")?
+    } else {
+        Live::local()
+    };
+    Ok(AppState::new(library, store, live, Config::from_args(args)))
 }
 
 /// Makes the store's editorial notes match the files: idempotent, so restarts change nothing.
@@ -53,9 +61,14 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", args.addr))?;
     let addr = listener.local_addr()?;
     tracing::info!("listening on http://{addr}");
+    let live = state.live.clone();
     let app = build_router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            tracing::info!("shutting down: finishing requests, closing live streams");
+            live.close();
+        })
         .await?;
     tracing::info!("stopped");
     Ok(())

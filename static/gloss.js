@@ -277,22 +277,14 @@ function act(tool) {
   else highlight(p);
 }
 
-/** A URL to the passage: its block plus a text fragment. (To be replaced by a short link.) */
-function passageUrl({ exact, block }) {
-  const part = (s) => enc(s).replace(/-/g, "%2D");
-  const words = exact.split(/\s+/);
-  const text = cpLen(exact) > 300 || exact.includes("\n")
-    ? `${part(words.slice(0, 4).join(" "))},${part(words.slice(-4).join(" "))}`
-    : part(exact);
-  return `${location.origin}${location.pathname}#${block}:~:text=${text}`;
-}
-
+/** Copies a short link to the passage; it also carries a text fragment for browsers that use one. */
 async function copyLink(p) {
   try {
-    await navigator.clipboard.writeText(passageUrl(p));
+    const { link } = await (await api("POST", "/api/shares", { target: targetOf(p) })).json();
+    await navigator.clipboard.writeText(link);
     say("Link copied");
-  } catch {
-    say("Could not copy the link.", true);
+  } catch (err) {
+    say(err.status ? err.message : "Could not copy the link.", true);
   }
 }
 
@@ -587,3 +579,16 @@ function resume() {
 }
 if (document.readyState === "complete") resume();
 else addEventListener("load", () => setTimeout(resume), { once: true });
+
+// Live: other readers' notes appear, change and vanish as they are made. EventSource
+// reconnects by itself (sending the last revision it saw), also after a server restarts.
+if (article && "EventSource" in window) {
+  let soon = 0;
+  const catchUp = () => {
+    clearTimeout(soon);
+    if (dialog?.open) return dialog.addEventListener("close", catchUp, { once: true });
+    soon = setTimeout(() => refresh().catch(() => {}), 100);
+  };
+  const live = new EventSource(`/articles/${enc(slug)}/live`);
+  for (const type of ["created", "updated", "deleted", "resync"]) live.addEventListener(type, catchUp);
+}

@@ -1,13 +1,24 @@
 //! The store contract, written once and run on every backend.
+//!
+//! The PostgreSQL half needs a server: `GLOSS_TEST_POSTGRES_URL` (as `scripts/test` sets it).
+//! Each test gets a database of its own there, dropped when the test passes.
 
 mod support;
+
+#[path = "store/accounts.rs"]
+mod accounts;
+#[path = "store/annotations.rs"]
+mod annotations;
+#[path = "store/query.rs"]
+mod query;
 
 use std::sync::Arc;
 
 use gloss::annotation::{
     Annotation, EDITORS, Motivation, Target, TextPosition, TextQuote, TextTarget, Visibility,
 };
-use gloss::store::{self, AnnotationStore, SyncReport};
+use gloss::store::{self, Store};
+use sqlx::{AssertSqlSafe, Connection, PgConnection};
 use time::OffsetDateTime;
 
 fn note(id: &str, body: &str, at: OffsetDateTime) -> Annotation {
@@ -38,76 +49,26 @@ fn t(seconds: i64) -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(1_764_000_000 + seconds).unwrap()
 }
 
-async fn syncing_twice_changes_nothing(store: Arc<dyn AnnotationStore>) {
-    let notes = [note("ed-a", "One.", t(0)), note("ed-b", "Two.", t(0))];
-    let first = store.sync_editorial("essay", &notes).await.unwrap();
-    assert_eq!(
-        first,
-        SyncReport {
-            inserted: 2,
-            ..Default::default()
-        }
-    );
-    let revision = store.revision("essay").await.unwrap();
-    let later = [note("ed-a", "One.", t(60)), note("ed-b", "Two.", t(60))];
-    let second = store.sync_editorial("essay", &later).await.unwrap();
-    assert_eq!(
-        second,
-        SyncReport {
-            unchanged: 2,
-            ..Default::default()
-        }
-    );
-    assert_eq!(store.revision("essay").await.unwrap(), revision);
-    assert_eq!(store.annotations_for("essay", None).await.unwrap().len(), 2);
+/// A store for one test, and what to clean up once the test has passed.
+struct Fresh {
+    store: Arc<dyn Store>,
+    /// The PostgreSQL server's URL and the test's database on it.
+    database: Option<(String, String)>,
 }
 
-async fn an_edited_note_updates_and_a_removed_one_goes(store: Arc<dyn AnnotationStore>) {
-    store
-        .sync_editorial(
-            "essay",
-            &[note("ed-a", "One.", t(0)), note("ed-b", "Two.", t(0))],
-        )
-        .await
-        .unwrap();
-    let revision = store.revision("essay").await.unwrap();
-    let report = store
-        .sync_editorial("essay", &[note("ed-a", "One, edited.", t(60))])
-        .await
-        .unwrap();
-    assert_eq!(
-        report,
-        SyncReport {
-            updated: 1,
-            deleted: 1,
-            ..Default::default()
+impl Fresh {
+    /// A failed test panics before this, leaving its database to look at.
+    async fn passed(self) {
+        drop(self.store);
+        if let Some((server, name)) = self.database {
+            let mut admin = PgConnection::connect(&server).await.unwrap();
+            let drop_it = format!("DROP DATABASE {name} WITH (FORCE)");
+            sqlx::query(AssertSqlSafe(drop_it))
+                .execute(&mut admin)
+                .await
+                .unwrap();
         }
-    );
-    assert!(store.revision("essay").await.unwrap() > revision);
-    let stored = store.annotation("ed-a").await.unwrap().unwrap();
-    assert_eq!(stored.body.as_deref(), Some("One, edited."));
-    assert_eq!(stored.created, t(0), "an update keeps the creation time");
-    assert_eq!(stored.modified, t(60));
-    assert!(store.annotation("ed-b").await.unwrap().is_none());
-}
-
-async fn annotations_round_trip_unchanged(store: Arc<dyn AnnotationStore>) {
-    let original = note("ed-a", "Body with “quotes” and ünïcode.", t(0));
-    store
-        .sync_editorial("essay", std::slice::from_ref(&original))
-        .await
-        .unwrap();
-    assert_eq!(store.annotation("ed-a").await.unwrap(), Some(original));
-    assert_eq!(store.annotation("missing").await.unwrap(), None);
-    assert!(
-        store
-            .annotations_for("other-essay", None)
-            .await
-            .unwrap()
-            .is_empty()
-    );
-    assert_eq!(store.revision("other-essay").await.unwrap(), 0);
-    store.ping().await.unwrap();
+    }
 }
 
 /// Runs every contract test on fresh stores from `open`.
@@ -116,29 +77,98 @@ macro_rules! contract {
         mod $backend {
             use super::*;
 
-            #[tokio::test]
-            async fn syncing_twice_changes_nothing() {
-                super::syncing_twice_changes_nothing($open.await).await;
-            }
-
-            #[tokio::test]
-            async fn an_edited_note_updates_and_a_removed_one_goes() {
-                super::an_edited_note_updates_and_a_removed_one_goes($open.await).await;
-            }
-
-            #[tokio::test]
-            async fn annotations_round_trip_unchanged() {
-                super::annotations_round_trip_unchanged($open.await).await;
-            }
+            contract!(@tests $open;
+                annotations: syncing_twice_changes_nothing,
+                    an_edited_note_updates_and_a_removed_one_goes,
+                    annotations_round_trip_unchanged, creating_an_existing_id_conflicts,
+                    writes_are_guarded_by_the_version_last_seen,
+                    deleting_an_annotation_deletes_its_replies,
+                    every_write_bumps_its_essays_revision,
+                    an_essays_annotations_come_in_text_order;
+                query: private_annotations_are_for_their_creator_only,
+                    query_filters_by_article_words_tag_and_creator,
+                    query_pages_newest_first_and_counts_every_match,
+                    all_lists_everything_oldest_first;
+                accounts: usernames_are_unique_whatever_their_case,
+                    sessions_live_until_they_expire_or_are_deleted,
+                    api_tokens_name_their_user, shares_round_trip_and_codes_are_unique;
+            );
         }
+    };
+    (@tests $open:expr; $($module:ident: $($name:ident),+;)+) => {
+        $($(
+            #[tokio::test]
+            async fn $name() {
+                let fresh = $open.await;
+                super::$module::$name(fresh.store.clone()).await;
+                fresh.passed().await;
+            }
+        )+)+
     };
 }
 
-async fn sqlite_memory() -> Arc<dyn AnnotationStore> {
-    store::connect("sqlite::memory:").await.unwrap()
+async fn sqlite_memory() -> Fresh {
+    Fresh {
+        store: store::connect("sqlite::memory:").await.unwrap(),
+        database: None,
+    }
 }
 
 contract!(sqlite, sqlite_memory());
+
+/// A new database on the server `GLOSS_TEST_POSTGRES_URL` names.
+async fn postgres_fresh() -> Fresh {
+    let server = std::env::var("GLOSS_TEST_POSTGRES_URL").unwrap_or_else(|_| {
+        panic!(
+            "GLOSS_TEST_POSTGRES_URL is not set, so the PostgreSQL store cannot be tested: run \
+             scripts/test, which starts a throwaway server, or set it to a server's URL such as \
+             postgres://postgres@127.0.0.1:5432/postgres"
+        )
+    });
+    let name = format!("gloss_test_{}", uuid::Uuid::now_v7().simple());
+    let mut admin = PgConnection::connect(&server)
+        .await
+        .unwrap_or_else(|e| panic!("cannot reach GLOSS_TEST_POSTGRES_URL={server}: {e}"));
+    sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    admin.close().await.unwrap();
+    Fresh {
+        store: store::connect(&with_database(&server, &name))
+            .await
+            .unwrap(),
+        database: Some((server, name)),
+    }
+}
+
+/// `server` (a postgres:// URL) naming `database` instead of its own.
+fn with_database(server: &str, database: &str) -> String {
+    let (base, query) = match server.split_once('?') {
+        Some((base, query)) => (base, format!("?{query}")),
+        None => (server, String::new()),
+    };
+    let authority = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[authority..].find('/') {
+        Some(slash) => &base[..authority + slash],
+        None => base,
+    };
+    format!("{base}/{database}{query}")
+}
+
+contract!(postgres, postgres_fresh());
+
+#[test]
+fn a_server_url_names_the_test_database() {
+    assert_eq!(
+        with_database("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
+        "postgres://postgres@127.0.0.1:5432/t1"
+    );
+    assert_eq!(
+        with_database("postgresql://u:p@db?sslmode=disable", "t1"),
+        "postgresql://u:p@db/t1?sslmode=disable"
+    );
+}
 
 #[tokio::test]
 async fn a_file_database_keeps_everything_across_reopening() {
@@ -161,4 +191,5 @@ async fn an_unknown_database_url_is_refused_clearly() {
         err.to_string().contains("unsupported database URL"),
         "{err}"
     );
+    assert!(err.to_string().contains("postgres://"), "{err}");
 }

@@ -1,5 +1,6 @@
 //! Where annotations and accounts live: traits written once, a backend per database.
 
+mod postgres;
 mod row;
 mod sqlite;
 
@@ -10,6 +11,7 @@ use time::OffsetDateTime;
 
 use crate::annotation::{Annotation, TextTarget};
 
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]
@@ -22,7 +24,7 @@ pub enum StoreError {
     Corrupt(String),
     #[error("{0} already exists")]
     Conflict(String),
-    #[error("unsupported database URL {0:?}: use sqlite://FILE")]
+    #[error("unsupported database URL {0:?}: use sqlite://FILE or postgres://USER@HOST/DATABASE")]
     UnsupportedUrl(String),
 }
 
@@ -186,6 +188,8 @@ impl<T: AnnotationStore + AccountStore + ShareStore> Store for T {}
 pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {
     if url.starts_with("sqlite:") {
         Ok(Arc::new(SqliteStore::connect(url).await?))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(PostgresStore::connect(url).await?))
     } else {
         Err(StoreError::UnsupportedUrl(url.to_string()))
     }

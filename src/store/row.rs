@@ -1,9 +1,13 @@
-//! Annotations to and from table rows, the same on every backend.
+//! Annotations to and from table rows, and the rest of what every backend shares.
 
-use time::OffsetDateTime;
+use std::collections::HashMap;
+
+use time::format_description::FormatItem;
 use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
+use time::{OffsetDateTime, UtcOffset};
 
-use super::{Role, Share, StoreError, User};
+use super::{Role, Share, StoreError, SyncReport, User};
 use crate::annotation::{
     Annotation, Motivation, Target, TextPosition, TextQuote, TextTarget, Visibility,
 };
@@ -29,11 +33,18 @@ pub struct AnnotationRow {
     pub modified: String,
 }
 
-/// The annotation columns in `AnnotationRow` order, as a literal for `concat!`.
+/// The annotation columns in `AnnotationRow` order, as a literal for `concat!`. A backend that
+/// stores tags as something other than text passes the expression that reads them as text.
 macro_rules! annotation_columns {
     () => {
-        "id, article, creator, editorial, motivation, body, entity, tags, visibility, reply_to, \
-         exact, prefix, suffix, pos_start, pos_end, created, modified"
+        annotation_columns!("tags")
+    };
+    ($tags:literal) => {
+        concat!(
+            "id, article, creator, editorial, motivation, body, entity, ",
+            $tags,
+            ", visibility, reply_to, exact, prefix, suffix, pos_start, pos_end, created, modified"
+        )
     };
 }
 pub(crate) use annotation_columns;
@@ -99,9 +110,70 @@ impl AnnotationRow {
     }
 }
 
+pub fn to_annotations(rows: Vec<AnnotationRow>) -> Result<Vec<Annotation>, StoreError> {
+    rows.into_iter()
+        .map(AnnotationRow::into_annotation)
+        .collect()
+}
+
+/// The writes that make the stored editorial notes of an essay exactly `notes`.
+#[derive(Debug, Default)]
+pub struct SyncPlan<'a> {
+    pub insert: Vec<&'a Annotation>,
+    /// Changed in content; the stored creation time is kept.
+    pub update: Vec<&'a Annotation>,
+    pub delete: Vec<String>,
+    pub report: SyncReport,
+}
+
+pub fn plan_sync(existing: Vec<Annotation>, notes: &[Annotation]) -> SyncPlan<'_> {
+    let mut existing: HashMap<String, Annotation> =
+        existing.into_iter().map(|a| (a.id.clone(), a)).collect();
+    let mut plan = SyncPlan::default();
+    for note in notes {
+        match existing.remove(&note.id) {
+            None => plan.insert.push(note),
+            // Timestamps differ on every start, so only what the editors wrote counts.
+            Some(old) if old.same_content(note) => plan.report.unchanged += 1,
+            Some(_) => plan.update.push(note),
+        }
+    }
+    plan.delete = existing.into_keys().collect();
+    plan.report.inserted = plan.insert.len();
+    plan.report.updated = plan.update.len();
+    plan.report.deleted = plan.delete.len();
+    plan
+}
+
+/// Turns a UNIQUE or PRIMARY KEY violation into `Conflict` over `what`.
+pub fn conflict(err: sqlx::Error, what: impl FnOnce() -> String) -> StoreError {
+    if err
+        .as_database_error()
+        .is_some_and(|e| e.is_unique_violation())
+    {
+        StoreError::Conflict(what())
+    } else {
+        err.into()
+    }
+}
+
+/// A LIKE pattern matching `word` anywhere, with `\` as the escape character.
+pub fn contains_pattern(word: &str) -> String {
+    let escaped = word
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// RFC 3339 in UTC with all nine fraction digits, so stored times sort as text.
+const STORED_TIME: &[FormatItem<'static>] =
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:9]Z");
+
 pub fn timestamp(t: OffsetDateTime) -> String {
-    t.format(&Rfc3339)
-        .expect("any OffsetDateTime formats as RFC 3339")
+    t.to_offset(UtcOffset::UTC)
+        .format(STORED_TIME)
+        .expect("any OffsetDateTime formats")
 }
 
 fn parse_timestamp(s: &str) -> Option<OffsetDateTime> {

@@ -8,6 +8,7 @@ mod body;
 mod entities;
 mod errors;
 pub mod limit;
+mod live;
 mod pages;
 mod search;
 mod shares;
@@ -36,6 +37,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::index))
         .route("/articles/{slug}", get(pages::article))
         .route("/articles/{slug}/fragments", get(pages::fragments))
+        .route("/articles/{slug}/live", get(live::live))
         .route("/timeline", get(entities::timeline))
         .route("/search", get(search::search))
         .route("/entities/{id}", get(entities::entity_by_id))

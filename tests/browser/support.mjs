@@ -43,15 +43,17 @@ async function freePort() {
 /**
  * Start `gloss serve` on a free port with a fresh SQLite file, and wait until
  * GET /healthz answers 200 "ok". Returns { baseUrl, url(path), logs(), stop() }.
+ * `articles` and `databaseUrl` let a test restart on an edited essay and the same database
+ * (which it then owns and removes itself).
  */
-export async function startServer() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'gloss-browser-'));
+export async function startServer({ articles = 'articles', databaseUrl } = {}) {
+  const dir = databaseUrl ? null : mkdtempSync(path.join(tmpdir(), 'gloss-browser-'));
   const port = await freePort();
   const args = [
     'serve',
     '--addr', `127.0.0.1:${port}`,
-    '--database-url', `sqlite://${dir}/gloss.db?mode=rwc`,
-    '--articles', 'articles',
+    '--database-url', databaseUrl ?? `sqlite://${dir}/gloss.db?mode=rwc`,
+    '--articles', articles,
   ];
   const child = spawn(GLOSS_BIN, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
@@ -79,7 +81,7 @@ export async function startServer() {
           await exited;
         }
       }
-      rmSync(dir, { recursive: true, force: true });
+      if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 

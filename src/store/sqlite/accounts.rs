@@ -3,8 +3,8 @@
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
-use super::{SqliteStore, is_unique_violation};
-use crate::store::row::{UserRow, timestamp};
+use super::SqliteStore;
+use crate::store::row::{UserRow, conflict, timestamp};
 use crate::store::{AccountStore, Session, StoreError, User};
 
 #[async_trait]
@@ -19,13 +19,7 @@ impl AccountStore for SqliteStore {
         .bind(timestamp(OffsetDateTime::now_utc()))
         .execute(&self.pool)
         .await
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                StoreError::Conflict(format!("the username {:?}", user.username))
-            } else {
-                e.into()
-            }
-        })?;
+        .map_err(|e| conflict(e, || format!("the username {:?}", user.username)))?;
         Ok(())
     }
 

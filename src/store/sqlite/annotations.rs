@@ -1,14 +1,15 @@
 //! Annotations in SQLite.
 
-use std::collections::HashMap;
-
 use async_trait::async_trait;
 use sqlx::{QueryBuilder, Sqlite, Transaction};
 use time::OffsetDateTime;
 
-use super::{SqliteStore, is_unique_violation};
+use super::SqliteStore;
 use crate::annotation::Annotation;
-use crate::store::row::{AnnotationRow, annotation_columns, timestamp};
+use crate::store::row::{
+    AnnotationRow, annotation_columns, conflict, contains_pattern, plan_sync, timestamp,
+    to_annotations,
+};
 use crate::store::{AnnotationStore, Guarded, Page, Query, StoreError, SyncReport};
 
 type Tx<'a> = Transaction<'a, Sqlite>;
@@ -50,13 +51,7 @@ async fn insert(tx: &mut Tx<'_>, a: &Annotation) -> Result<(), StoreError> {
     .bind(r.modified)
     .execute(&mut **tx)
     .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            StoreError::Conflict(format!("annotation {}", a.id))
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(|e| conflict(e, || format!("annotation {}", a.id)))?;
     Ok(())
 }
 
@@ -109,7 +104,7 @@ fn push_filters(sql: &mut QueryBuilder<Sqlite>, query: &Query, viewer: Option<&s
             .push(")");
     }
     for word in query.text.iter().flat_map(|t| t.split_whitespace()) {
-        let pattern = format!("%{}%", escape_like(word));
+        let pattern = contains_pattern(word);
         sql.push(" AND (body LIKE ")
             .push_bind(pattern.clone())
             .push(" ESCAPE '\\' OR exact LIKE ")
@@ -118,18 +113,6 @@ fn push_filters(sql: &mut QueryBuilder<Sqlite>, query: &Query, viewer: Option<&s
             .push_bind(pattern)
             .push(" ESCAPE '\\')");
     }
-}
-
-fn escape_like(word: &str) -> String {
-    word.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
-}
-
-fn to_annotations(rows: Vec<AnnotationRow>) -> Result<Vec<Annotation>, StoreError> {
-    rows.into_iter()
-        .map(AnnotationRow::into_annotation)
-        .collect()
 }
 
 #[async_trait]
@@ -148,31 +131,20 @@ impl AnnotationStore for SqliteStore {
         .bind(article)
         .fetch_all(&mut *tx)
         .await?;
-        let mut existing: HashMap<String, Annotation> = to_annotations(existing)?
-            .into_iter()
-            .map(|a| (a.id.clone(), a))
-            .collect();
-        let mut report = SyncReport::default();
-        for note in notes {
-            match existing.remove(&note.id) {
-                None => {
-                    insert(&mut tx, note).await?;
-                    report.inserted += 1;
-                }
-                Some(old) if old.same_content(note) => report.unchanged += 1,
-                Some(_) => {
-                    rewrite(&mut tx, note, None).await?;
-                    report.updated += 1;
-                }
-            }
+        let plan = plan_sync(to_annotations(existing)?, notes);
+        for note in &plan.insert {
+            insert(&mut tx, note).await?;
         }
-        for gone in existing.keys() {
+        for note in &plan.update {
+            rewrite(&mut tx, note, None).await?;
+        }
+        for gone in &plan.delete {
             sqlx::query("DELETE FROM annotations WHERE id = ?")
                 .bind(gone)
                 .execute(&mut *tx)
                 .await?;
-            report.deleted += 1;
         }
+        let report = plan.report;
         if report.inserted + report.updated + report.deleted > 0 {
             bump_revision(&mut tx, article).await?;
         }

@@ -35,9 +35,3 @@ impl SqliteStore {
         Ok(SqliteStore { pool })
     }
 }
-
-/// Whether an error is a UNIQUE or PRIMARY KEY violation.
-fn is_unique_violation(err: &sqlx::Error) -> bool {
-    err.as_database_error()
-        .is_some_and(|e| e.is_unique_violation())
-}

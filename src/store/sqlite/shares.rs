@@ -2,8 +2,8 @@
 
 use async_trait::async_trait;
 
-use super::{SqliteStore, is_unique_violation};
-use crate::store::row::{ShareRow, timestamp};
+use super::SqliteStore;
+use crate::store::row::{ShareRow, conflict, timestamp};
 use crate::store::{Share, ShareStore, StoreError};
 
 #[async_trait]
@@ -24,13 +24,7 @@ impl ShareStore for SqliteStore {
         .bind(timestamp(share.created))
         .execute(&self.pool)
         .await
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                StoreError::Conflict(format!("the share code {}", share.code))
-            } else {
-                e.into()
-            }
-        })?;
+        .map_err(|e| conflict(e, || format!("the share code {}", share.code)))?;
         Ok(())
     }
 

@@ -16,9 +16,10 @@ use super::auth::Viewer;
 use super::body::JsonBody;
 use super::errors::accepts_html;
 use crate::annotation::jsonld::{self, MEDIA_TYPE, Urls};
-use crate::annotation::{Annotation, Target};
+use crate::annotation::{Annotation, Target, Visibility};
 use crate::app::AppState;
 use crate::error::AppError;
+use crate::live::{Change, Event};
 use crate::store::Guarded;
 
 pub use container::container;
@@ -122,6 +123,7 @@ pub async fn create(
         modified: now,
     };
     state.store.create(&annotation).await?;
+    notify(&state, &annotation, Change::Created).await;
     let mut response = annotation_response(&state, &headers, &annotation, StatusCode::CREATED);
     let location = urls(&state).annotation(&annotation.id);
     response.headers_mut().insert(
@@ -185,6 +187,11 @@ pub async fn replace(
     check_same_id(&body.0, &state, &id)?;
     let draft = reader_draft(&body.0)?;
     let (article, target) = resolve::target(&state, &viewer, &draft.target).await?;
+    if article != current.article {
+        return Err(AppError::Unprocessable(
+            "An annotation cannot move to another essay; make a new one there.".into(),
+        ));
+    }
     if matches!(current.target, Target::Reply(_)) != matches!(target, Target::Reply(_)) {
         return Err(AppError::Unprocessable(
             "An annotation cannot turn into a reply, or a reply into an annotation.".into(),
@@ -245,9 +252,38 @@ pub async fn remove(
     }
     check_if_match(&headers, &current)?;
     match state.store.delete(&id, Some(current.modified)).await? {
-        Guarded::Done => Ok(StatusCode::NO_CONTENT.into_response()),
+        Guarded::Done => {
+            notify(&state, &current, Change::Deleted).await;
+            Ok(StatusCode::NO_CONTENT.into_response())
+        }
         Guarded::Stale => Err(AppError::PreconditionFailed),
     }
+}
+
+/// Tells the essay's live readers about a change to a public annotation.
+async fn notify(state: &AppState, a: &Annotation, change: Change) {
+    if a.visibility == Visibility::Public {
+        announce(state, a, change).await;
+    }
+}
+
+async fn announce(state: &AppState, a: &Annotation, change: Change) {
+    let revision = match state.store.revision(&a.article).await {
+        Ok(revision) => revision,
+        Err(err) => {
+            tracing::error!(error = %err, "no revision for a live event");
+            return;
+        }
+    };
+    state
+        .live
+        .publish(Event {
+            article: a.article.clone(),
+            annotation: a.id.clone(),
+            change,
+            revision,
+        })
+        .await;
 }
 
 pub async fn options_annotation() -> Response {

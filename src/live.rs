@@ -1,0 +1,123 @@
+//! Live updates: what changed on which essay, told to every reader of it on every instance.
+//!
+//! One instance tells its own readers through a broadcast channel; instances sharing a
+//! PostgreSQL database tell each other with NOTIFY, and each LISTENs and forwards to its
+//! readers. Readers are told the essay's new revision, so one who missed events (a dropped
+//! connection) catches up by asking for the essay's current state.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
+use sqlx::postgres::{PgListener, PgPoolOptions};
+use tokio::sync::{broadcast, watch};
+
+/// The PostgreSQL channel instances talk on.
+const CHANNEL: &str = "gloss_live";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Change {
+    Created,
+    Updated,
+    Deleted,
+}
+
+impl Change {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Change::Created => "created",
+            Change::Updated => "updated",
+            Change::Deleted => "deleted",
+        }
+    }
+}
+
+/// A public annotation changed on an essay.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub article: String,
+    pub annotation: String,
+    pub change: Change,
+    /// The essay's revision after the change.
+    pub revision: i64,
+}
+
+pub struct Live {
+    local: broadcast::Sender<Event>,
+    postgres: Option<PgPool>,
+    closing: watch::Sender<bool>,
+}
+
+impl Live {
+    fn new(postgres: Option<PgPool>) -> Live {
+        Live {
+            local: broadcast::channel(1024).0,
+            postgres,
+            closing: watch::channel(false).0,
+        }
+    }
+
+    /// Readers of this instance only.
+    pub fn local() -> Arc<Live> {
+        Arc::new(Live::new(None))
+    }
+
+    /// Readers of every instance on this PostgreSQL database.
+    pub async fn postgres(url: &str) -> Result<Arc<Live>, sqlx::Error> {
+        let pool = PgPoolOptions::new().max_connections(2).connect(url).await?;
+        let mut listener = PgListener::connect_with(&pool).await?;
+        listener.listen(CHANNEL).await?;
+        let live = Live::new(Some(pool));
+        let forward = live.local.clone();
+        tokio::spawn(async move {
+            loop {
+                match listener.recv().await {
+                    Ok(note) => match serde_json::from_str::<Event>(note.payload()) {
+                        Ok(event) => {
+                            let _ = forward.send(event);
+                        }
+                        Err(err) => tracing::warn!(error = %err, "ignoring a malformed live event"),
+                    },
+                    // PgListener reconnects by itself on the next recv.
+                    Err(err) => tracing::warn!(error = %err, "live listener lost its connection"),
+                }
+            }
+        });
+        Ok(Arc::new(live))
+    }
+
+    /// Tells every reader of the essay; failures are logged, since the change itself is stored.
+    pub async fn publish(&self, event: Event) {
+        match &self.postgres {
+            // Our own listener hears the NOTIFY too and forwards it to our readers.
+            Some(pool) => {
+                let payload = serde_json::to_string(&event).expect("an event serializes");
+                if let Err(err) = sqlx::query("SELECT pg_notify($1, $2)")
+                    .bind(CHANNEL)
+                    .bind(payload)
+                    .execute(pool)
+                    .await
+                {
+                    tracing::error!(error = %err, "could not notify other instances");
+                }
+            }
+            None => {
+                let _ = self.local.send(event);
+            }
+        }
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.local.subscribe()
+    }
+
+    /// Becomes true when the server is shutting down, so live streams end politely.
+    pub fn closing(&self) -> watch::Receiver<bool> {
+        self.closing.subscribe()
+    }
+
+    pub fn close(&self) {
+        self.closing.send_replace(true);
+    }
+}

@@ -1,0 +1,284 @@
+//! Annotations in PostgreSQL.
+
+use async_trait::async_trait;
+use sqlx::{Postgres, QueryBuilder, Transaction};
+use time::OffsetDateTime;
+
+use super::PostgresStore;
+use crate::annotation::Annotation;
+use crate::store::row::{
+    AnnotationRow, annotation_columns, conflict, contains_pattern, plan_sync, timestamp,
+    to_annotations,
+};
+use crate::store::{AnnotationStore, Guarded, Page, Query, StoreError, SyncReport};
+
+type Tx<'a> = Transaction<'a, Postgres>;
+
+/// The annotation columns to select: tags are JSONB here, and the shared row reads text.
+macro_rules! select_columns {
+    () => {
+        annotation_columns!("tags::text AS tags")
+    };
+}
+
+async fn bump_revision(tx: &mut Tx<'_>, article: &str) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO article_revisions (article, revision) VALUES ($1, 1)
+         ON CONFLICT (article) DO UPDATE SET revision = article_revisions.revision + 1",
+    )
+    .bind(article)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn insert(tx: &mut Tx<'_>, a: &Annotation) -> Result<(), StoreError> {
+    let r = AnnotationRow::from_annotation(a);
+    sqlx::query(concat!(
+        "INSERT INTO annotations (",
+        annotation_columns!(),
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13, $14, $15, $16,
+         $17)"
+    ))
+    .bind(r.id)
+    .bind(r.article)
+    .bind(r.creator)
+    .bind(r.editorial)
+    .bind(r.motivation)
+    .bind(r.body)
+    .bind(r.entity)
+    .bind(r.tags)
+    .bind(r.visibility)
+    .bind(r.reply_to)
+    .bind(r.exact)
+    .bind(r.prefix)
+    .bind(r.suffix)
+    .bind(r.pos_start)
+    .bind(r.pos_end)
+    .bind(r.created)
+    .bind(r.modified)
+    .execute(&mut **tx)
+    .await
+    .map_err(|e| conflict(e, || format!("annotation {}", a.id)))?;
+    Ok(())
+}
+
+/// Rewrites everything but the id, creator and creation time; `false` when `seen` is stale.
+async fn rewrite(
+    tx: &mut Tx<'_>,
+    a: &Annotation,
+    seen: Option<OffsetDateTime>,
+) -> Result<bool, StoreError> {
+    let r = AnnotationRow::from_annotation(a);
+    let result = sqlx::query(
+        "UPDATE annotations SET motivation = $1, body = $2, entity = $3, tags = $4::jsonb,
+         visibility = $5, reply_to = $6, exact = $7, prefix = $8, suffix = $9, pos_start = $10,
+         pos_end = $11, modified = $12
+         WHERE id = $13 AND ($14::text IS NULL OR modified = $14)",
+    )
+    .bind(r.motivation)
+    .bind(r.body)
+    .bind(r.entity)
+    .bind(r.tags)
+    .bind(r.visibility)
+    .bind(r.reply_to)
+    .bind(r.exact)
+    .bind(r.prefix)
+    .bind(r.suffix)
+    .bind(r.pos_start)
+    .bind(r.pos_end)
+    .bind(r.modified)
+    .bind(r.id)
+    .bind(seen.map(timestamp))
+    .execute(&mut **tx)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// Appends the WHERE clause of a query: visibility first, then each filter.
+fn push_filters(sql: &mut QueryBuilder<Postgres>, query: &Query, viewer: Option<&str>) {
+    sql.push(" WHERE (visibility = 'public' OR creator = ")
+        .push_bind(viewer)
+        .push(")");
+    if let Some(article) = &query.article {
+        sql.push(" AND article = ").push_bind(article);
+    }
+    if let Some(creator) = &query.creator {
+        sql.push(" AND creator = ").push_bind(creator);
+    }
+    if let Some(tag) = &query.tag {
+        // Containment, so the GIN index on tags serves it.
+        sql.push(" AND tags @> jsonb_build_array(")
+            .push_bind(tag)
+            .push("::text)");
+    }
+    for word in query.text.iter().flat_map(|t| t.split_whitespace()) {
+        let pattern = contains_pattern(word);
+        sql.push(" AND (body ILIKE ")
+            .push_bind(pattern.clone())
+            .push(" ESCAPE '\\' OR exact ILIKE ")
+            .push_bind(pattern.clone())
+            .push(" ESCAPE '\\' OR EXISTS (SELECT 1 FROM jsonb_array_elements_text(tags) tag")
+            .push(" WHERE tag ILIKE ")
+            .push_bind(pattern)
+            .push(" ESCAPE '\\'))");
+    }
+}
+
+#[async_trait]
+impl AnnotationStore for PostgresStore {
+    async fn sync_editorial(
+        &self,
+        article: &str,
+        notes: &[Annotation],
+    ) -> Result<SyncReport, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // Two instances starting together would otherwise both insert the same new notes.
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext('gloss sync ' || $1))")
+            .bind(article)
+            .execute(&mut *tx)
+            .await?;
+        let existing: Vec<AnnotationRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            select_columns!(),
+            " FROM annotations WHERE article = $1 AND editorial"
+        ))
+        .bind(article)
+        .fetch_all(&mut *tx)
+        .await?;
+        let plan = plan_sync(to_annotations(existing)?, notes);
+        for note in &plan.insert {
+            insert(&mut tx, note).await?;
+        }
+        for note in &plan.update {
+            rewrite(&mut tx, note, None).await?;
+        }
+        for gone in &plan.delete {
+            sqlx::query("DELETE FROM annotations WHERE id = $1")
+                .bind(gone)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let report = plan.report;
+        if report.inserted + report.updated + report.deleted > 0 {
+            bump_revision(&mut tx, article).await?;
+        }
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    async fn annotations_for(
+        &self,
+        article: &str,
+        viewer: Option<&str>,
+    ) -> Result<Vec<Annotation>, StoreError> {
+        let rows: Vec<AnnotationRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            select_columns!(),
+            " FROM annotations WHERE article = $1 AND (visibility = 'public' OR creator = $2)
+             ORDER BY pos_start IS NULL, pos_start, created, id"
+        ))
+        .bind(article)
+        .bind(viewer)
+        .fetch_all(&self.pool)
+        .await?;
+        to_annotations(rows)
+    }
+
+    async fn annotation(&self, id: &str) -> Result<Option<Annotation>, StoreError> {
+        let row: Option<AnnotationRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            select_columns!(),
+            " FROM annotations WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(AnnotationRow::into_annotation).transpose()
+    }
+
+    async fn query(&self, query: &Query, viewer: Option<&str>) -> Result<Page, StoreError> {
+        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM annotations");
+        push_filters(&mut count, query, viewer);
+        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+
+        let mut select =
+            QueryBuilder::new(concat!("SELECT ", select_columns!(), " FROM annotations"));
+        push_filters(&mut select, query, viewer);
+        select
+            .push(" ORDER BY created DESC, id DESC LIMIT ")
+            .push_bind(query.limit as i64)
+            .push(" OFFSET ")
+            .push_bind(query.offset as i64);
+        let rows: Vec<AnnotationRow> = select.build_query_as().fetch_all(&self.pool).await?;
+        Ok(Page {
+            items: to_annotations(rows)?,
+            total: total as usize,
+        })
+    }
+
+    async fn all(&self) -> Result<Vec<Annotation>, StoreError> {
+        let rows: Vec<AnnotationRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            select_columns!(),
+            " FROM annotations ORDER BY created, id"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        to_annotations(rows)
+    }
+
+    async fn create(&self, annotation: &Annotation) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        insert(&mut tx, annotation).await?;
+        bump_revision(&mut tx, &annotation.article).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn update(
+        &self,
+        annotation: &Annotation,
+        seen: Option<OffsetDateTime>,
+    ) -> Result<Guarded, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        if !rewrite(&mut tx, annotation, seen).await? {
+            return Ok(Guarded::Stale);
+        }
+        bump_revision(&mut tx, &annotation.article).await?;
+        tx.commit().await?;
+        Ok(Guarded::Done)
+    }
+
+    async fn delete(&self, id: &str, seen: Option<OffsetDateTime>) -> Result<Guarded, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let article: Option<String> = sqlx::query_scalar(
+            "DELETE FROM annotations WHERE id = $1 AND ($2::text IS NULL OR modified = $2)
+             RETURNING article",
+        )
+        .bind(id)
+        .bind(seen.map(timestamp))
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(article) = article else {
+            return Ok(Guarded::Stale);
+        };
+        bump_revision(&mut tx, &article).await?;
+        tx.commit().await?;
+        Ok(Guarded::Done)
+    }
+
+    async fn revision(&self, article: &str) -> Result<i64, StoreError> {
+        let revision: Option<i64> =
+            sqlx::query_scalar("SELECT revision FROM article_revisions WHERE article = $1")
+                .bind(article)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(revision.unwrap_or(0))
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,288 @@
+//! The annotation half of the store contract.
+
+use std::sync::Arc;
+
+use gloss::annotation::{Annotation, Motivation, Target, Visibility};
+use gloss::store::{Guarded, Store, StoreError, SyncReport};
+use time::{Duration, OffsetDateTime};
+
+use super::{note, t};
+
+/// `t(seconds)` plus nanoseconds, which every backend must keep: ETags are made of them.
+pub fn at(seconds: i64, nanos: i64) -> OffsetDateTime {
+    t(seconds) + Duration::nanoseconds(nanos)
+}
+
+/// A reader's public comment on "essay", written at `at`.
+pub fn comment(id: &str, creator: &str, body: &str, at: OffsetDateTime) -> Annotation {
+    Annotation {
+        creator: creator.to_string(),
+        editorial: false,
+        motivation: Motivation::Commenting,
+        entity: None,
+        ..note(id, body, at)
+    }
+}
+
+pub fn reply(id: &str, parent: &str, creator: &str, at: OffsetDateTime) -> Annotation {
+    Annotation {
+        motivation: Motivation::Replying,
+        target: Target::Reply(parent.to_string()),
+        ..comment(id, creator, "A reply.", at)
+    }
+}
+
+pub fn starting_at(mut a: Annotation, start: usize) -> Annotation {
+    if let Target::Text(target) = &mut a.target {
+        target.position.start = start;
+        target.position.end = start + 7;
+    }
+    a
+}
+
+pub fn ids(annotations: &[Annotation]) -> Vec<&str> {
+    annotations.iter().map(|a| a.id.as_str()).collect()
+}
+
+pub async fn create_all(store: &Arc<dyn Store>, annotations: &[Annotation]) {
+    for a in annotations {
+        store.create(a).await.unwrap();
+    }
+}
+
+pub async fn syncing_twice_changes_nothing(store: Arc<dyn Store>) {
+    let notes = [note("ed-a", "One.", t(0)), note("ed-b", "Two.", t(0))];
+    let first = store.sync_editorial("essay", &notes).await.unwrap();
+    let inserted = SyncReport {
+        inserted: 2,
+        ..Default::default()
+    };
+    assert_eq!(first, inserted);
+    let revision = store.revision("essay").await.unwrap();
+    let later = [note("ed-a", "One.", t(60)), note("ed-b", "Two.", t(60))];
+    let second = store.sync_editorial("essay", &later).await.unwrap();
+    let unchanged = SyncReport {
+        unchanged: 2,
+        ..Default::default()
+    };
+    assert_eq!(second, unchanged);
+    assert_eq!(store.revision("essay").await.unwrap(), revision);
+    assert_eq!(store.annotations_for("essay", None).await.unwrap().len(), 2);
+}
+
+pub async fn an_edited_note_updates_and_a_removed_one_goes(store: Arc<dyn Store>) {
+    let notes = [note("ed-a", "One.", t(0)), note("ed-b", "Two.", t(0))];
+    store.sync_editorial("essay", &notes).await.unwrap();
+    let revision = store.revision("essay").await.unwrap();
+    let report = store
+        .sync_editorial("essay", &[note("ed-a", "One, edited.", t(60))])
+        .await
+        .unwrap();
+    let expected = SyncReport {
+        updated: 1,
+        deleted: 1,
+        ..Default::default()
+    };
+    assert_eq!(report, expected);
+    assert!(store.revision("essay").await.unwrap() > revision);
+    let stored = store.annotation("ed-a").await.unwrap().unwrap();
+    assert_eq!(stored.body.as_deref(), Some("One, edited."));
+    assert_eq!(stored.created, t(0), "an update keeps the creation time");
+    assert_eq!(stored.modified, t(60));
+    assert!(store.annotation("ed-b").await.unwrap().is_none());
+}
+
+pub async fn annotations_round_trip_unchanged(store: Arc<dyn Store>) {
+    let original = Annotation {
+        tags: vec!["ünïcode".to_string(), "two words".to_string()],
+        ..note(
+            "ed-a",
+            "Body with “quotes” and ünïcode.",
+            at(0, 123_456_789),
+        )
+    };
+    store
+        .sync_editorial("essay", std::slice::from_ref(&original))
+        .await
+        .unwrap();
+    assert_eq!(store.annotation("ed-a").await.unwrap(), Some(original));
+    let highlight = Annotation {
+        motivation: Motivation::Highlighting,
+        body: None,
+        visibility: Visibility::Private,
+        ..comment("hl", "alice", "", at(1, 1))
+    };
+    let answer = reply("re", "hl", "alice", at(2, 999_999_999));
+    create_all(&store, &[highlight.clone(), answer.clone()]).await;
+    assert_eq!(store.annotation("hl").await.unwrap(), Some(highlight));
+    assert_eq!(store.annotation("re").await.unwrap(), Some(answer));
+    assert_eq!(store.annotation("missing").await.unwrap(), None);
+    let other = store.annotations_for("other-essay", None).await.unwrap();
+    assert!(other.is_empty());
+    assert_eq!(store.revision("other-essay").await.unwrap(), 0);
+    store.ping().await.unwrap();
+}
+
+pub async fn creating_an_existing_id_conflicts(store: Arc<dyn Store>) {
+    let first = comment("c-1", "alice", "First.", t(0));
+    store.create(&first).await.unwrap();
+    let again = comment("c-1", "bob", "Second.", t(1));
+    let err = store.create(&again).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err}");
+    assert_eq!(store.annotation("c-1").await.unwrap(), Some(first));
+}
+
+pub async fn writes_are_guarded_by_the_version_last_seen(store: Arc<dyn Store>) {
+    let v1 = comment("c-1", "alice", "First.", at(0, 123_456_789));
+    store.create(&v1).await.unwrap();
+    let v2 = Annotation {
+        body: Some("Second.".to_string()),
+        tags: vec!["edited".to_string()],
+        visibility: Visibility::Private,
+        modified: at(0, 123_456_790),
+        ..v1.clone()
+    };
+    assert_eq!(
+        store.update(&v2, Some(v1.modified)).await.unwrap(),
+        Guarded::Done
+    );
+    assert_eq!(store.annotation("c-1").await.unwrap(), Some(v2.clone()));
+
+    let lost = Annotation {
+        body: Some("Lost update.".to_string()),
+        modified: t(5),
+        ..v1.clone()
+    };
+    assert_eq!(
+        store.update(&lost, Some(v1.modified)).await.unwrap(),
+        Guarded::Stale
+    );
+    assert_eq!(
+        store.delete("c-1", Some(v1.modified)).await.unwrap(),
+        Guarded::Stale
+    );
+    let unchanged = store.annotation("c-1").await.unwrap();
+    assert_eq!(unchanged, Some(v2.clone()), "a stale write changes nothing");
+
+    let v3 = Annotation {
+        body: Some("Third.".to_string()),
+        creator: "mallory".to_string(),
+        created: t(99),
+        modified: t(60),
+        ..v2.clone()
+    };
+    assert_eq!(
+        store.update(&v3, None).await.unwrap(),
+        Guarded::Done,
+        "None: any version"
+    );
+    let stored = store.annotation("c-1").await.unwrap().unwrap();
+    assert_eq!(stored.body.as_deref(), Some("Third."));
+    assert_eq!(
+        (stored.creator.as_str(), stored.created),
+        ("alice", v1.created)
+    );
+    assert_eq!(stored.modified, t(60));
+
+    assert_eq!(
+        store.delete("c-1", Some(t(60))).await.unwrap(),
+        Guarded::Done
+    );
+    assert_eq!(store.annotation("c-1").await.unwrap(), None);
+    assert_eq!(
+        store.delete("c-1", None).await.unwrap(),
+        Guarded::Stale,
+        "gone"
+    );
+    assert_eq!(
+        store.update(&v3, None).await.unwrap(),
+        Guarded::Stale,
+        "gone"
+    );
+}
+
+pub async fn deleting_an_annotation_deletes_its_replies(store: Arc<dyn Store>) {
+    let parent = comment("parent", "alice", "Parent.", t(0));
+    let sibling = comment("sibling", "bob", "Sibling.", t(1));
+    let first = reply("re-1", "parent", "bob", t(2));
+    let nested = reply("re-2", "re-1", "alice", t(3));
+    let other = reply("re-3", "sibling", "alice", t(4));
+    create_all(&store, &[parent.clone(), sibling, first, nested, other]).await;
+    let done = store.delete("parent", Some(parent.modified)).await.unwrap();
+    assert_eq!(done, Guarded::Done);
+    let left = store.annotations_for("essay", None).await.unwrap();
+    assert_eq!(ids(&left), ["sibling", "re-3"]);
+    assert_eq!(store.annotation("re-2").await.unwrap(), None);
+}
+
+pub async fn every_write_bumps_its_essays_revision(store: Arc<dyn Store>) {
+    let revision = async |article: &str| store.revision(article).await.unwrap();
+    assert_eq!(revision("essay").await, 0);
+    let a = comment("c-1", "alice", "One.", t(0));
+    store.create(&a).await.unwrap();
+    let created = revision("essay").await;
+    assert!(created > 0);
+
+    let edited = Annotation {
+        modified: t(1),
+        ..a.clone()
+    };
+    store.update(&edited, Some(a.modified)).await.unwrap();
+    let updated = revision("essay").await;
+    assert!(updated > created);
+    store.update(&edited, Some(a.modified)).await.unwrap();
+    assert_eq!(
+        revision("essay").await,
+        updated,
+        "a stale update writes nothing"
+    );
+
+    store
+        .create(&reply("re", "c-1", "bob", t(2)))
+        .await
+        .unwrap();
+    let replied = revision("essay").await;
+    assert!(replied > updated);
+    store.delete("c-1", Some(t(0))).await.unwrap();
+    assert_eq!(
+        revision("essay").await,
+        replied,
+        "a stale delete writes nothing"
+    );
+    store.delete("c-1", Some(t(1))).await.unwrap();
+    let deleted = revision("essay").await;
+    assert!(deleted > replied);
+
+    let elsewhere = Annotation {
+        article: "other".to_string(),
+        ..comment("c-2", "alice", "Two.", t(3))
+    };
+    store.create(&elsewhere).await.unwrap();
+    assert!(revision("other").await > 0);
+    assert_eq!(revision("essay").await, deleted, "revisions are per essay");
+}
+
+pub async fn an_essays_annotations_come_in_text_order(store: Arc<dyn Store>) {
+    let late_in_text = starting_at(comment("far", "alice", "Far.", t(0)), 500);
+    let early_in_text = starting_at(comment("near", "bob", "Near.", t(1)), 10);
+    let same_place_later = starting_at(comment("near-2", "bob", "Near too.", t(2)), 10);
+    let answer = reply("re", "far", "bob", t(3));
+    let elsewhere = Annotation {
+        article: "other".to_string(),
+        ..comment("else", "alice", "Elsewhere.", t(4))
+    };
+    let all = [
+        late_in_text,
+        answer,
+        same_place_later,
+        elsewhere,
+        early_in_text,
+    ];
+    create_all(&store, &all).await;
+    let listed = store.annotations_for("essay", None).await.unwrap();
+    assert_eq!(
+        ids(&listed),
+        ["near", "near-2", "far", "re"],
+        "replies last"
+    );
+}
