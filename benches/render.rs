@@ -25,6 +25,7 @@ fn args() -> ServeArgs {
         database_url: "sqlite::memory:".into(),
         articles: concat!(env!("CARGO_MANIFEST_DIR"), "/articles").into(),
         public_url: None,
+        behind_proxy: false,
     }
 }
 

@@ -11,7 +11,6 @@ use crate::library::Library;
 use crate::live::Live;
 use crate::store::Store;
 use crate::web;
-use crate::web::limit::Limits;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -19,7 +18,6 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub config: Arc<Config>,
     pub pages: Arc<PageCache>,
-    pub limits: Arc<Limits>,
     pub live: Arc<Live>,
 }
 
@@ -35,7 +33,6 @@ impl AppState {
             store,
             config: Arc::new(config),
             pages: Arc::new(PageCache::default()),
-            limits: Arc::new(Limits::default()),
             live,
         }
     }

@@ -93,6 +93,9 @@ pub struct ServeArgs {
     /// The address readers reach the site at, for absolute links (default: http://ADDR).
     #[arg(long, env = "GLOSS_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Behind a reverse proxy: take the client's address from X-Forwarded-For.
+    #[arg(long, env = "GLOSS_BEHIND_PROXY")]
+    pub behind_proxy: bool,
 }
 
 /// What the running app needs to know of its configuration.
@@ -100,6 +103,7 @@ pub struct ServeArgs {
 pub struct Config {
     /// No trailing slash.
     pub public_url: String,
+    pub behind_proxy: bool,
 }
 
 impl Config {
@@ -110,6 +114,7 @@ impl Config {
             .unwrap_or_else(|| format!("http://{}", args.addr));
         Config {
             public_url: public_url.trim_end_matches('/').to_string(),
+            behind_proxy: args.behind_proxy,
         }
     }
 }

@@ -91,7 +91,8 @@ macro_rules! contract {
                     all_lists_everything_oldest_first;
                 accounts: usernames_are_unique_whatever_their_case,
                     sessions_live_until_they_expire_or_are_deleted,
-                    api_tokens_name_their_user, shares_round_trip_and_codes_are_unique;
+                    api_tokens_name_their_user, shares_round_trip_and_codes_are_unique,
+                    rate_limit_counters_count_per_bucket_and_window;
             );
         }
     };

@@ -179,10 +179,20 @@ pub trait ShareStore: Send + Sync + 'static {
     async fn share(&self, code: &str) -> Result<Option<Share>, StoreError>;
 }
 
-/// Everything the app keeps in its database.
-pub trait Store: AnnotationStore + AccountStore + ShareStore {}
+#[async_trait]
+pub trait LimitStore: Send + Sync + 'static {
+    /// Counts a request in `bucket` for the window starting at `window_start` (seconds since
+    /// the epoch) and returns the count so far in that window; a bucket keeps one window.
+    async fn hit(&self, bucket: &str, window_start: i64) -> Result<u32, StoreError>;
 
-impl<T: AnnotationStore + AccountStore + ShareStore> Store for T {}
+    /// Forgets buckets whose window started before `cutoff`.
+    async fn forget_limits_before(&self, cutoff: i64) -> Result<(), StoreError>;
+}
+
+/// Everything the app keeps in its database.
+pub trait Store: AnnotationStore + AccountStore + ShareStore + LimitStore {}
+
+impl<T: AnnotationStore + AccountStore + ShareStore + LimitStore> Store for T {}
 
 /// Opens (and migrates) the store a URL names.
 pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {

@@ -14,6 +14,7 @@ use super::auth::{
     hash_password, new_token, set_cookie, verify_password,
 };
 use super::body::JsonBody;
+use super::limit::{self, ClientAddr};
 use super::pages::Head;
 use crate::app::AppState;
 use crate::error::AppError;
@@ -131,45 +132,69 @@ fn form_csrf_ok(headers: &HeaderMap, form: &AccountForm) -> bool {
 
 pub async fn login(
     State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     axum::Form(form): axum::Form<AccountForm>,
 ) -> Result<Response, AppError> {
     let next = local_path(Some(&form.next));
     if !form_csrf_ok(&headers, &form) {
-        let error = (
-            StatusCode::FORBIDDEN,
-            "The form expired. Please try again.".to_string(),
-        );
+        let error = (StatusCode::FORBIDDEN, EXPIRED.to_string());
         return form_page(&state, &headers, false, next, form.username, Some(error));
     }
-    match authenticate(&state, &form.username, &form.password).await? {
-        Some(user) => start_session(&state, &user, &next).await,
-        None => {
-            let error = (
-                StatusCode::UNAUTHORIZED,
-                "Wrong username or password.".to_string(),
-            );
+    let outcome = match throttle_login(&state, &client, &form.username).await {
+        Ok(()) => authenticate(&state, &form.username, &form.password).await,
+        Err(err) => Err(err),
+    };
+    match outcome {
+        Ok(Some(user)) => start_session(&state, &user, &next).await,
+        Ok(None) => {
+            let error = (StatusCode::UNAUTHORIZED, WRONG.to_string());
             form_page(&state, &headers, false, next, form.username, Some(error))
         }
+        Err(err @ AppError::TooManyRequests(_)) => {
+            let error = (err.status(), err.to_string());
+            form_page(&state, &headers, false, next, form.username, Some(error))
+        }
+        Err(err) => Err(err),
     }
+}
+
+const EXPIRED: &str = "The form expired. Please try again.";
+const WRONG: &str = "Wrong username or password.";
+
+/// Password guessing is slowed per client and per account, on every instance alike.
+async fn throttle_login(state: &AppState, client: &str, username: &str) -> Result<(), AppError> {
+    limit::check(state, &limit::LOGINS_PER_CLIENT, client).await?;
+    limit::check(
+        state,
+        &limit::LOGINS_PER_ACCOUNT,
+        &username.trim().to_lowercase(),
+    )
+    .await
 }
 
 pub async fn signup(
     State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     axum::Form(form): axum::Form<AccountForm>,
 ) -> Result<Response, AppError> {
     let next = local_path(Some(&form.next));
     if !form_csrf_ok(&headers, &form) {
-        let error = (
-            StatusCode::FORBIDDEN,
-            "The form expired. Please try again.".to_string(),
-        );
+        let error = (StatusCode::FORBIDDEN, EXPIRED.to_string());
         return form_page(&state, &headers, true, next, form.username, Some(error));
     }
-    match register(&state, &form.username, &form.password, Role::Reader).await {
+    let outcome = match limit::check(&state, &limit::SIGNUPS, &client).await {
+        Ok(()) => register(&state, &form.username, &form.password, Role::Reader).await,
+        Err(err) => Err(err),
+    };
+    match outcome {
         Ok(user) => start_session(&state, &user, &next).await,
-        Err(err @ (AppError::Unprocessable(_) | AppError::Conflict(_))) => {
+        Err(
+            err @ (AppError::Unprocessable(_)
+            | AppError::Conflict(_)
+            | AppError::TooManyRequests(_)),
+        ) => {
             let error = (err.status(), err.to_string());
             form_page(&state, &headers, true, next, form.username, Some(error))
         }
@@ -281,9 +306,11 @@ fn credentials(body: JsonBody) -> Result<Credentials, AppError> {
 
 pub async fn create_user(
     State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
     body: JsonBody,
 ) -> Result<Response, AppError> {
     let c = credentials(body)?;
+    limit::check(&state, &limit::SIGNUPS, &client).await?;
     let user = register(&state, &c.username, &c.password, Role::Reader).await?;
     Ok((
         StatusCode::CREATED,
@@ -294,12 +321,14 @@ pub async fn create_user(
 
 pub async fn create_token(
     State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
     body: JsonBody,
 ) -> Result<Response, AppError> {
     let c = credentials(body)?;
+    throttle_login(&state, &client, &c.username).await?;
     let user = authenticate(&state, &c.username, &c.password)
         .await?
-        .ok_or_else(|| AppError::Unauthorized("Wrong username or password.".into()))?;
+        .ok_or_else(|| AppError::Unauthorized(WRONG.into()))?;
     let token = new_token();
     state
         .store

@@ -1,78 +1,105 @@
-//! Fixed-window rate limits per client, for what anyone may do without an account.
+//! Rate limits: requests counted per client (or account) in fixed windows, in the database
+//! so every instance counts against the same limit.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
-use axum::extract::ConnectInfo;
-use axum::http::Extensions;
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use time::OffsetDateTime;
 
-pub struct RateLimiter {
-    max: u32,
-    window: Duration,
-    hits: Mutex<HashMap<String, (Instant, u32)>>,
+use crate::app::AppState;
+use crate::error::AppError;
+
+/// At most `max` requests of a kind per `window` seconds.
+pub struct Limit {
+    pub kind: &'static str,
+    pub max: u32,
+    pub window: i64,
+    /// What the reader is told when over it.
+    pub detail: &'static str,
 }
 
-/// Forget clients idle for a window once this many are remembered.
-const PRUNE_AT: usize = 10_000;
+pub const SHARES: Limit = Limit {
+    kind: "share",
+    max: 30,
+    window: 60,
+    detail: "Too many share links at once: wait a minute and try again.",
+};
 
-impl RateLimiter {
-    pub fn new(max: u32, window: Duration) -> RateLimiter {
-        RateLimiter {
-            max,
-            window,
-            hits: Mutex::new(HashMap::new()),
-        }
+pub const LOGINS_PER_CLIENT: Limit = Limit {
+    kind: "login-client",
+    max: 20,
+    window: 600,
+    detail: "Too many attempts to log in: wait ten minutes and try again.",
+};
+
+pub const LOGINS_PER_ACCOUNT: Limit = Limit {
+    kind: "login-account",
+    max: 10,
+    window: 600,
+    detail: "Too many attempts to log in to this account: wait ten minutes and try again.",
+};
+
+pub const SIGNUPS: Limit = Limit {
+    kind: "signup",
+    max: 10,
+    window: 3600,
+    detail: "Too many new accounts from here: try again in an hour.",
+};
+
+pub const WRITES: Limit = Limit {
+    kind: "write",
+    max: 120,
+    window: 60,
+    detail: "Too many changes at once: wait a minute and try again.",
+};
+
+/// How often a count also clears out buckets idle for a day.
+const PRUNE_ONE_IN: u8 = 255;
+
+/// Counts one request of `limit`'s kind by `who`; a 429 problem when over the limit.
+pub async fn check(state: &AppState, limit: &Limit, who: &str) -> Result<(), AppError> {
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    let window_start = now - now.rem_euclid(limit.window);
+    let bucket = format!("{}:{who}", limit.kind);
+    let hits = state.store.hit(&bucket, window_start).await?;
+    let mut dice = [0u8];
+    if getrandom::fill(&mut dice).is_ok() && dice[0] == PRUNE_ONE_IN {
+        state.store.forget_limits_before(now - 86_400).await?;
     }
-
-    /// Counts a request by `client`; `false` when it is over the limit for this window.
-    pub fn allow(&self, client: &str) -> bool {
-        let now = Instant::now();
-        let mut hits = self.hits.lock().unwrap_or_else(|e| e.into_inner());
-        if hits.len() >= PRUNE_AT {
-            hits.retain(|_, (start, _)| now.duration_since(*start) < self.window);
-        }
-        let entry = hits.entry(client.to_string()).or_insert((now, 0));
-        if now.duration_since(entry.0) >= self.window {
-            *entry = (now, 0);
-        }
-        entry.1 += 1;
-        entry.1 <= self.max
+    if hits > limit.max {
+        return Err(AppError::TooManyRequests(limit.detail.to_string()));
     }
+    Ok(())
 }
 
-/// The limits the app keeps.
-pub struct Limits {
-    pub shares: RateLimiter,
+/// The client's address: the connection's, or with `--behind-proxy` the one the proxy
+/// appended last to `X-Forwarded-For` (the only entry it vouches for).
+pub fn client(parts: &Parts, behind_proxy: bool) -> String {
+    let forwarded = behind_proxy
+        .then(|| parts.headers.get("x-forwarded-for")?.to_str().ok())
+        .flatten()
+        .and_then(|v| v.rsplit(',').next())
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty());
+    forwarded.unwrap_or_else(|| {
+        parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string())
+    })
 }
 
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            shares: RateLimiter::new(30, Duration::from_secs(60)),
-        }
-    }
-}
+/// The client's address, as [`client`] finds it.
+pub struct ClientAddr(pub String);
 
-/// The client's address as the connection gives it.
-pub fn client(extensions: &Extensions) -> String {
-    extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string())
-}
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = std::convert::Infallible;
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_client_over_the_limit_is_refused_until_the_window_passes() {
-        let limiter = RateLimiter::new(2, Duration::from_millis(50));
-        assert!(limiter.allow("a") && limiter.allow("a"));
-        assert!(!limiter.allow("a"));
-        assert!(limiter.allow("b"), "clients are counted apart");
-        std::thread::sleep(Duration::from_millis(60));
-        assert!(limiter.allow("a"));
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(client(parts, state.config.behind_proxy)))
     }
 }

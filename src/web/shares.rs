@@ -2,7 +2,7 @@
 //! essay with the passage marked and in view.
 
 use axum::Json;
-use axum::extract::{FromRequest, Path, Request, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::{Value, json};
@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use super::annotations::resolve;
 use super::auth::Viewer;
 use super::body::JsonBody;
-use super::limit;
+use super::limit::{self, ClientAddr};
 use crate::annotation::Target;
 use crate::annotation::jsonld::{self, DraftTarget};
 use crate::app::AppState;
@@ -42,14 +42,12 @@ fn text_fragment(exact: &str) -> String {
     format!("#:~:text={},{}", encode_query(&start), encode_query(&end))
 }
 
-pub async fn create(State(state): State<AppState>, request: Request) -> Result<Response, AppError> {
-    let client = limit::client(request.extensions());
-    if !state.limits.shares.allow(&client) {
-        return Err(AppError::TooManyRequests(
-            "Too many share links at once: wait a minute and try again.".into(),
-        ));
-    }
-    let JsonBody(body) = JsonBody::from_request(request, &state).await?;
+pub async fn create(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    JsonBody(body): JsonBody,
+) -> Result<Response, AppError> {
+    limit::check(&state, &limit::SHARES, &client).await?;
     let target = body
         .get("target")
         .ok_or_else(|| AppError::BadRequest("Send {\"target\": …}, as in an annotation.".into()))?;

@@ -121,3 +121,29 @@ pub async fn shares_round_trip_and_codes_are_unique(store: Arc<dyn Store>) {
     assert!(matches!(err, StoreError::Conflict(_)), "{err}");
     assert_eq!(store.share("aB3dE5").await.unwrap(), Some(share));
 }
+
+pub async fn rate_limit_counters_count_per_bucket_and_window(store: Arc<dyn Store>) {
+    assert_eq!(store.hit("share:1.2.3.4", 600).await.unwrap(), 1);
+    assert_eq!(store.hit("share:1.2.3.4", 600).await.unwrap(), 2);
+    assert_eq!(
+        store.hit("share:5.6.7.8", 600).await.unwrap(),
+        1,
+        "buckets count apart"
+    );
+    assert_eq!(
+        store.hit("share:1.2.3.4", 660).await.unwrap(),
+        1,
+        "a new window starts at one"
+    );
+    store.forget_limits_before(650).await.unwrap();
+    assert_eq!(
+        store.hit("share:5.6.7.8", 600).await.unwrap(),
+        1,
+        "forgotten buckets start over"
+    );
+    assert_eq!(
+        store.hit("share:1.2.3.4", 660).await.unwrap(),
+        2,
+        "current ones are kept"
+    );
+}

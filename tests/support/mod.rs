@@ -25,6 +25,7 @@ pub fn serve_args(articles: &Path, database_url: &str) -> ServeArgs {
         database_url: database_url.to_string(),
         articles: articles.to_path_buf(),
         public_url: Some("http://gloss.test".to_string()),
+        behind_proxy: false,
     }
 }
 

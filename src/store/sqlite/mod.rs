@@ -2,6 +2,7 @@
 
 mod accounts;
 mod annotations;
+mod limits;
 mod shares;
 
 use std::str::FromStr;

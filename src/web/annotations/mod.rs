@@ -15,6 +15,7 @@ use time::OffsetDateTime;
 use super::auth::Viewer;
 use super::body::JsonBody;
 use super::errors::accepts_html;
+use super::limit;
 use crate::annotation::jsonld::{self, MEDIA_TYPE, Urls};
 use crate::annotation::{Annotation, Target, Visibility};
 use crate::app::AppState;
@@ -105,6 +106,7 @@ pub async fn create(
     body: JsonBody,
 ) -> Result<Response, AppError> {
     let user = viewer.writer()?;
+    limit::check(&state, &limit::WRITES, &user.username).await?;
     let draft = reader_draft(&body.0)?;
     let now = OffsetDateTime::now_utc();
     let (article, target) = resolve::target(&state, &viewer, &draft.target).await?;
@@ -172,6 +174,7 @@ pub async fn replace(
     body: JsonBody,
 ) -> Result<Response, AppError> {
     let user = viewer.writer()?;
+    limit::check(&state, &limit::WRITES, &user.username).await?;
     let current = visible(&state, &viewer, &id).await?;
     if current.editorial {
         return Err(AppError::Forbidden(
@@ -239,6 +242,7 @@ pub async fn remove(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let user = viewer.writer()?;
+    limit::check(&state, &limit::WRITES, &user.username).await?;
     let current = visible(&state, &viewer, &id).await?;
     if current.editorial {
         return Err(AppError::Forbidden(

@@ -1,0 +1,33 @@
+//! Rate-limit counters in PostgreSQL.
+
+use async_trait::async_trait;
+
+use super::PostgresStore;
+use crate::store::{LimitStore, StoreError};
+
+#[async_trait]
+impl LimitStore for PostgresStore {
+    async fn hit(&self, bucket: &str, window_start: i64) -> Result<u32, StoreError> {
+        let hits: i32 = sqlx::query_scalar(
+            "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1)
+             ON CONFLICT (bucket) DO UPDATE SET
+               hits = CASE WHEN rate_limits.window_start = excluded.window_start
+                           THEN rate_limits.hits + 1 ELSE 1 END,
+               window_start = excluded.window_start
+             RETURNING hits",
+        )
+        .bind(bucket)
+        .bind(window_start)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(u32::try_from(hits).unwrap_or(u32::MAX))
+    }
+
+    async fn forget_limits_before(&self, cutoff: i64) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM rate_limits WHERE window_start < $1")
+            .bind(cutoff)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
