@@ -13,9 +13,10 @@ use http_body_util::BodyExt;
 use tower::ServiceExt;
 
 use gloss::anchor;
-use gloss::app::{AppState, PageCache};
+use gloss::app::AppState;
 use gloss::config::ServeArgs;
 use gloss::library::Library;
+use gloss::web::PageCache;
 
 const ESSAY: &str = "witkoff-takes-russias-side";
 

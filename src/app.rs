@@ -1,16 +1,15 @@
 //! The application state and the router: no I/O here, so tests can build it and call it.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Bytes;
 
 use crate::config::Config;
 use crate::library::Library;
 use crate::live::Live;
 use crate::store::Store;
 use crate::web;
+use crate::web::PageCache;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -35,27 +34,6 @@ impl AppState {
             pages: Arc::new(PageCache::default()),
             live,
         }
-    }
-}
-
-/// Rendered reading pages for signed-out readers, by essay, valid for one store revision.
-#[derive(Default)]
-pub struct PageCache {
-    entries: Mutex<HashMap<String, (i64, Bytes)>>,
-}
-
-impl PageCache {
-    pub fn get(&self, slug: &str, revision: i64) -> Option<Bytes> {
-        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries
-            .get(slug)
-            .filter(|(r, _)| *r == revision)
-            .map(|(_, html)| html.clone())
-    }
-
-    pub fn put(&self, slug: &str, revision: i64, html: Bytes) {
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries.insert(slug.to_string(), (revision, html));
     }
 }
 

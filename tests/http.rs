@@ -297,3 +297,49 @@ async fn pages_are_compressed_for_clients_that_accept_it() {
     let response = tower::ServiceExt::oneshot(router, request).await.unwrap();
     assert_eq!(response.headers()["content-encoding"], "gzip");
 }
+
+#[tokio::test]
+async fn cached_pages_come_precompressed_and_revalidate_with_304() {
+    let (_, router) = app().await;
+    let uri = format!("/articles/{ESSAY}");
+    let br = send(
+        &router,
+        "GET",
+        &uri,
+        &[("accept-encoding", "gzip, br")],
+        None,
+    )
+    .await;
+    assert_eq!(br.status, 200);
+    assert_eq!(br.headers["content-encoding"], "br");
+    assert!(
+        br.headers["vary"]
+            .to_str()
+            .unwrap()
+            .contains("Accept-Encoding")
+    );
+    let plain = send(&router, "GET", &uri, &[], None).await;
+    assert!(plain.headers.get("content-encoding").is_none());
+    assert!(plain.body.contains("<article"));
+    let etag = plain.headers["etag"].to_str().unwrap().to_string();
+    assert_eq!(
+        br.headers["etag"],
+        etag.as_str(),
+        "one version, whatever the encoding"
+    );
+    let again = send(&router, "GET", &uri, &[("if-none-match", &etag)], None).await;
+    assert_eq!(again.status, 304);
+    assert!(again.body.is_empty());
+
+    let ann = reader_token(&router, "ann").await;
+    send(
+        &router,
+        "POST",
+        "/annotations/",
+        &[("authorization", &ann)],
+        Some(&comment("Why not?", "New.")),
+    )
+    .await;
+    let changed = send(&router, "GET", &uri, &[("if-none-match", &etag)], None).await;
+    assert_eq!(changed.status, 200, "a new annotation makes a new version");
+}

@@ -5,6 +5,7 @@ mod annotations;
 mod assets;
 pub mod auth;
 mod body;
+mod cached;
 mod entities;
 mod errors;
 pub mod limit;
@@ -13,13 +14,16 @@ mod pages;
 mod search;
 mod shares;
 
+use std::time::Duration;
+
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware;
 use axum::routing::{get, post};
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::app::AppState;
@@ -27,17 +31,21 @@ use crate::app::AppState;
 pub use accounts::register;
 pub use assets::Assets;
 pub use auth::Viewer;
+pub use cached::PageCache;
 
 /// Scripts only from this site and no inline script or style: injected markup stays inert.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
     img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
+/// Longer than any request should take; live streams are exempt.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
 pub fn router(state: AppState) -> Router {
+    let streams = Router::new().route("/articles/{slug}/live", get(live::live));
     Router::new()
         .route("/", get(pages::index))
         .route("/articles/{slug}", get(pages::article))
         .route("/articles/{slug}/fragments", get(pages::fragments))
-        .route("/articles/{slug}/live", get(live::live))
         .route("/timeline", get(entities::timeline))
         .route("/search", get(search::search))
         .route("/entities/{id}", get(entities::entity_by_id))
@@ -62,6 +70,11 @@ pub fn router(state: AppState) -> Router {
         .route("/s/{code}", get(shares::open))
         .route("/healthz", get(pages::healthz))
         .route("/static/{file}", get(assets::serve))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
+        .merge(streams)
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(body::MAX_BODY_BYTES))
         .layer(middleware::from_fn(errors::html_errors))

@@ -3,15 +3,15 @@
 
 use askama::Template;
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
+use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 
 use super::assets::Assets;
 use super::auth::Viewer;
+use super::cached::Encoded;
 use crate::annotation::Target;
 use crate::app::AppState;
 use crate::error::AppError;
@@ -133,34 +133,28 @@ pub async fn article(
     Path(slug): Path<String>,
     Query(params): Query<ReadingParams>,
     viewer: Viewer,
+    headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let article = find(&state, &slug)?;
-    let html = if viewer.user.is_some() || !params.is_empty() {
-        Bytes::from(render_page(&state, article, &viewer, &params).await?)
-    } else {
-        let revision = state.store.revision(&slug).await?;
-        match state.pages.get(&slug, revision) {
-            Some(html) => html,
-            None => {
-                let html = Bytes::from(render_page(&state, article, &viewer, &params).await?);
-                state.pages.put(&slug, revision, html.clone());
-                html
-            }
+    if viewer.user.is_some() || !params.is_empty() {
+        let html = render_page(&state, article, &viewer, &params).await?;
+        let cache = if viewer.user.is_some() {
+            "private, no-cache"
+        } else {
+            "no-cache"
+        };
+        return Ok(([(header::CACHE_CONTROL, cache)], Html(html)).into_response());
+    }
+    let revision = state.store.revision(&slug).await?;
+    let page = match state.pages.get(&slug, revision) {
+        Some(page) => page,
+        None => {
+            let page = Encoded::new(render_page(&state, article, &viewer, &params).await?);
+            state.pages.put(&slug, revision, page.clone());
+            page
         }
     };
-    let cache = if viewer.user.is_some() {
-        "private, no-cache"
-    } else {
-        "no-cache"
-    };
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-            (header::CACHE_CONTROL, cache),
-        ],
-        html,
-    )
-        .into_response())
+    Ok(page.respond(&headers, "no-cache"))
 }
 
 /// The essay as `viewer` sees it: the public notes, and their own private ones.

@@ -59,7 +59,7 @@ pub async fn get(router: &Router, uri: &str, accept: &str) -> Reply {
     Reply {
         status,
         headers,
-        body: String::from_utf8(bytes.to_vec()).unwrap(),
+        body: String::from_utf8_lossy(&bytes).into_owned(),
     }
 }
 
@@ -160,7 +160,7 @@ pub async fn send(
     Reply {
         status,
         headers,
-        body: String::from_utf8(bytes.to_vec()).unwrap(),
+        body: String::from_utf8_lossy(&bytes).into_owned(),
     }
 }
 
