@@ -13,6 +13,7 @@ use http_body_util::BodyExt;
 use tower::ServiceExt;
 
 use gloss::anchor;
+use gloss::annotation::{Annotation, Motivation, Target, Visibility};
 use gloss::app::AppState;
 use gloss::config::ServeArgs;
 use gloss::library::Library;
@@ -27,6 +28,7 @@ fn args() -> ServeArgs {
         articles: concat!(env!("CARGO_MANIFEST_DIR"), "/articles").into(),
         public_url: None,
         behind_proxy: false,
+        write_limit: 120,
     }
 }
 
@@ -51,6 +53,33 @@ fn report(name: &str, iterations: u32, elapsed: Duration) {
         "{name:<44} {:>10.1} µs/op  ({iterations} runs)",
         per.as_secs_f64() * 1e6
     );
+}
+
+/// A reader's public comment on one of a few sentences of the essay.
+fn reader_note(library: &Library, i: usize) -> Annotation {
+    let text = &library.article(ESSAY).unwrap().document.text;
+    let sentences = [
+        "Why not?",
+        "Let me back up and explain.",
+        "Putin followed it.",
+    ];
+    let exact = sentences[i % sentences.len()];
+    let at = text.char_of(text.as_str().find(exact).unwrap());
+    let now = time::OffsetDateTime::now_utc();
+    Annotation {
+        id: format!("bench-{i:04}"),
+        article: ESSAY.into(),
+        creator: format!("reader{}", i % 50),
+        editorial: false,
+        motivation: Motivation::Commenting,
+        body: Some(format!("Note {i} on *this* passage.")),
+        entity: None,
+        tags: vec!["bench".into()],
+        visibility: Visibility::Public,
+        target: Target::Text(anchor::describe(text, at..at + exact.chars().count())),
+        created: now,
+        modified: now,
+    }
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -90,6 +119,31 @@ async fn main() {
     }
     report("GET essay, cached", runs, started.elapsed());
 
+    let readers_notes: Vec<Annotation> = (0..1_000).map(|i| reader_note(&library, i)).collect();
+    let started = Instant::now();
+    for note in &readers_notes {
+        state.store.create(note).await.unwrap();
+    }
+    report(
+        "store 1,000 annotations (SQLite, in memory)",
+        1_000,
+        started.elapsed(),
+    );
+    let runs = 50;
+    let started = Instant::now();
+    for _ in 0..runs {
+        let fresh = AppState {
+            pages: Arc::new(PageCache::default()),
+            ..state.clone()
+        };
+        black_box(get_page(gloss::build_router(fresh)).await);
+    }
+    report(
+        "GET essay with 1,000 annotations, uncached",
+        runs,
+        started.elapsed(),
+    );
+
     let article = library.article(ESSAY).unwrap();
     let notes: Vec<_> = article
         .notes
@@ -110,7 +164,7 @@ async fn main() {
         .iter()
         .map(|a| {
             let mut a = a.clone();
-            if let gloss::annotation::Target::Text(t) = &mut a.target {
+            if let Target::Text(t) = &mut a.target {
                 t.position.start += 7;
                 t.position.end += 7;
             }

@@ -96,6 +96,9 @@ pub struct ServeArgs {
     /// Behind a reverse proxy: take the client's address from X-Forwarded-For.
     #[arg(long, env = "GLOSS_BEHIND_PROXY")]
     pub behind_proxy: bool,
+    /// Annotation writes allowed per account per minute (0: no limit).
+    #[arg(long, env = "GLOSS_WRITE_LIMIT", default_value_t = 120)]
+    pub write_limit: u32,
 }
 
 /// What the running app needs to know of its configuration.
@@ -104,6 +107,7 @@ pub struct Config {
     /// No trailing slash.
     pub public_url: String,
     pub behind_proxy: bool,
+    pub write_limit: u32,
 }
 
 impl Config {
@@ -115,6 +119,7 @@ impl Config {
         Config {
             public_url: public_url.trim_end_matches('/').to_string(),
             behind_proxy: args.behind_proxy,
+            write_limit: args.write_limit,
         }
     }
 }

@@ -47,12 +47,19 @@ pub const SIGNUPS: Limit = Limit {
     detail: "Too many new accounts from here: try again in an hour.",
 };
 
-pub const WRITES: Limit = Limit {
-    kind: "write",
-    max: 120,
-    window: 60,
-    detail: "Too many changes at once: wait a minute and try again.",
-};
+/// Annotation writes per account, at most `--write-limit` a minute (none when it is 0).
+pub async fn check_writes(state: &AppState, username: &str) -> Result<(), AppError> {
+    if state.config.write_limit == 0 {
+        return Ok(());
+    }
+    let limit = Limit {
+        kind: "write",
+        max: state.config.write_limit,
+        window: 60,
+        detail: "Too many changes at once: wait a minute and try again.",
+    };
+    check(state, &limit, username).await
+}
 
 /// How often a count also clears out buckets idle for a day.
 const PRUNE_ONE_IN: u8 = 255;

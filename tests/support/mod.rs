@@ -26,6 +26,7 @@ pub fn serve_args(articles: &Path, database_url: &str) -> ServeArgs {
         articles: articles.to_path_buf(),
         public_url: Some("http://gloss.test".to_string()),
         behind_proxy: false,
+        write_limit: 120,
     }
 }
 

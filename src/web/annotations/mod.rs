@@ -106,7 +106,7 @@ pub async fn create(
     body: JsonBody,
 ) -> Result<Response, AppError> {
     let user = viewer.writer()?;
-    limit::check(&state, &limit::WRITES, &user.username).await?;
+    limit::check_writes(&state, &user.username).await?;
     let draft = reader_draft(&body.0)?;
     let now = OffsetDateTime::now_utc();
     let (article, target) = resolve::target(&state, &viewer, &draft.target).await?;
@@ -174,7 +174,7 @@ pub async fn replace(
     body: JsonBody,
 ) -> Result<Response, AppError> {
     let user = viewer.writer()?;
-    limit::check(&state, &limit::WRITES, &user.username).await?;
+    limit::check_writes(&state, &user.username).await?;
     let current = visible(&state, &viewer, &id).await?;
     if current.editorial {
         return Err(AppError::Forbidden(
@@ -242,7 +242,7 @@ pub async fn remove(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let user = viewer.writer()?;
-    limit::check(&state, &limit::WRITES, &user.username).await?;
+    limit::check_writes(&state, &user.username).await?;
     let current = visible(&state, &viewer, &id).await?;
     if current.editorial {
         return Err(AppError::Forbidden(
