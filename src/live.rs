@@ -6,6 +6,7 @@
 //! connection) catches up by asking for the essay's current state.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
@@ -14,6 +15,8 @@ use tokio::sync::{broadcast, watch};
 
 /// The PostgreSQL channel instances talk on.
 const CHANNEL: &str = "gloss_live";
+const MIN_BACKOFF: Duration = Duration::from_millis(100);
+const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -71,16 +74,27 @@ impl Live {
         let live = Live::new(Some(pool));
         let forward = live.local.clone();
         tokio::spawn(async move {
+            let mut backoff = MIN_BACKOFF;
             loop {
                 match listener.recv().await {
-                    Ok(note) => match serde_json::from_str::<Event>(note.payload()) {
-                        Ok(event) => {
-                            let _ = forward.send(event);
+                    Ok(note) => {
+                        backoff = MIN_BACKOFF;
+                        match serde_json::from_str::<Event>(note.payload()) {
+                            Ok(event) => {
+                                let _ = forward.send(event);
+                            }
+                            Err(err) => {
+                                tracing::warn!(error = %err, "ignoring a malformed live event");
+                            }
                         }
-                        Err(err) => tracing::warn!(error = %err, "ignoring a malformed live event"),
-                    },
-                    // PgListener reconnects by itself on the next recv.
-                    Err(err) => tracing::warn!(error = %err, "live listener lost its connection"),
+                    }
+                    // PgListener reconnects on the next recv; while the database is away,
+                    // try less and less often rather than in a tight loop.
+                    Err(err) => {
+                        tracing::warn!(error = %err, retry_in = ?backoff, "live listener lost its connection");
+                        tokio::time::sleep(backoff).await;
+                        backoff = (backoff * 2).min(MAX_BACKOFF);
+                    }
                 }
             }
         });

@@ -589,6 +589,6 @@ if (article && "EventSource" in window) {
     if (dialog?.open) return dialog.addEventListener("close", catchUp, { once: true });
     soon = setTimeout(() => refresh().catch(() => {}), 100);
   };
-  const live = new EventSource(`/articles/${enc(slug)}/live`);
+  const live = new EventSource(`/articles/${enc(slug)}/live?since=${article.dataset.revision || 0}`);
   for (const type of ["created", "updated", "deleted", "resync"]) live.addEventListener(type, catchUp);
 }

@@ -4,9 +4,10 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use serde::Deserialize;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use tokio_stream::wrappers::{BroadcastStream, WatchStream};
 use tokio_stream::{Stream, StreamExt};
@@ -34,9 +35,17 @@ fn resync(revision: i64) -> SseEvent {
         .data(format!("{{\"revision\":{revision}}}"))
 }
 
+/// `?since=REVISION`: the revision the reader's page shows, for the first connection (a
+/// reconnection sends `Last-Event-ID` instead).
+#[derive(Debug, Deserialize)]
+pub struct LiveParams {
+    since: Option<i64>,
+}
+
 pub async fn live(
     State(state): State<AppState>,
     Path(slug): Path<String>,
+    Query(params): Query<LiveParams>,
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, AppError> {
     if state.library.article(&slug).is_none() {
@@ -49,10 +58,16 @@ pub async fn live(
     let seen: Option<i64> = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse().ok());
+        .and_then(|v| v.parse().ok())
+        .or(params.since);
+    // Every message carries the revision as its id, so a reader who reconnects (to any
+    // instance) says how far it got.
     let first = match seen {
-        Some(seen) if seen < revision => resync(revision),
-        _ => SseEvent::default().retry(RETRY).comment("connected"),
+        Some(seen) if seen < revision => resync(revision).retry(RETRY),
+        _ => SseEvent::default()
+            .id(revision.to_string())
+            .retry(RETRY)
+            .comment("connected"),
     };
     let article = slug.clone();
     let updates = BroadcastStream::new(events).filter_map(move |message| match message {

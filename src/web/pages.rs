@@ -97,6 +97,7 @@ struct ArticlePage<'a> {
     preview: Preview,
     /// Said above the essay, e.g. that a shared passage is gone.
     notice: Option<String>,
+    revision: i64,
 }
 
 /// What link previews (Open Graph, Twitter cards) show of the page.
@@ -137,7 +138,8 @@ pub async fn article(
 ) -> Result<Response, AppError> {
     let article = find(&state, &slug)?;
     if viewer.user.is_some() || !params.is_empty() {
-        let html = render_page(&state, article, &viewer, &params).await?;
+        let revision = state.store.revision(&slug).await?;
+        let html = render_page(&state, article, &viewer, &params, revision).await?;
         let cache = if viewer.user.is_some() {
             "private, no-cache"
         } else {
@@ -149,7 +151,8 @@ pub async fn article(
     let page = match state.pages.get(&slug, revision) {
         Some(page) => page,
         None => {
-            let page = Encoded::new(render_page(&state, article, &viewer, &params).await?);
+            let html = render_page(&state, article, &viewer, &params, revision).await?;
+            let page = Encoded::new(html);
             state.pages.put(&slug, revision, page.clone());
             page
         }
@@ -179,11 +182,14 @@ async fn render_for(
     Ok(render::article(article, state.library.entities(), &viewing))
 }
 
+/// The whole reading page; `revision` is the essay's revision the page shows, so its live
+/// stream can catch up on anything written after.
 async fn render_page(
     state: &AppState,
     article: &Article,
     viewer: &Viewer,
     params: &ReadingParams,
+    revision: i64,
 ) -> Result<String, AppError> {
     let base = &state.config.public_url;
     let canonical = format!("{base}{}", article.url_path());
@@ -240,6 +246,7 @@ async fn render_page(
         orphans: rendered.orphans,
         preview,
         notice,
+        revision,
     };
     Ok(page.render()?)
 }

@@ -44,9 +44,11 @@ async function freePort() {
  * Start `gloss serve` on a free port with a fresh SQLite file, and wait until
  * GET /healthz answers 200 "ok". Returns { baseUrl, url(path), logs(), stop() }.
  * `articles` and `databaseUrl` let a test restart on an edited essay and the same database
- * (which it then owns and removes itself).
+ * (which it then owns and removes itself); `env` adds environment variables (RUST_LOG,
+ * GLOSS_PUBLIC_URL…). The result also carries `process` (the child) and `exit`, a promise of
+ * its { code, signal }, for tests of how it stops.
  */
-export async function startServer({ articles = 'articles', databaseUrl } = {}) {
+export async function startServer({ articles = 'articles', databaseUrl, env = {} } = {}) {
   const dir = databaseUrl ? null : mkdtempSync(path.join(tmpdir(), 'gloss-browser-'));
   const port = await freePort();
   const args = [
@@ -55,7 +57,11 @@ export async function startServer({ articles = 'articles', databaseUrl } = {}) {
     '--database-url', databaseUrl ?? `sqlite://${dir}/gloss.db?mode=rwc`,
     '--articles', articles,
   ];
-  const child = spawn(GLOSS_BIN, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(GLOSS_BIN, args, {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   running.add(child);
   let output = '';
   child.stdout.on('data', (chunk) => { output += chunk; });
@@ -64,12 +70,15 @@ export async function startServer({ articles = 'articles', databaseUrl } = {}) {
     child.once('error', (error) => resolve(`could not start: ${error.message}`));
     child.once('exit', (code, signal) => resolve(`exited with ${signal ?? `code ${code}`}`));
   });
+  const exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   let exitReason = null;
   exited.then((reason) => { exitReason = reason; running.delete(child); });
 
   const baseUrl = `http://127.0.0.1:${port}`;
   const server = {
     baseUrl,
+    process: child,
+    exit,
     url: (p = '/') => new URL(p, baseUrl).href,
     logs: () => output,
     async stop() {
