@@ -336,3 +336,105 @@ async fn writes_need_an_account_and_cookies_need_the_csrf_token() {
     .await;
     assert_eq!(bad_token.status, 401);
 }
+
+#[tokio::test]
+async fn malformed_queries_and_odd_requests_get_problems_not_crashes() {
+    let (_, router) = app().await;
+    for uri in [
+        "/annotations/?page=abc",
+        "/annotations/?page=-1",
+        "/annotations/?page=922337203685477581",
+        &format!("/annotations/?q={}", "a+".repeat(30)),
+        &format!("/articles/{ESSAY}/live?since=soon"),
+    ] {
+        let reply = send(&router, "GET", uri, &[("accept", "application/json")], None).await;
+        assert_eq!(reply.status, 400, "{uri}: {}", reply.body);
+        assert_eq!(
+            reply.headers["content-type"], "application/problem+json",
+            "{uri}"
+        );
+    }
+    let options = send(&router, "OPTIONS", "/annotations/", &[], None).await;
+    assert_eq!(options.status, 204);
+    assert!(options.headers["allow"].to_str().unwrap().contains("POST"));
+}
+
+#[tokio::test]
+async fn targets_by_position_must_quote_words_and_replies_keep_their_note() {
+    let (_, router) = app().await;
+    let ann = reader_token(&router, "ann").await;
+    let auth = [("authorization", ann.as_str())];
+    let at = |start: usize, end: usize| {
+        json!({"motivation": "highlighting", "target": {"source": format!("/articles/{ESSAY}"),
+            "selector": {"type": "TextPositionSelector", "start": start, "end": end}}})
+    };
+    let text = gloss::library::Library::load(&repo_articles()).unwrap();
+    let text = &text.article(ESSAY).unwrap().document.text;
+    let space = text
+        .as_str()
+        .find(". ")
+        .map(|b| text.char_of(b) + 1)
+        .unwrap();
+    assert_eq!(
+        send(
+            &router,
+            "POST",
+            "/annotations/",
+            &auth,
+            Some(&at(space, space + 1))
+        )
+        .await
+        .status,
+        422
+    );
+    assert_eq!(
+        send(&router, "POST", "/annotations/", &auth, Some(&at(0, 5_001)))
+            .await
+            .status,
+        422
+    );
+    let words = send(&router, "POST", "/annotations/", &auth, Some(&at(0, 3))).await;
+    assert_eq!(words.status, 201);
+    assert_eq!(words.json()["target"]["selector"][0]["exact"], "Pay");
+
+    let mut tagged = comment("Why not?", "Tags.");
+    for tag in ["a", "b", "a", "b", "c"] {
+        tagged["body"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"type": "TextualBody", "value": tag, "purpose": "tagging"}));
+    }
+    let note = send(&router, "POST", "/annotations/", &auth, Some(&tagged))
+        .await
+        .json();
+    let tags: Vec<&str> = note["body"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["purpose"] == "tagging")
+        .map(|b| b["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        tags,
+        ["a", "b", "c"],
+        "duplicate tags are dropped wherever they stand"
+    );
+
+    let reply = send(
+        &router,
+        "POST",
+        "/annotations/",
+        &auth,
+        Some(&json!({"motivation": "replying", "bodyValue": "Yes.", "target": note["id"]})),
+    )
+    .await
+    .json();
+    let mut moved = reply.clone();
+    moved["target"] = reply["id"].clone();
+    let put = send(&router, "PUT", &path_of(&reply), &auth, Some(&moved)).await;
+    assert_eq!(
+        put.status, 422,
+        "a reply cannot answer itself: {}",
+        put.body
+    );
+}

@@ -299,10 +299,11 @@ fn bodies(obj: &Map<String, Value>) -> Result<Bodies, Invalid> {
             _ => comment = Some(checked_body(text)?),
         }
     }
+    let mut seen = std::collections::HashSet::new();
+    tags.retain(|t| seen.insert(t.clone()));
     if tags.len() > MAX_TAGS {
         return Err(format!("At most {MAX_TAGS} tags."));
     }
-    tags.dedup();
     Ok((comment, tags, entity))
 }
 

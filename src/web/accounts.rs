@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{AppendHeaders, Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -13,7 +13,7 @@ use super::auth::{
     self, CSRF_COOKIE, SESSION_COOKIE, Viewer, check_password, check_username, cookie,
     hash_password, new_token, set_cookie, verify_password,
 };
-use super::body::JsonBody;
+use super::body::{JsonBody, Params};
 use super::limit::{self, ClientAddr};
 use super::pages::Head;
 use crate::app::AppState;
@@ -99,7 +99,7 @@ fn form_page(
 pub async fn login_page(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(q): Query<NextParam>,
+    Params(q): Params<NextParam>,
 ) -> Result<Response, AppError> {
     form_page(
         &state,
@@ -114,7 +114,7 @@ pub async fn login_page(
 pub async fn signup_page(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(q): Query<NextParam>,
+    Params(q): Params<NextParam>,
 ) -> Result<Response, AppError> {
     form_page(
         &state,

@@ -1,9 +1,11 @@
-//! JSON request bodies: the right media type, within the size limit, well formed; every
-//! failure a problem that says which.
+//! What requests carry: JSON bodies (the right media type, within the size limit, well
+//! formed) and query strings; every failure a problem that says which.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Query, Request};
 use axum::http::header;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::error::AppError;
@@ -41,5 +43,19 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
         serde_json::from_slice(&bytes)
             .map(JsonBody)
             .map_err(|e| AppError::BadRequest(format!("The body is not valid JSON: {e}.")))
+    }
+}
+
+/// Query parameters; a malformed query string is a problem that says what is wrong.
+pub struct Params<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Params<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(params)| Params(params))
+            .map_err(|e| AppError::BadRequest(format!("{}.", e.body_text())))
     }
 }

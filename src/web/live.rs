@@ -4,7 +4,7 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use serde::Deserialize;
@@ -12,6 +12,7 @@ use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use tokio_stream::wrappers::{BroadcastStream, WatchStream};
 use tokio_stream::{Stream, StreamExt};
 
+use super::body::Params;
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::live::Event;
@@ -45,7 +46,7 @@ pub struct LiveParams {
 pub async fn live(
     State(state): State<AppState>,
     Path(slug): Path<String>,
-    Query(params): Query<LiveParams>,
+    Params(params): Params<LiveParams>,
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, AppError> {
     if state.library.article(&slug).is_none() {

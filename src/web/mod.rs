@@ -10,8 +10,9 @@ mod entities;
 mod errors;
 pub mod limit;
 mod live;
+mod openapi;
 mod pages;
-mod search;
+pub(crate) mod search;
 mod shares;
 
 use std::time::Duration;
@@ -52,7 +53,9 @@ pub fn router(state: AppState) -> Router {
         .route("/{kind}/{id}", get(entities::entity))
         .route(
             "/annotations/",
-            get(annotations::container).post(annotations::create),
+            get(annotations::container)
+                .post(annotations::create)
+                .options(annotations::options_container),
         )
         .route(
             "/annotations/{id}",
@@ -67,6 +70,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/users", post(accounts::create_user))
         .route("/api/tokens", post(accounts::create_token))
         .route("/api/shares", post(shares::create))
+        .route("/api/openapi.json", get(openapi::openapi))
         .route("/s/{code}", get(shares::open))
         .route("/healthz", get(pages::healthz))
         .route("/static/{file}", get(assets::serve))

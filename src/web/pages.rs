@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
@@ -11,6 +11,7 @@ use serde_json::json;
 
 use super::assets::Assets;
 use super::auth::Viewer;
+use super::body::Params;
 use super::cached::Encoded;
 use crate::annotation::Target;
 use crate::app::AppState;
@@ -132,7 +133,7 @@ fn find<'a>(state: &'a AppState, slug: &str) -> Result<&'a Article, AppError> {
 pub async fn article(
     State(state): State<AppState>,
     Path(slug): Path<String>,
-    Query(params): Query<ReadingParams>,
+    Params(params): Params<ReadingParams>,
     viewer: Viewer,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {

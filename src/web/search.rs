@@ -1,11 +1,12 @@
 //! `/search`: full text over the annotations the viewer may see, by words, tag and user.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Html;
 use serde::Deserialize;
 
 use super::auth::Viewer;
+use super::body::Params;
 use super::pages::Head;
 use crate::annotation::Target;
 use crate::app::AppState;
@@ -14,6 +15,21 @@ use crate::render::{format_date, note_html};
 use crate::store;
 
 const RESULTS: usize = 50;
+/// Every word is one more condition in the query; a real search needs few.
+const MAX_WORDS: usize = 20;
+
+/// The words to search for, if any; too many is a bad request.
+pub fn search_words(q: Option<&str>) -> Result<Option<String>, AppError> {
+    let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) else {
+        return Ok(None);
+    };
+    if q.split_whitespace().count() > MAX_WORDS {
+        return Err(AppError::BadRequest(format!(
+            "Search for at most {MAX_WORDS} words at once."
+        )));
+    }
+    Ok(Some(q.to_string()))
+}
 
 #[derive(Debug, Deserialize, Default)]
 pub struct SearchParams {
@@ -50,12 +66,12 @@ struct SearchPage {
 pub async fn search(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(params): Query<SearchParams>,
+    Params(params): Params<SearchParams>,
 ) -> Result<Html<String>, AppError> {
     let nonempty = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
     let query = store::Query {
         article: None,
-        text: nonempty(&params.q),
+        text: search_words(Some(&params.q))?,
         tag: nonempty(&params.tag),
         creator: nonempty(&params.user),
         offset: 0,

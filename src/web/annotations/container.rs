@@ -4,7 +4,7 @@
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -17,8 +17,12 @@ use crate::error::AppError;
 use crate::render::encode_query;
 use crate::store;
 use crate::web::auth::Viewer;
+use crate::web::body::Params;
+use crate::web::search::search_words;
 
 pub const PAGE_SIZE: usize = 20;
+/// Far beyond any collection, and small enough that offsets never overflow.
+const MAX_PAGE: usize = 1_000_000;
 
 #[derive(Debug, Deserialize, Default)]
 pub struct ContainerParams {
@@ -50,7 +54,7 @@ pub async fn container(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
-    Query(params): Query<ContainerParams>,
+    Params(params): Params<ContainerParams>,
 ) -> Result<Response, AppError> {
     let article = match &params.target {
         None => None,
@@ -66,9 +70,14 @@ pub async fn container(
         }
     };
     let page_index = params.page.unwrap_or(0);
+    if page_index > MAX_PAGE {
+        return Err(AppError::BadRequest(format!(
+            "\"page\" is at most {MAX_PAGE}."
+        )));
+    }
     let query = store::Query {
         article,
-        text: params.q.clone().filter(|q| !q.trim().is_empty()),
+        text: search_words(params.q.as_deref())?,
         tag: params.tag.clone().filter(|t| !t.is_empty()),
         creator: params.user.clone().filter(|u| !u.is_empty()),
         offset: page_index * PAGE_SIZE,
@@ -155,4 +164,12 @@ pub async fn container(
     );
     h.insert(header::VARY, HeaderValue::from_static("Accept, Prefer"));
     Ok(response)
+}
+
+pub async fn options() -> Response {
+    (
+        [(header::ALLOW, "GET, HEAD, OPTIONS, POST")],
+        axum::http::StatusCode::NO_CONTENT,
+    )
+        .into_response()
 }

@@ -23,7 +23,7 @@ use crate::error::AppError;
 use crate::live::{Change, Event};
 use crate::store::Guarded;
 
-pub use container::container;
+pub use container::{container, options as options_container};
 
 pub fn urls(state: &AppState) -> Urls {
     Urls {
@@ -194,6 +194,14 @@ pub async fn replace(
         return Err(AppError::Unprocessable(
             "An annotation cannot move to another essay; make a new one there.".into(),
         ));
+    }
+    match (&current.target, &target) {
+        (Target::Reply(was), Target::Reply(now)) if was != now => {
+            return Err(AppError::Unprocessable(
+                "A reply keeps the note it answers; write a new reply instead.".into(),
+            ));
+        }
+        _ => {}
     }
     if matches!(current.target, Target::Reply(_)) != matches!(target, Target::Reply(_)) {
         return Err(AppError::Unprocessable(

@@ -2,7 +2,7 @@
 //! or the annotation it replies to.
 
 use crate::anchor;
-use crate::annotation::jsonld::DraftTarget;
+use crate::annotation::jsonld::{DraftTarget, MAX_QUOTE_CHARS};
 use crate::annotation::{Annotation, Target, TextTarget};
 use crate::app::AppState;
 use crate::error::AppError;
@@ -66,6 +66,17 @@ pub async fn target(
                     ));
                 }
             };
+            let quoted = text.slice(range.clone());
+            if quoted.trim().is_empty() {
+                return Err(AppError::Unprocessable(
+                    "The passage is only white space: select some words.".into(),
+                ));
+            }
+            if range.len() > MAX_QUOTE_CHARS {
+                return Err(AppError::Unprocessable(format!(
+                    "The passage is longer than {MAX_QUOTE_CHARS} characters."
+                )));
+            }
             Ok((
                 slug.to_string(),
                 Target::Text(anchor::describe(text, range)),
