@@ -49,9 +49,18 @@ pub struct AccountForm {
 }
 
 /// Only paths on this site, so a crafted link cannot send people elsewhere after logging in.
+/// Browsers drop tabs and newlines from URLs, so `/\t/evil` would become `//evil`: any
+/// whitespace or control character is refused, as are `//` and any backslash.
 fn local_path(next: Option<&str>) -> String {
     match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
+        Some(p)
+            if p.starts_with('/')
+                && !p.starts_with("//")
+                && !p.contains('\\')
+                && !p.chars().any(|c| c.is_control() || c.is_whitespace()) =>
+        {
+            p.to_string()
+        }
         _ => "/".to_string(),
     }
 }
@@ -335,4 +344,26 @@ pub async fn create_token(
         .create_token(&auth::hash_token(&token), &user.username)
         .await?;
     Ok((StatusCode::CREATED, Json(json!({"token": token}))).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(local_path(Some("/articles/x#p-1")), "/articles/x#p-1");
+        for hostile in [
+            "//evil.example/",
+            "/\\evil.example",
+            "/\t/evil.example/",
+            "/\n/evil",
+            "https://evil.example/",
+            "evil",
+            "/ /x",
+        ] {
+            assert_eq!(local_path(Some(hostile)), "/", "{hostile:?}");
+        }
+        assert_eq!(local_path(None), "/");
+    }
 }
