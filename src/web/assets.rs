@@ -5,8 +5,10 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::LazyLock;
 
 use axum::extract::Path;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
+
+use super::cached::Encoded;
 
 use crate::error::AppError;
 
@@ -36,21 +38,30 @@ fn fingerprint(content: &str) -> String {
     format!("{:016x}", hasher.finish())[..10].to_string()
 }
 
-pub async fn serve(Path(file): Path<String>) -> Result<Response, AppError> {
+/// Both assets, compressed once when first asked for.
+static ENCODED: LazyLock<(Encoded, Encoded)> = LazyLock::new(|| {
+    (
+        Encoded::of(
+            "text/css; charset=utf-8",
+            "Accept-Encoding",
+            CSS.to_string(),
+        ),
+        Encoded::of(
+            "text/javascript; charset=utf-8",
+            "Accept-Encoding",
+            JS.to_string(),
+        ),
+    )
+});
+
+pub async fn serve(Path(file): Path<String>, headers: HeaderMap) -> Result<Response, AppError> {
     let path = format!("/static/{file}");
-    let (body, content_type) = if path == ASSETS.css {
-        (CSS, "text/css; charset=utf-8")
+    let asset = if path == ASSETS.css {
+        &ENCODED.0
     } else if path == ASSETS.js {
-        (JS, "text/javascript; charset=utf-8")
+        &ENCODED.1
     } else {
         return Err(AppError::NotFound(format!("There is no file {path}.")));
     };
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type),
-            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(asset.respond(&headers, "public, max-age=31536000, immutable"))
 }

@@ -148,7 +148,14 @@ pub async fn article(
         };
         return Ok(([(header::CACHE_CONTROL, cache)], Html(html)).into_response());
     }
-    let revision = state.store.revision(&slug).await?;
+    let revision = match state.pages.revision(&slug) {
+        Some(revision) => revision,
+        None => {
+            let revision = state.store.revision(&slug).await?;
+            state.pages.saw_revision(&slug, revision);
+            revision
+        }
+    };
     let page = match state.pages.get(&slug, revision) {
         Some(page) => page,
         None => {
