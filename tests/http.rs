@@ -228,10 +228,7 @@ async fn restarts_neither_duplicate_nor_lose_notes_and_edits_update() {
     let db_dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", db_dir.path().join("gloss.db").display());
     let articles = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(repo_articles()).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, articles.path().join(path.file_name().unwrap())).unwrap();
-    }
+    copy_articles(articles.path());
     let count = |state: gloss::AppState| async move {
         state.store.annotations_for(ESSAY, None).await.unwrap()
     };

@@ -8,13 +8,6 @@ use std::path::Path;
 use scraper::Html;
 use support::*;
 
-fn copy_articles(to: &Path) {
-    for entry in std::fs::read_dir(repo_articles()).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
-    }
-}
-
 fn edit_essay(dir: &Path, edit: impl Fn(String) -> String) {
     let path = dir.join(format!("{ESSAY}.md"));
     let text = std::fs::read_to_string(&path).unwrap();

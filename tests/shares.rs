@@ -207,13 +207,6 @@ async fn an_annotation_permalink_opens_its_note() {
     );
 }
 
-fn copy_articles(to: &Path) {
-    for entry in std::fs::read_dir(repo_articles()).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
-    }
-}
-
 fn edit_essay(dir: &Path, from: &str, to: &str) {
     let path = dir.join(format!("{ESSAY}.md"));
     let text = std::fs::read_to_string(&path).unwrap();

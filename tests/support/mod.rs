@@ -101,6 +101,14 @@ pub fn article_text(html: &Html) -> String {
     text_without_asides(article)
 }
 
+/// Copies the repository's articles into `to`, for a test that edits the essay.
+pub fn copy_articles(to: &Path) {
+    for entry in std::fs::read_dir(repo_articles()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+    }
+}
+
 /// Writes an articles folder with one essay, entities and optional notes.
 pub fn write_library(dir: &Path, essay: &str, entities: &str, notes: Option<&str>) {
     std::fs::write(dir.join("entities.toml"), entities).unwrap();
