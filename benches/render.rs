@@ -14,7 +14,7 @@ use tower::ServiceExt;
 
 use gloss::anchor;
 use gloss::annotation::{Annotation, Motivation, Target, Visibility};
-use gloss::app::AppState;
+use gloss::app::{AppState, Shared};
 use gloss::config::ServeArgs;
 use gloss::library::Library;
 use gloss::web::PageCache;
@@ -29,6 +29,7 @@ fn args() -> ServeArgs {
         public_url: None,
         behind_proxy: false,
         write_limit: 120,
+        threads: 1,
     }
 }
 
@@ -100,10 +101,10 @@ async fn main() {
     let runs = 300;
     let started = Instant::now();
     for _ in 0..runs {
-        let fresh = AppState {
+        let fresh = AppState::from(Shared {
             pages: Arc::new(PageCache::default()),
-            ..state.clone()
-        };
+            ..Shared::clone(&state)
+        });
         black_box(get_page(gloss::build_router(fresh)).await);
     }
     report(
@@ -132,10 +133,10 @@ async fn main() {
     let runs = 50;
     let started = Instant::now();
     for _ in 0..runs {
-        let fresh = AppState {
+        let fresh = AppState::from(Shared {
             pages: Arc::new(PageCache::default()),
-            ..state.clone()
-        };
+            ..Shared::clone(&state)
+        });
         black_box(get_page(gloss::build_router(fresh)).await);
     }
     report(

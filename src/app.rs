@@ -1,5 +1,6 @@
 //! The application state and the router: no I/O here, so tests can build it and call it.
 
+use std::ops::Deref;
 use std::sync::Arc;
 
 use axum::Router;
@@ -9,14 +10,21 @@ use crate::library::Library;
 use crate::live::Live;
 use crate::store::Store;
 use crate::web;
-use crate::web::PageCache;
+use crate::web::{PageCache, Revisions};
+
+/// What every request can reach. Handlers clone it, so it is one reference count: see
+/// [`AppState::for_thread`].
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
 
 #[derive(Clone)]
-pub struct AppState {
+pub struct Shared {
     pub library: Arc<Library>,
     pub store: Arc<dyn Store>,
     pub config: Arc<Config>,
+    /// This thread's pages: see [`PageCache`].
     pub pages: Arc<PageCache>,
+    pub revisions: Arc<Revisions>,
     pub live: Arc<Live>,
 }
 
@@ -27,13 +35,39 @@ impl AppState {
         live: Arc<Live>,
         config: Config,
     ) -> AppState {
-        AppState {
+        let revisions = Revisions::new(library.articles().iter().map(|a| a.slug.as_str()));
+        AppState::from(Shared {
             library: Arc::new(library),
             store,
             config: Arc::new(config),
             pages: Arc::new(PageCache::default()),
+            revisions: Arc::new(revisions),
             live,
-        }
+        })
+    }
+
+    /// The state for one serving thread: under a reference count of its own, since every
+    /// request clones the state and threads sharing one count would fight over it; and with
+    /// pages of its own.
+    pub fn for_thread(&self) -> AppState {
+        AppState::from(Shared {
+            pages: Arc::new(PageCache::default()),
+            ..Shared::clone(&self.0)
+        })
+    }
+}
+
+impl From<Shared> for AppState {
+    fn from(shared: Shared) -> AppState {
+        AppState(Arc::new(shared))
+    }
+}
+
+impl Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
     }
 }
 

@@ -99,6 +99,9 @@ pub struct ServeArgs {
     /// Annotation writes allowed per account per minute (0: no limit).
     #[arg(long, env = "GLOSS_WRITE_LIMIT", default_value_t = 120)]
     pub write_limit: u32,
+    /// Serving threads (0: one per core).
+    #[arg(long, env = "GLOSS_THREADS", default_value_t = 0)]
+    pub threads: usize,
 }
 
 /// What the running app needs to know of its configuration.

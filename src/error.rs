@@ -30,6 +30,8 @@ pub enum AppError {
     Unprocessable(String),
     #[error("{0}")]
     TooManyRequests(String),
+    #[error("The request took too long to arrive or to answer; please try again.")]
+    Timeout,
     #[error(transparent)]
     Store(StoreError),
     #[error("template: {0}")]
@@ -70,6 +72,7 @@ impl AppError {
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Timeout => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Store(_) | AppError::Template(_) | AppError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -84,11 +87,18 @@ impl AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
-        let detail = if status.is_server_error() {
-            tracing::error!(error = %self, "request failed");
-            "Something went wrong on our side. It has been logged; please try again.".to_string()
-        } else {
-            self.to_string()
+        let detail = match self {
+            // What went wrong inside is for the log, not for the client.
+            AppError::Store(_) | AppError::Template(_) | AppError::Internal(_) => {
+                tracing::error!(error = %self, "request failed");
+                "Something went wrong on our side. It has been logged; please try again."
+                    .to_string()
+            }
+            AppError::Timeout => {
+                tracing::warn!("request timed out");
+                self.to_string()
+            }
+            _ => self.to_string(),
         };
         let problem = Problem {
             kind: "about:blank",

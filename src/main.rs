@@ -1,11 +1,12 @@
+use std::path::Path;
+
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
 use gloss::config::{Cli, Command, UserCommand};
 use gloss::library::Library;
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
@@ -13,31 +14,41 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let cli = Cli::parse();
     match cli.command {
-        None => gloss::serve::run(cli.serve).await,
-        Some(Command::Serve(args)) => gloss::serve::run(args).await,
-        Some(Command::Check { articles }) => {
-            let library = Library::load(&articles)?;
-            println!(
-                "{}: {} essays, {} entities, {} notes: all good",
-                articles.display(),
-                library.articles().len(),
-                library.entities().len(),
-                library
-                    .articles()
-                    .iter()
-                    .map(|a| a.notes.len())
-                    .sum::<usize>()
-            );
-            Ok(())
-        }
+        None => gloss::serve::run(cli.serve),
+        Some(Command::Serve(args)) => gloss::serve::run(args),
+        Some(Command::Check { articles }) => check(&articles),
         Some(Command::User(UserCommand::Add { name, editor, db })) => {
-            gloss::cli::add_user(&name, editor, &db.database_url).await
+            block_on(gloss::cli::add_user(&name, editor, &db.database_url))
         }
         Some(Command::Export {
             db,
             out,
             public_url,
-        }) => gloss::cli::export(&db.database_url, &public_url, out.as_deref()).await,
-        Some(Command::Import { db, file }) => gloss::cli::import(&db.database_url, &file).await,
+        }) => block_on(gloss::cli::export(
+            &db.database_url,
+            &public_url,
+            out.as_deref(),
+        )),
+        Some(Command::Import { db, file }) => block_on(gloss::cli::import(&db.database_url, &file)),
     }
+}
+
+fn check(articles: &Path) -> anyhow::Result<()> {
+    let library = Library::load(articles)?;
+    let notes: usize = library.articles().iter().map(|a| a.notes.len()).sum();
+    println!(
+        "{}: {} essays, {} entities, {notes} notes: all good",
+        articles.display(),
+        library.articles().len(),
+        library.entities().len(),
+    );
+    Ok(())
+}
+
+/// Runs one of the short commands beside serving.
+fn block_on(command: impl Future<Output = anyhow::Result<()>>) -> anyhow::Result<()> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(command)
 }

@@ -1,10 +1,16 @@
 //! Rate limits: password guessing, sign-ups and writes are throttled with 429, counted in the
-//! database so every instance shares them.
+//! database so every instance shares them. And a limit on how long a request may take.
 
 mod support;
 
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::http::Request;
 use serde_json::json;
 use support::*;
+use tokio_stream::StreamExt;
+use tower::ServiceExt;
 
 #[tokio::test]
 async fn password_guessing_is_throttled_per_account() {
@@ -106,4 +112,31 @@ async fn writes_are_limited_per_account() {
     )
     .await;
     assert_eq!(other.status, 201, "another account is not held up");
+}
+
+#[tokio::test]
+async fn a_request_body_that_stops_arriving_is_answered_503_after_30_seconds() {
+    let (_, router) = app().await;
+    tokio::time::pause();
+    let started = tokio::time::Instant::now();
+    let first_bytes: Result<Bytes, std::io::Error> = Ok(Bytes::from_static(b"{\"username\":"));
+    let trickle = tokio_stream::iter([first_bytes]).chain(tokio_stream::pending());
+    let request = Request::post("/api/users")
+        .header("content-type", "application/json")
+        .body(Body::from_stream(trickle))
+        .unwrap();
+    let response = tokio::time::timeout(Duration::from_secs(120), router.oneshot(request))
+        .await
+        .expect("the server waits for the body forever")
+        .unwrap();
+    assert_eq!(response.status(), 503);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_secs(30),
+        "answered after {waited:?}"
+    );
 }

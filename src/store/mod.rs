@@ -101,7 +101,7 @@ pub trait AnnotationStore: Send + Sync + 'static {
     /// Deletes an annotation and its replies if it was last modified at `seen`.
     async fn delete(&self, id: &str, seen: Option<OffsetDateTime>) -> Result<Guarded, StoreError>;
 
-    /// A number that changes whenever an annotation on `article` is written.
+    /// A number that grows whenever an annotation on `article` is written.
     async fn revision(&self, article: &str) -> Result<i64, StoreError>;
 
     /// Whether the database answers.

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Write;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -34,25 +33,12 @@ impl Encoded {
         html.hash(&mut hasher);
         let etag = HeaderValue::from_str(&format!("\"{:016x}\"", hasher.finish()))
             .expect("hex is a valid header value");
-        // Middle settings: compressing happens on the request that finds the cache stale, and
-        // the best ones cost tens of milliseconds on a page with many notes for a few percent.
-        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        gzip.write_all(html.as_bytes())
-            .expect("writing to memory cannot fail");
-        let gzip = gzip.finish().expect("writing to memory cannot fail");
-        let mut brotli = Vec::new();
-        let params = brotli::enc::BrotliEncoderParams {
-            quality: 6,
-            ..Default::default()
-        };
-        brotli::BrotliCompress(&mut html.as_bytes(), &mut brotli, &params)
-            .expect("writing to memory cannot fail");
         Encoded {
             content_type,
             vary,
+            gzip: compress(Coding::Gzip, html.as_bytes()),
+            brotli: compress(Coding::Brotli, html.as_bytes()),
             identity: Bytes::from(html),
-            gzip: Bytes::from(gzip),
-            brotli: Bytes::from(brotli),
             etag,
         }
     }
@@ -62,16 +48,55 @@ impl Encoded {
         let fresh = request
             .get(header::IF_NONE_MATCH)
             .is_some_and(|v| v.as_bytes() == self.etag.as_bytes());
-        let mut headers = HeaderMap::new();
+        let mut headers = cache_headers(self.vary, cache_control);
         headers.insert(header::ETAG, self.etag.clone());
-        headers.insert(header::VARY, HeaderValue::from_static(self.vary));
-        headers.insert(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static(cache_control),
-        );
         if fresh {
             return (StatusCode::NOT_MODIFIED, headers).into_response();
         }
+        let coding = Coding::accepted(request);
+        let body = match coding {
+            Coding::Brotli => self.brotli.clone(),
+            Coding::Gzip => self.gzip.clone(),
+            Coding::Identity => self.identity.clone(),
+        };
+        coding.describe(&mut headers, self.content_type);
+        (headers, body).into_response()
+    }
+}
+
+/// A page made for one request (a signed-in reader's, or one with a shared passage marked),
+/// compressed in the one encoding the client likes best.
+pub fn respond_once(request: &HeaderMap, html: String, cache_control: &'static str) -> Response {
+    let coding = Coding::accepted(request);
+    let mut headers = cache_headers("Accept-Encoding, Cookie", cache_control);
+    coding.describe(&mut headers, "text/html; charset=utf-8");
+    let body = match coding {
+        Coding::Identity => Bytes::from(html),
+        compressed => compress(compressed, html.as_bytes()),
+    };
+    (headers, body).into_response()
+}
+
+fn cache_headers(vary: &'static str, cache_control: &'static str) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    headers.insert(header::VARY, HeaderValue::from_static(vary));
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(cache_control),
+    );
+    headers
+}
+
+#[derive(Clone, Copy)]
+enum Coding {
+    Brotli,
+    Gzip,
+    Identity,
+}
+
+impl Coding {
+    /// Brotli when the client takes it, else gzip, else none.
+    fn accepted(request: &HeaderMap) -> Coding {
         let accepts = |coding: &str| {
             request
                 .get_all(header::ACCEPT_ENCODING)
@@ -82,61 +107,125 @@ impl Encoded {
                     c.split(';').next().is_some_and(|c| c.trim() == coding) && !c.contains("q=0")
                 })
         };
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(self.content_type),
-        );
-        let body = if accepts("br") {
-            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
-            self.brotli.clone()
+        if accepts("br") {
+            Coding::Brotli
         } else if accepts("gzip") {
-            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-            self.gzip.clone()
+            Coding::Gzip
         } else {
-            self.identity.clone()
+            Coding::Identity
+        }
+    }
+
+    /// Sets the content's type and encoding.
+    fn describe(self, headers: &mut HeaderMap, content_type: &'static str) {
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        let name = match self {
+            Coding::Brotli => "br",
+            Coding::Gzip => "gzip",
+            Coding::Identity => return,
         };
-        (headers, body).into_response()
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(name));
     }
 }
 
-/// How long an essay's revision is trusted without asking the database. Writes through this
-/// instance update it at once; writes through another instance show within this time.
-const REVISION_TTL: Duration = Duration::from_secs(1);
+/// Middle settings: compressing happens on the request that finds the cache stale, and the
+/// best ones cost tens of milliseconds on a page with many notes for a few percent.
+fn compress(coding: Coding, bytes: &[u8]) -> Bytes {
+    let mut out = Vec::new();
+    match coding {
+        Coding::Gzip => {
+            let mut gzip = flate2::write::GzEncoder::new(out, flate2::Compression::default());
+            gzip.write_all(bytes)
+                .expect("writing to memory cannot fail");
+            out = gzip.finish().expect("writing to memory cannot fail");
+        }
+        Coding::Brotli => {
+            let params = brotli::enc::BrotliEncoderParams {
+                quality: 6,
+                ..Default::default()
+            };
+            brotli::BrotliCompress(&mut &bytes[..], &mut out, &params)
+                .expect("writing to memory cannot fail");
+        }
+        Coding::Identity => out.extend_from_slice(bytes),
+    }
+    Bytes::from(out)
+}
 
-/// Rendered reading pages for signed-out readers, by essay, valid for one store revision;
-/// and the revisions themselves, so a cached view needs no query.
+/// Rendered reading pages for signed-out readers, by essay, each of one store revision.
+/// Each serving thread keeps its own: a cached view then touches no memory another thread
+/// writes, and costs no more than the bytes it sends.
 #[derive(Default)]
 pub struct PageCache {
-    entries: Mutex<HashMap<String, (i64, Encoded)>>,
-    revisions: Mutex<HashMap<String, (i64, Instant)>>,
+    pages: Mutex<HashMap<String, (i64, Encoded)>>,
+    /// One render at a time: readers who arrive while a page is being made wait for it,
+    /// rather than each making it again.
+    rendering: tokio::sync::Mutex<()>,
 }
 
 impl PageCache {
-    /// The essay's revision, if it was learnt recently enough to trust.
-    pub fn revision(&self, slug: &str) -> Option<i64> {
-        let revisions = self.revisions.lock().unwrap_or_else(|e| e.into_inner());
-        revisions
-            .get(slug)
-            .filter(|(_, at)| at.elapsed() < REVISION_TTL)
-            .map(|(revision, _)| *revision)
-    }
-
-    /// Records the essay's revision as just read or just written.
-    pub fn saw_revision(&self, slug: &str, revision: i64) {
-        let mut revisions = self.revisions.lock().unwrap_or_else(|e| e.into_inner());
-        revisions.insert(slug.to_string(), (revision, Instant::now()));
-    }
-
+    /// The essay's page at this revision, if it was kept.
     pub fn get(&self, slug: &str, revision: i64) -> Option<Encoded> {
-        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries
+        let pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        pages
             .get(slug)
             .filter(|(r, _)| *r == revision)
             .map(|(_, page)| page.clone())
     }
 
-    pub fn put(&self, slug: &str, revision: i64, page: Encoded) {
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries.insert(slug.to_string(), (revision, page));
+    /// The essay's page at this revision, made with `render` if nobody has made it yet.
+    pub async fn get_or_render<E>(
+        &self,
+        slug: &str,
+        revision: i64,
+        render: impl Future<Output = Result<String, E>>,
+    ) -> Result<Encoded, E> {
+        if let Some(page) = self.get(slug, revision) {
+            return Ok(page);
+        }
+        let _turn = self.rendering.lock().await;
+        if let Some(page) = self.get(slug, revision) {
+            return Ok(page);
+        }
+        let page = Encoded::new(render.await?);
+        let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        pages.insert(slug.to_string(), (revision, page.clone()));
+        Ok(page)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::convert::Infallible;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    #[tokio::test]
+    async fn readers_arriving_together_share_one_render() {
+        let cache = PageCache::default();
+        let renders = AtomicUsize::new(0);
+        let render = || async {
+            renders.fetch_add(1, Ordering::Relaxed);
+            // A render that waits on the database, as the real one does.
+            tokio::task::yield_now().await;
+            Ok::<_, Infallible>("<p>page</p>".to_string())
+        };
+        let pages = tokio::join!(
+            cache.get_or_render("essay", 1, render()),
+            cache.get_or_render("essay", 1, render()),
+            cache.get_or_render("essay", 1, render()),
+            cache.get_or_render("essay", 1, render()),
+        );
+        assert_eq!(renders.load(Ordering::Relaxed), 1);
+        for page in [pages.0, pages.1, pages.2, pages.3] {
+            assert_eq!(page.unwrap().identity, "<p>page</p>");
+        }
+        cache.get_or_render("essay", 2, render()).await.unwrap();
+        assert_eq!(
+            renders.load(Ordering::Relaxed),
+            2,
+            "a new revision is rendered"
+        );
     }
 }

@@ -6,25 +6,25 @@ mod assets;
 pub mod auth;
 mod body;
 mod cached;
+mod deadline;
 mod entities;
 mod errors;
 pub mod limit;
 mod live;
 mod openapi;
 mod pages;
+mod revisions;
 pub(crate) mod search;
 mod shares;
 
-use std::time::Duration;
-
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::middleware;
 use axum::routing::{get, post};
+use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::app::AppState;
@@ -33,19 +33,21 @@ pub use accounts::register;
 pub use assets::Assets;
 pub use auth::Viewer;
 pub use cached::PageCache;
+pub use revisions::Revisions;
 
 /// Scripts only from this site and no inline script or style: injected markup stays inert.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
     img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
-/// Longer than any request should take; live streams are exempt.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-
 pub fn router(state: AppState) -> Router {
-    let streams = Router::new().route("/articles/{slug}/live", get(live::live));
-    Router::new()
-        .route("/", get(pages::index))
+    // Compressed when made, not on the way out: outside the compression layer, whose
+    // response type alone is kilobytes to move on every request.
+    let precompressed = Router::new()
         .route("/articles/{slug}", get(pages::article))
+        .route("/static/{file}", get(assets::serve));
+    let streams = Router::new().route("/articles/{slug}/live", get(live::live));
+    let compressed = Router::new()
+        .route("/", get(pages::index))
         .route("/articles/{slug}/fragments", get(pages::fragments))
         .route("/timeline", get(entities::timeline))
         .route("/search", get(search::search))
@@ -73,28 +75,32 @@ pub fn router(state: AppState) -> Router {
         .route("/api/openapi.json", get(openapi::openapi))
         .route("/s/{code}", get(shares::open))
         .route("/healthz", get(pages::healthz))
-        .route("/static/{file}", get(assets::serve))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            REQUEST_TIMEOUT,
-        ))
+        .layer(CompressionLayer::new());
+    Router::new()
+        .merge(precompressed)
+        .merge(compressed)
+        .layer(middleware::from_fn(deadline::limit_time))
         .merge(streams)
         .fallback(pages::not_found)
-        .layer(DefaultBodyLimit::max(body::MAX_BODY_BYTES))
-        .layer(middleware::from_fn(errors::html_errors))
-        .layer(CompressionLayer::new())
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("strict-origin-when-cross-origin"),
-        ))
-        .layer(TraceLayer::new_for_http())
+        // One stack, applied once: each `Router::layer` call boxes and clones every route
+        // again on each request. The first layer here is the outermost.
+        .layer(
+            ServiceBuilder::new()
+                .layer(TraceLayer::new_for_http())
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::REFERRER_POLICY,
+                    HeaderValue::from_static("strict-origin-when-cross-origin"),
+                ))
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::X_CONTENT_TYPE_OPTIONS,
+                    HeaderValue::from_static("nosniff"),
+                ))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+                ))
+                .layer(middleware::from_fn(errors::html_errors))
+                .layer(DefaultBodyLimit::max(body::MAX_BODY_BYTES)),
+        )
         .with_state(state)
 }

@@ -3,8 +3,8 @@
 
 use askama::Template;
 use axum::Json;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, header};
+use axum::extract::{Path, Request, State};
+use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
@@ -12,7 +12,8 @@ use serde_json::json;
 use super::assets::Assets;
 use super::auth::Viewer;
 use super::body::Params;
-use super::cached::Encoded;
+use super::cached;
+use super::revisions::Lookup;
 use crate::annotation::Target;
 use crate::app::AppState;
 use crate::error::AppError;
@@ -135,37 +136,32 @@ pub async fn article(
     Path(slug): Path<String>,
     Params(params): Params<ReadingParams>,
     viewer: Viewer,
-    headers: HeaderMap,
+    request: Request,
 ) -> Result<Response, AppError> {
     let article = find(&state, &slug)?;
     if viewer.user.is_some() || !params.is_empty() {
         let revision = state.store.revision(&slug).await?;
-        let html = render_page(&state, article, &viewer, &params, revision).await?;
+        // Boxed, here and below: the render's state is large, and kept inline it would make
+        // every cached view copy it.
+        let html = Box::pin(render_page(&state, article, &viewer, &params, revision)).await?;
         let cache = if viewer.user.is_some() {
             "private, no-cache"
         } else {
             "no-cache"
         };
-        return Ok(([(header::CACHE_CONTROL, cache)], Html(html)).into_response());
+        return Ok(cached::respond_once(request.headers(), html, cache));
     }
-    let revision = match state.pages.revision(&slug) {
-        Some(revision) => revision,
-        None => {
+    let revision = match state.revisions.lookup(&slug) {
+        Lookup::Trusted(revision) => revision,
+        Lookup::Ask(asking) => {
             let revision = state.store.revision(&slug).await?;
-            state.pages.saw_revision(&slug, revision);
+            asking.answered(revision);
             revision
         }
     };
-    let page = match state.pages.get(&slug, revision) {
-        Some(page) => page,
-        None => {
-            let html = render_page(&state, article, &viewer, &params, revision).await?;
-            let page = Encoded::new(html);
-            state.pages.put(&slug, revision, page.clone());
-            page
-        }
-    };
-    Ok(page.respond(&headers, "no-cache"))
+    let render = Box::pin(render_page(&state, article, &viewer, &params, revision));
+    let page = state.pages.get_or_render(&slug, revision, render).await?;
+    Ok(page.respond(request.headers(), "no-cache"))
 }
 
 /// The essay as `viewer` sees it: the public notes, and their own private ones.

@@ -27,6 +27,7 @@ pub fn serve_args(articles: &Path, database_url: &str) -> ServeArgs {
         public_url: Some("http://gloss.test".to_string()),
         behind_proxy: false,
         write_limit: 120,
+        threads: 1,
     }
 }
 

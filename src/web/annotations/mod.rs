@@ -287,7 +287,7 @@ async fn announce(state: &AppState, a: &Annotation, change: Change) {
             return;
         }
     };
-    state.pages.saw_revision(&a.article, revision);
+    state.revisions.saw(&a.article, revision);
     state
         .live
         .publish(Event {

@@ -1,0 +1,150 @@
+//! Start-up and shutdown: load the library, open the store, bring the editors' notes into it,
+//! then serve until SIGINT or SIGTERM.
+
+use anyhow::Context;
+use std::net::SocketAddr;
+use time::OffsetDateTime;
+
+use tokio::net::{TcpListener, TcpSocket};
+use tokio::runtime::Runtime;
+use tokio::sync::watch;
+
+use crate::app::{AppState, build_router};
+use crate::config::{Config, ServeArgs};
+use crate::library::Library;
+use crate::live::Live;
+use crate::store::{self, AnnotationStore};
+
+mod connections;
+
+use connections::serve_until;
+
+/// Loads everything the app needs; any broken article or note stops start-up here.
+pub async fn prepare(args: &ServeArgs) -> anyhow::Result<AppState> {
+    let library = Library::load(&args.articles)
+        .with_context(|| format!("cannot load the articles in {}", args.articles.display()))?;
+    let store = store::connect(&args.database_url)
+        .await
+        .with_context(|| format!("cannot open the database {}", args.database_url))?;
+    sync_editorial(&library, store.as_ref()).await?;
+    let live = if args.database_url.starts_with("postgres") {
+        Live::postgres(&args.database_url)
+            .await
+            .context("cannot listen for live updates on PostgreSQL")?
+    } else {
+        Live::local()
+    };
+    Ok(AppState::new(library, store, live, Config::from_args(args)))
+}
+
+/// Makes the store's editorial notes match the files: idempotent, so restarts change nothing.
+pub async fn sync_editorial(library: &Library, store: &dyn AnnotationStore) -> anyhow::Result<()> {
+    let now = OffsetDateTime::now_utc();
+    for article in library.articles() {
+        let notes: Vec<_> = article
+            .notes
+            .iter()
+            .map(|n| n.to_annotation(&article.slug, now))
+            .collect();
+        let report = store
+            .sync_editorial(&article.slug, &notes)
+            .await
+            .with_context(|| format!("cannot store the notes of {}", article.slug))?;
+        tracing::info!(
+            article = %article.slug,
+            inserted = report.inserted,
+            updated = report.updated,
+            deleted = report.deleted,
+            unchanged = report.unchanged,
+            "editorial notes loaded"
+        );
+    }
+    Ok(())
+}
+
+/// Serves with one single-threaded runtime per core, all accepting from one socket. A
+/// connection stays on the thread that accepted it, with no hand-offs or wake-ups between
+/// threads: on a cached page those cost more than the page itself. Store and live hub are shared.
+pub fn run(args: ServeArgs) -> anyhow::Result<()> {
+    let threads = match args.threads {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        n => n,
+    };
+    let main = single_threaded()?;
+    let state = main.block_on(prepare(&args))?;
+    let first = listen(&main, args.addr)?;
+    let addr = first.local_addr()?;
+    tracing::info!(threads, "listening on http://{addr}");
+    let (stop, stopping) = watch::channel(false);
+    let others = (1..threads)
+        .map(|i| {
+            let runtime = single_threaded()?;
+            let listener = listen(&runtime, addr)?;
+            let (router, stopping) = (build_router(state.for_thread()), stopping.clone());
+            Ok(std::thread::Builder::new()
+                .name(format!("gloss-serve-{i}"))
+                .spawn(move || runtime.block_on(serve_until(listener, router, stopping)))?)
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let live = state.live.clone();
+    main.block_on(async move {
+        tokio::spawn(async move {
+            shutdown_signal().await;
+            tracing::info!("shutting down: finishing requests, closing live streams");
+            live.close();
+            let _ = stop.send(true);
+        });
+        let served = serve_until(first, build_router(state.for_thread()), stopping).await;
+        // The database connections this runtime opened serve the other threads too: keep it
+        // running until they have drained.
+        let drained = tokio::task::spawn_blocking(move || {
+            others.into_iter().try_for_each(|thread| {
+                thread
+                    .join()
+                    .map_err(|_| anyhow::anyhow!("a serving thread panicked"))?
+            })
+        })
+        .await?;
+        served.and(drained)
+    })?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+fn single_threaded() -> std::io::Result<Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+}
+
+/// A socket for one runtime. Every thread has its own on the same address, so the kernel
+/// spreads new connections evenly over them rather than to whichever thread wakes first.
+fn listen(runtime: &Runtime, addr: SocketAddr) -> anyhow::Result<TcpListener> {
+    let _context = runtime.enter();
+    let socket = if addr.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.set_reuseport(true)?;
+    socket
+        .bind(addr)
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    Ok(socket.listen(1024)?)
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("installing a SIGTERM handler");
+        tokio::select! {
+            _ = interrupt => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+}
