@@ -336,7 +336,10 @@ const focusOn = (el) => {
 
 /** Swap in the re-rendered blocks that changed, then the orphans and print notes. */
 async function refresh() {
-  const data = await (await api("GET", `/articles/${enc(slug)}/fragments`, null, { Accept: "application/json" })).json();
+  // A paragraph opened with all its notes stays open.
+  const notes = new URLSearchParams(location.search).get("notes");
+  const query = notes ? `?notes=${enc(notes)}` : "";
+  const data = await (await api("GET", `/articles/${enc(slug)}/fragments${query}`, null, { Accept: "application/json" })).json();
   close();
   const active = document.activeElement;
   let home = null;

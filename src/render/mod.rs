@@ -3,6 +3,7 @@
 //! for the whole page and for the fragments the page swaps in after a change.
 
 mod card;
+mod crowded;
 mod note;
 mod sidenote;
 mod splice;
@@ -80,6 +81,8 @@ pub fn article(article: &Article, entities: &[Entity], viewing: &Viewing) -> Ren
         .iter()
         .filter(|p| p.annotation.body.is_some() || viewing.owns(p.annotation))
         .collect();
+    let crowding = crowded::crowding(article, &noted, viewing);
+    noted.retain(|p| !crowding.hidden.contains(p.annotation.id.as_str()));
     noted.sort_by_key(|p| (p.range.start, p.annotation.id.as_str()));
     let footnotes: Vec<Footnote> = noted
         .iter()
@@ -102,6 +105,7 @@ pub fn article(article: &Article, entities: &[Entity], viewing: &Viewing) -> Ren
             .placed
             .iter()
             .enumerate()
+            .filter(|(_, p)| !crowding.hidden.contains(p.annotation.id.as_str()))
             .map(|(i, p)| mark_span(i, p, viewing.focus)),
     );
     let share = viewing.share.and_then(|(code, target)| {
@@ -124,7 +128,13 @@ pub fn article(article: &Article, entities: &[Entity], viewing: &Viewing) -> Ren
         .iter()
         .map(|block| {
             let mut html = String::new();
-            render_block(&mut html, article, block, &spans, &inserts);
+            let more = crowded::more_link(
+                article,
+                &block.id,
+                crowding.more.get(block.id.as_str()).copied(),
+                viewing,
+            );
+            render_block(&mut html, article, block, &spans, &inserts, &more);
             RenderedBlock {
                 id: block.id.clone(),
                 version: version_of(&html),
@@ -189,6 +199,7 @@ fn render_block(
     block: &Block,
     spans: &[Span],
     inserts: &[Insert],
+    after: &str,
 ) {
     let mut inner = String::new();
     for segment in &block.segments {
@@ -203,6 +214,7 @@ fn render_block(
             ),
         }
     }
+    inner.push_str(after);
     inner.push_str(&format!(
         "<a class=\"pilcrow\" href=\"#{}\" data-aside aria-label=\"Link to this paragraph\">¶</a>",
         block.id

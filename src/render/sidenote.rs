@@ -20,6 +20,8 @@ pub struct Viewing<'a> {
     pub share: Option<(&'a str, &'a TextTarget)>,
     /// The annotation a permalink points at: its note is shown open.
     pub focus: Option<&'a str>,
+    /// The paragraph shown with all its notes, however many (see `crowded`).
+    pub expanded: Option<&'a str>,
 }
 
 impl Viewing<'_> {

@@ -110,17 +110,25 @@ struct Preview {
     description: String,
 }
 
-/// `?share=CODE` marks a shared passage; `?annotation=ID` opens an annotation's note.
+/// `?share=CODE` marks a shared passage; `?annotation=ID` opens an annotation's note;
+/// `?notes=BLOCK` shows a paragraph with all its notes.
 #[derive(Debug, Default, Deserialize)]
 pub struct ReadingParams {
     share: Option<String>,
     annotation: Option<String>,
+    notes: Option<String>,
 }
 
 impl ReadingParams {
     fn is_empty(&self) -> bool {
-        self.share.is_none() && self.annotation.is_none()
+        self.share.is_none() && self.annotation.is_none() && self.notes.is_none()
     }
+}
+
+/// `?notes=BLOCK`, as the page passes it on when it fetches fragments.
+#[derive(Debug, Default, Deserialize)]
+pub struct FragmentParams {
+    notes: Option<String>,
 }
 
 fn find<'a>(state: &'a AppState, slug: &str) -> Result<&'a Article, AppError> {
@@ -171,6 +179,7 @@ async fn render_for(
     viewer: &Viewer,
     share: Option<&Share>,
     focus: Option<&str>,
+    expanded: Option<&str>,
 ) -> Result<RenderedArticle, AppError> {
     let annotations = state
         .store
@@ -182,6 +191,7 @@ async fn render_for(
         editor: viewer.is_editor(),
         share: share.map(|s| (s.code.as_str(), &s.target)),
         focus,
+        expanded,
     };
     Ok(render::article(article, state.library.entities(), &viewing))
 }
@@ -232,7 +242,8 @@ async fn render_page(
         preview.description = format!("{quote}{}: {note}", a.creator);
     }
     let focus_id = focus.as_ref().map(|a| a.id.as_str());
-    let rendered = render_for(state, article, viewer, share.as_ref(), focus_id).await?;
+    let expanded = params.notes.as_deref();
+    let rendered = render_for(state, article, viewer, share.as_ref(), focus_id, expanded).await?;
     let notice = match (&params.share, &share, &rendered.share) {
         (Some(_), None, _) => Some("This share link is not known here.".to_string()),
         (_, Some(s), None) => Some(format!(
@@ -275,10 +286,12 @@ struct Extras {
 pub async fn fragments(
     State(state): State<AppState>,
     Path(slug): Path<String>,
+    Params(params): Params<FragmentParams>,
     viewer: Viewer,
 ) -> Result<Response, AppError> {
     let article = find(&state, &slug)?;
-    let rendered = render_for(&state, article, &viewer, None, None).await?;
+    let expanded = params.notes.as_deref();
+    let rendered = render_for(&state, article, &viewer, None, None, expanded).await?;
     let blocks: Vec<_> = rendered
         .blocks
         .iter()

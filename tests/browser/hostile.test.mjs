@@ -244,28 +244,49 @@ async function assertInert(path, { signedIn = false, device = DESKTOP, status = 
   }
 }
 
-test('every vector in a note body is shown as text, not run (essay page, signed out)', { timeout: 120_000 }, async () => {
+/** What of the hostile notes `page` shows, checked as text, added to `seen` (ids, reply, tags). */
+async function checkNotesAsText(page, label, seen) {
+  for (const { id, vector } of notes) {
+    const body = page.locator(`[id="note-${id}"] > .note-body`);
+    if ((await body.count()) === 0) continue;
+    seen.notes.add(id);
+    const text = await body.textContent();
+    // Markdown syntax is consumed, so compare the words; raw HTML must be there verbatim.
+    if (/^</.test(vector) && !/^<(https?|javascript):/.test(vector)) {
+      assert.ok(text.includes(vector.split('\n')[0]), `${label}: the note shows ${JSON.stringify(vector)} as text; shows ${JSON.stringify(text)}`);
+    }
+  }
+  const reply = page.locator(`[id="note-${replyId}"]`);
+  if ((await reply.count()) > 0) {
+    seen.reply = true;
+    assert.match(await reply.textContent(), /<img src=x onerror=/, `${label}: the reply shows its markup as text`);
+  }
+  assert.equal(await page.locator(`[id="note-${privateId}"]`).count(), 0, `${label}: the private note is not shown to others`);
+  // Every tag is text too, and its link searches for exactly that tag.
+  const tags = await page.locator('.note-tags .tag').evaluateAll((as) => as.map((a) => ({ text: a.textContent, href: a.getAttribute('href') })));
+  for (const tag of tags) {
+    if (!TAG_VECTORS.includes(tag.text)) continue;
+    seen.tags.add(tag.text);
+    assert.equal(new URL(tag.href, server.baseUrl).searchParams.get('tag'), tag.text, `${label}: its link searches for it`);
+  }
+}
+
+test('every vector in a note body is shown as text, not run (essay page and its crowded paragraphs, signed out)', { timeout: 240_000 }, async () => {
+  const seen = { notes: new Set(), reply: false, tags: new Set() };
+  let crowded = [];
   await assertInert(READING_PATH, {
     then: async (page, label) => {
-      for (const { id, vector } of notes) {
-        const text = await page.locator(`[id="note-${id}"] > .note-body`).textContent();
-        // Markdown syntax is consumed, so compare the words; raw HTML must be there verbatim.
-        if (/^</.test(vector) && !/^<(https?|javascript):/.test(vector)) {
-          assert.ok(text.includes(vector.split('\n')[0]), `${label}: the note shows ${JSON.stringify(vector)} as text; shows ${JSON.stringify(text)}`);
-        }
-      }
-      const reply = await page.locator(`[id="note-${replyId}"]`).textContent();
-      assert.match(reply, /<img src=x onerror=/, `${label}: the reply shows its markup as text`);
-      assert.equal(await page.locator(`[id="note-${privateId}"]`).count(), 0, `${label}: the private note is not shown to others`);
-      // Every tag is text too, and its link searches for exactly that tag.
-      const tags = await page.locator('.note-tags .tag').evaluateAll((as) => as.map((a) => ({ text: a.textContent, href: a.getAttribute('href') })));
-      for (const vector of TAG_VECTORS) {
-        const tag = tags.find((t) => t.text === vector);
-        assert.ok(tag, `${label}: the tag ${JSON.stringify(vector)} is shown as text`);
-        assert.equal(new URL(tag.href, server.baseUrl).searchParams.get('tag'), vector, `${label}: its link searches for it`);
-      }
+      await checkNotesAsText(page, label, seen);
+      crowded = await page.locator('a.more-notes').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
     },
   });
+  assert.ok(crowded.length > 0, 'paragraphs with many notes link to the rest');
+  for (const href of crowded) {
+    await assertInert(href, { then: (page, label) => checkNotesAsText(page, label, seen) });
+  }
+  assert.deepEqual(notes.filter((n) => !seen.notes.has(n.id)).map((n) => n.vector), [], 'every note is shown, on the essay or its paragraph in full');
+  assert.ok(seen.reply, 'the reply is shown under its note');
+  assert.deepEqual(TAG_VECTORS.filter((t) => !seen.tags.has(t)), [], 'every tag is shown as text');
 });
 
 test('the essay on a phone with every hostile note opened from its number', { timeout: 120_000 }, async () => {
