@@ -6,7 +6,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Write;
 use std::sync::Mutex;
 
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -60,7 +60,7 @@ impl Encoded {
             Coding::Identity => self.identity.clone(),
         };
         coding.describe(&mut headers, self.content_type);
-        (headers, body).into_response()
+        with_headers(body, headers)
     }
 }
 
@@ -74,7 +74,14 @@ pub fn respond_once(request: &HeaderMap, html: String, cache_control: &'static s
         Coding::Identity => Bytes::from(html),
         compressed => compress(compressed, html.as_bytes()),
     };
-    (headers, body).into_response()
+    with_headers(body, headers)
+}
+
+/// The response, its headers moved in whole rather than copied one by one.
+fn with_headers(body: Bytes, headers: HeaderMap) -> Response {
+    let mut response = Response::new(Body::from(body));
+    *response.headers_mut() = headers;
+    response
 }
 
 fn cache_headers(vary: &'static str, cache_control: &'static str) -> HeaderMap {

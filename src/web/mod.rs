@@ -39,6 +39,10 @@ pub use revisions::Revisions;
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
     img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
+fn request_logs_wanted() -> bool {
+    tracing::enabled!(target: "tower_http::trace::on_response", tracing::Level::DEBUG)
+}
+
 pub fn router(state: AppState) -> Router {
     // Compressed when made, not on the way out: outside the compression layer, whose
     // response type alone is kilobytes to move on every request.
@@ -76,7 +80,7 @@ pub fn router(state: AppState) -> Router {
         .route("/s/{code}", get(shares::open))
         .route("/healthz", get(pages::healthz))
         .layer(CompressionLayer::new());
-    Router::new()
+    let router = Router::new()
         .merge(precompressed)
         .merge(compressed)
         .layer(middleware::from_fn(deadline::limit_time))
@@ -86,7 +90,6 @@ pub fn router(state: AppState) -> Router {
         // again on each request. The first layer here is the outermost.
         .layer(
             ServiceBuilder::new()
-                .layer(TraceLayer::new_for_http())
                 .layer(SetResponseHeaderLayer::overriding(
                     header::REFERRER_POLICY,
                     HeaderValue::from_static("strict-origin-when-cross-origin"),
@@ -102,5 +105,12 @@ pub fn router(state: AppState) -> Router {
                 .layer(middleware::from_fn(errors::html_errors))
                 .layer(DefaultBodyLimit::max(body::MAX_BODY_BYTES)),
         )
-        .with_state(state)
+        .with_state(state);
+    // A span and two clock readings per request: only when RUST_LOG asks for request logs
+    // (`tower_http=debug`).
+    if request_logs_wanted() {
+        router.layer(TraceLayer::new_for_http())
+    } else {
+        router
+    }
 }
