@@ -110,7 +110,7 @@ pub async fn import(database_url: &str, file: &Path) -> anyhow::Result<()> {
     let (mut imported, mut skipped) = (0, 0);
     for annotation in &annotations {
         match store.create(annotation).await {
-            Ok(()) => imported += 1,
+            Ok(_) => imported += 1,
             Err(StoreError::Conflict(_)) => skipped += 1,
             Err(err) => return Err(err).with_context(|| format!("importing {}", annotation.id)),
         }

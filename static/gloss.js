@@ -334,8 +334,16 @@ const focusOn = (el) => {
   el.focus();
 };
 
-/** Swap in the re-rendered blocks that changed, then the orphans and print notes. */
-async function refresh() {
+/** Swap in the re-rendered blocks that changed, then the orphans and print notes. One at a
+ * time, in order: an older answer arriving last would bring back a note just deleted. */
+let refreshed = Promise.resolve();
+function refresh() {
+  const next = refreshed.then(swapFragments);
+  refreshed = next.catch(() => {});
+  return next;
+}
+
+async function swapFragments() {
   // A paragraph opened with all its notes stays open.
   const notes = new URLSearchParams(location.search).get("notes");
   const query = notes ? `?notes=${enc(notes)}` : "";

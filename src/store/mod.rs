@@ -59,7 +59,8 @@ pub struct Page {
 /// The outcome of a write guarded by the version the writer last saw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Guarded {
-    Done,
+    /// Written; the essay's revision after the write.
+    Done(i64),
     /// The annotation changed since (or is gone).
     Stale,
 }
@@ -89,7 +90,8 @@ pub trait AnnotationStore: Send + Sync + 'static {
     /// Every annotation, private ones too, oldest first (for export).
     async fn all(&self) -> Result<Vec<Annotation>, StoreError>;
 
-    async fn create(&self, annotation: &Annotation) -> Result<(), StoreError>;
+    /// Stores a new annotation; the essay's revision after.
+    async fn create(&self, annotation: &Annotation) -> Result<i64, StoreError>;
 
     /// Replaces an annotation if it was last modified at `seen` (any version when `None`).
     async fn update(

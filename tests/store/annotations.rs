@@ -144,7 +144,8 @@ pub async fn writes_are_guarded_by_the_version_last_seen(store: Arc<dyn Store>) 
     };
     assert_eq!(
         store.update(&v2, Some(v1.modified)).await.unwrap(),
-        Guarded::Done
+        Guarded::Done(2),
+        "done, and the essay's second revision"
     );
     assert_eq!(store.annotation("c-1").await.unwrap(), Some(v2.clone()));
 
@@ -173,7 +174,7 @@ pub async fn writes_are_guarded_by_the_version_last_seen(store: Arc<dyn Store>) 
     };
     assert_eq!(
         store.update(&v3, None).await.unwrap(),
-        Guarded::Done,
+        Guarded::Done(3),
         "None: any version"
     );
     let stored = store.annotation("c-1").await.unwrap().unwrap();
@@ -186,7 +187,7 @@ pub async fn writes_are_guarded_by_the_version_last_seen(store: Arc<dyn Store>) 
 
     assert_eq!(
         store.delete("c-1", Some(t(60))).await.unwrap(),
-        Guarded::Done
+        Guarded::Done(4)
     );
     assert_eq!(store.annotation("c-1").await.unwrap(), None);
     assert_eq!(
@@ -209,7 +210,7 @@ pub async fn deleting_an_annotation_deletes_its_replies(store: Arc<dyn Store>) {
     let other = reply("re-3", "sibling", "alice", t(4));
     create_all(&store, &[parent.clone(), sibling, first, nested, other]).await;
     let done = store.delete("parent", Some(parent.modified)).await.unwrap();
-    assert_eq!(done, Guarded::Done);
+    assert_eq!(done, Guarded::Done(6), "after five creations");
     let left = store.annotations_for("essay", None).await.unwrap();
     assert_eq!(ids(&left), ["sibling", "re-3"]);
     assert_eq!(store.annotation("re-2").await.unwrap(), None);
@@ -219,17 +220,23 @@ pub async fn every_write_bumps_its_essays_revision(store: Arc<dyn Store>) {
     let revision = async |article: &str| store.revision(article).await.unwrap();
     assert_eq!(revision("essay").await, 0);
     let a = comment("c-1", "alice", "One.", t(0));
-    store.create(&a).await.unwrap();
-    let created = revision("essay").await;
+    let created = store.create(&a).await.unwrap();
     assert!(created > 0);
+    assert_eq!(
+        revision("essay").await,
+        created,
+        "a write says the revision it made"
+    );
 
     let edited = Annotation {
         modified: t(1),
         ..a.clone()
     };
-    store.update(&edited, Some(a.modified)).await.unwrap();
-    let updated = revision("essay").await;
+    let Guarded::Done(updated) = store.update(&edited, Some(a.modified)).await.unwrap() else {
+        panic!("the update is done");
+    };
     assert!(updated > created);
+    assert_eq!(revision("essay").await, updated);
     store.update(&edited, Some(a.modified)).await.unwrap();
     assert_eq!(
         revision("essay").await,

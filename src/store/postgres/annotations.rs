@@ -21,15 +21,17 @@ macro_rules! select_columns {
     };
 }
 
-async fn bump_revision(tx: &mut Tx<'_>, article: &str) -> Result<(), StoreError> {
-    sqlx::query(
+/// Counts one more write on the essay; its revision after.
+async fn bump_revision(tx: &mut Tx<'_>, article: &str) -> Result<i64, StoreError> {
+    let revision = sqlx::query_scalar(
         "INSERT INTO article_revisions (article, revision) VALUES ($1, 1)
-         ON CONFLICT (article) DO UPDATE SET revision = article_revisions.revision + 1",
+         ON CONFLICT (article) DO UPDATE SET revision = article_revisions.revision + 1
+         RETURNING revision",
     )
     .bind(article)
-    .execute(&mut **tx)
+    .fetch_one(&mut **tx)
     .await?;
-    Ok(())
+    Ok(revision)
 }
 
 async fn insert(tx: &mut Tx<'_>, a: &Annotation) -> Result<(), StoreError> {
@@ -228,12 +230,12 @@ impl AnnotationStore for PostgresStore {
         to_annotations(rows)
     }
 
-    async fn create(&self, annotation: &Annotation) -> Result<(), StoreError> {
+    async fn create(&self, annotation: &Annotation) -> Result<i64, StoreError> {
         let mut tx = self.pool.begin().await?;
         insert(&mut tx, annotation).await?;
-        bump_revision(&mut tx, &annotation.article).await?;
+        let revision = bump_revision(&mut tx, &annotation.article).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(revision)
     }
 
     async fn update(
@@ -245,9 +247,9 @@ impl AnnotationStore for PostgresStore {
         if !rewrite(&mut tx, annotation, seen).await? {
             return Ok(Guarded::Stale);
         }
-        bump_revision(&mut tx, &annotation.article).await?;
+        let revision = bump_revision(&mut tx, &annotation.article).await?;
         tx.commit().await?;
-        Ok(Guarded::Done)
+        Ok(Guarded::Done(revision))
     }
 
     async fn delete(&self, id: &str, seen: Option<OffsetDateTime>) -> Result<Guarded, StoreError> {
@@ -263,9 +265,9 @@ impl AnnotationStore for PostgresStore {
         let Some(article) = article else {
             return Ok(Guarded::Stale);
         };
-        bump_revision(&mut tx, &article).await?;
+        let revision = bump_revision(&mut tx, &article).await?;
         tx.commit().await?;
-        Ok(Guarded::Done)
+        Ok(Guarded::Done(revision))
     }
 
     async fn revision(&self, article: &str) -> Result<i64, StoreError> {

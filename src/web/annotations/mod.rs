@@ -124,8 +124,8 @@ pub async fn create(
         created: now,
         modified: now,
     };
-    state.store.create(&annotation).await?;
-    notify(&state, &annotation, Change::Created).await;
+    let revision = state.store.create(&annotation).await?;
+    written(&state, &annotation, Change::Created, revision).await;
     let mut response = annotation_response(&state, &headers, &annotation, StatusCode::CREATED);
     let location = urls(&state).annotation(&annotation.id);
     response.headers_mut().insert(
@@ -219,12 +219,18 @@ pub async fn replace(
         ..current.clone()
     };
     match state.store.update(&updated, Some(current.modified)).await? {
-        Guarded::Done => Ok(annotation_response(
-            &state,
-            &headers,
-            &updated,
-            StatusCode::OK,
-        )),
+        Guarded::Done(revision) => {
+            // A note made private vanishes from others' pages: that is news to them too.
+            let was_public = current.visibility == Visibility::Public;
+            let announced = if was_public { &current } else { &updated };
+            written(&state, announced, Change::Updated, revision).await;
+            Ok(annotation_response(
+                &state,
+                &headers,
+                &updated,
+                StatusCode::OK,
+            ))
+        }
         Guarded::Stale => Err(AppError::PreconditionFailed),
     }
 }
@@ -264,30 +270,21 @@ pub async fn remove(
     }
     check_if_match(&headers, &current)?;
     match state.store.delete(&id, Some(current.modified)).await? {
-        Guarded::Done => {
-            notify(&state, &current, Change::Deleted).await;
+        Guarded::Done(revision) => {
+            written(&state, &current, Change::Deleted, revision).await;
             Ok(StatusCode::NO_CONTENT.into_response())
         }
         Guarded::Stale => Err(AppError::PreconditionFailed),
     }
 }
 
-/// Tells the essay's live readers about a change to a public annotation.
-async fn notify(state: &AppState, a: &Annotation, change: Change) {
-    if a.visibility == Visibility::Public {
-        announce(state, a, change).await;
-    }
-}
-
-async fn announce(state: &AppState, a: &Annotation, change: Change) {
-    let revision = match state.store.revision(&a.article).await {
-        Ok(revision) => revision,
-        Err(err) => {
-            tracing::error!(error = %err, "no revision for a live event");
-            return;
-        }
-    };
+/// After a write: the essay's new revision is learnt at once, and its live readers are told
+/// of a change to a public annotation.
+async fn written(state: &AppState, a: &Annotation, change: Change, revision: i64) {
     state.revisions.saw(&a.article, revision);
+    if a.visibility != Visibility::Public {
+        return;
+    }
     state
         .live
         .publish(Event {
