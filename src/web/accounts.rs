@@ -11,7 +11,7 @@ use time::{Duration, OffsetDateTime};
 
 use super::auth::{
     self, CSRF_COOKIE, SESSION_COOKIE, Viewer, check_password, check_username, cookie,
-    hash_password, new_token, set_cookie, verify_password,
+    hash_password, new_token, off_the_serving_thread, set_cookie, verify_password,
 };
 use super::body::{JsonBody, Params};
 use super::limit::{self, ClientAddr};
@@ -252,8 +252,12 @@ async fn authenticate(
     username: &str,
     password: &str,
 ) -> Result<Option<User>, AppError> {
-    let user = state.store.user(username.trim()).await?;
-    Ok(user.filter(|u| verify_password(password, &u.password_hash)))
+    let Some(user) = state.store.user(username.trim()).await? else {
+        return Ok(None);
+    };
+    let (password, stored) = (password.to_string(), user.password_hash.clone());
+    let valid = off_the_serving_thread(move || verify_password(&password, &stored)).await?;
+    Ok(valid.then_some(user))
 }
 
 /// Creates an account; the name must be free and well formed, the password long enough.
@@ -266,10 +270,11 @@ pub async fn register(
     let username = username.trim();
     check_username(username)?;
     check_password(password)?;
+    let password = password.to_string();
     let user = User {
         username: username.to_string(),
         role,
-        password_hash: hash_password(password)?,
+        password_hash: off_the_serving_thread(move || hash_password(&password)).await??,
     };
     state.store.create_user(&user).await?;
     Ok(user)
