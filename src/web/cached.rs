@@ -147,8 +147,16 @@ fn compress(coding: Coding, bytes: &[u8]) -> Bytes {
             out = gzip.finish().expect("writing to memory cannot fail");
         }
         Coding::Brotli => {
+            // A window no larger than the page: the default 4 MiB one costs as much memory
+            // to set up and compresses a 70 KB page no better.
+            let window = bytes
+                .len()
+                .next_power_of_two()
+                .trailing_zeros()
+                .clamp(16, 22);
             let params = brotli::enc::BrotliEncoderParams {
                 quality: 6,
+                lgwin: window as i32,
                 ..Default::default()
             };
             brotli::BrotliCompress(&mut &bytes[..], &mut out, &params)
