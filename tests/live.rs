@@ -17,6 +17,29 @@ async fn next(events: &mut broadcast::Receiver<Event>) -> (Change, i64) {
     (event.change, event.revision)
 }
 
+/// Puts the annotation `last` answered with back, changed by `change`, as its author.
+async fn edit(
+    router: &axum::Router,
+    token: &str,
+    last: &Reply,
+    change: impl FnOnce(&mut serde_json::Value),
+) -> Reply {
+    let path = path_of(&last.json());
+    let etag = last.headers["etag"].to_str().unwrap().to_string();
+    let mut edited = last.json();
+    change(&mut edited);
+    let put = send(
+        router,
+        "PUT",
+        &path,
+        &[("authorization", token), ("if-match", &etag)],
+        Some(&edited),
+    )
+    .await;
+    assert_eq!(put.status, 200, "{}", put.body);
+    put
+}
+
 #[tokio::test]
 async fn creating_editing_and_deleting_a_public_note_are_announced() {
     let (state, router) = app().await;
@@ -34,20 +57,11 @@ async fn creating_editing_and_deleting_a_public_note_are_announced() {
     let revision = state.store.revision(ESSAY).await.unwrap();
     assert_eq!(next(&mut events).await, (Change::Created, revision));
 
-    let path = path_of(&created.json());
-    let etag = created.headers["etag"].to_str().unwrap().to_string();
-    let mut private = created.json();
-    private["body"][0]["value"] = json!("Now mine alone.");
-    private["visibility"] = json!("private");
-    let put = send(
-        &router,
-        "PUT",
-        &path,
-        &[("authorization", &ann), ("if-match", &etag)],
-        Some(&private),
-    )
+    let private = edit(&router, &ann, &created, |a| {
+        a["body"][0]["value"] = json!("Now mine alone.");
+        a["visibility"] = json!("private");
+    })
     .await;
-    assert_eq!(put.status, 200, "{}", put.body);
     let revision = state.store.revision(ESSAY).await.unwrap();
     assert_eq!(
         next(&mut events).await,
@@ -55,35 +69,19 @@ async fn creating_editing_and_deleting_a_public_note_are_announced() {
         "made private"
     );
 
-    let etag = put.headers["etag"].to_str().unwrap().to_string();
-    let mut edited = put.json();
-    edited["body"][0]["value"] = json!("Still mine alone.");
-    let put = send(
-        &router,
-        "PUT",
-        &path,
-        &[("authorization", &ann), ("if-match", &etag)],
-        Some(&edited),
-    )
+    let edited = edit(&router, &ann, &private, |a| {
+        a["body"][0]["value"] = json!("Still mine alone.");
+    })
     .await;
-    assert_eq!(put.status, 200, "{}", put.body);
     assert!(
         events.try_recv().is_err(),
         "a private edit is nobody else's news"
     );
 
-    let etag = put.headers["etag"].to_str().unwrap().to_string();
-    let mut public = put.json();
-    public["visibility"] = json!("public");
-    let put = send(
-        &router,
-        "PUT",
-        &path,
-        &[("authorization", &ann), ("if-match", &etag)],
-        Some(&public),
-    )
+    edit(&router, &ann, &edited, |a| {
+        a["visibility"] = json!("public")
+    })
     .await;
-    assert_eq!(put.status, 200, "{}", put.body);
     let revision = state.store.revision(ESSAY).await.unwrap();
     assert_eq!(
         next(&mut events).await,
@@ -91,6 +89,7 @@ async fn creating_editing_and_deleting_a_public_note_are_announced() {
         "made public"
     );
 
+    let path = path_of(&created.json());
     let deleted = send(&router, "DELETE", &path, &[("authorization", &ann)], None).await;
     assert_eq!(deleted.status, 204, "{}", deleted.body);
     let revision = state.store.revision(ESSAY).await.unwrap();
