@@ -6,7 +6,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use sha2::{Digest, Sha256};
-use std::sync::{LazyLock, Mutex};
+use std::sync::LazyLock;
 
 use crate::app::AppState;
 use crate::error::AppError;
@@ -153,15 +153,14 @@ fn argon2() -> Argon2<'static> {
 type Job = Box<dyn FnOnce() + Send>;
 
 /// The one thread that hashes and checks passwords, in turn: each holds 7 MiB for tens of
-/// milliseconds, and one thread reuses the same memory where a pool of them grew by that much
-/// with every log-in.
-static HASHER: LazyLock<Mutex<std::sync::mpsc::Sender<Job>>> = LazyLock::new(|| {
+/// milliseconds, and one at a time bounds what a burst of log-ins holds together.
+static HASHER: LazyLock<std::sync::mpsc::Sender<Job>> = LazyLock::new(|| {
     let (jobs, queue) = std::sync::mpsc::channel::<Job>();
     std::thread::Builder::new()
         .name("gloss-passwords".into())
         .spawn(move || queue.into_iter().for_each(|job| job()))
         .expect("starting the password thread");
-    Mutex::new(jobs)
+    jobs
 });
 
 /// Runs `work` (hashing or checking a password) on the password thread: on a serving thread
@@ -174,8 +173,6 @@ pub async fn off_the_serving_thread<T: Send + 'static>(
         let _ = answer.send(work());
     });
     HASHER
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
         .send(job)
         .map_err(|e| AppError::Internal(format!("the password thread is gone: {e}")))?;
     answered
