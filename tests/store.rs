@@ -9,6 +9,8 @@ mod support;
 mod accounts;
 #[path = "store/annotations.rs"]
 mod annotations;
+#[path = "store/changes.rs"]
+mod changes;
 #[path = "store/query.rs"]
 mod query;
 
@@ -85,6 +87,11 @@ macro_rules! contract {
                     deleting_an_annotation_deletes_its_replies,
                     every_write_bumps_its_essays_revision,
                     an_essays_annotations_come_in_text_order;
+                changes: the_changes_since_zero_are_every_annotation_of_the_essay,
+                    each_write_is_the_change_after_the_revision_before_it,
+                    an_id_deleted_and_written_again_is_only_written,
+                    syncing_editorial_notes_shows_in_the_changes,
+                    a_reader_applying_the_changes_holds_what_the_store_holds;
                 query: private_annotations_are_for_their_creator_only,
                     query_filters_by_article_words_tag_and_creator,
                     query_pages_newest_first_and_counts_every_match,

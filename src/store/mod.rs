@@ -37,6 +37,19 @@ pub struct SyncReport {
     pub unchanged: usize,
 }
 
+/// What changed on an essay after a revision, private annotations included.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Changes {
+    /// The essay's revision these changes bring a reader up to (0 when nothing was ever written).
+    pub revision: i64,
+    /// Annotations created or changed after `since`, as they are now, oldest revision first.
+    pub written: Vec<Annotation>,
+    /// Ids deleted after `since` (and not written again since), the replies deleted with their
+    /// parent included: were the parent written again (as an import may), a reader holding
+    /// one of them could not tell it went.
+    pub deleted: Vec<String>,
+}
+
 /// Which annotations to list, and which page of them.
 #[derive(Debug, Clone, Default)]
 pub struct Query {
@@ -94,6 +107,7 @@ pub trait AnnotationStore: Send + Sync + 'static {
     async fn create(&self, annotation: &Annotation) -> Result<i64, StoreError>;
 
     /// Replaces an annotation if it was last modified at `seen` (any version when `None`).
+    /// An annotation stays on its essay: one naming another essay is `Stale`.
     async fn update(
         &self,
         annotation: &Annotation,
@@ -105,6 +119,11 @@ pub trait AnnotationStore: Send + Sync + 'static {
 
     /// A number that grows whenever an annotation on `article` is written.
     async fn revision(&self, article: &str) -> Result<i64, StoreError>;
+
+    /// What changed on `article` after revision `since`, read in one consistent snapshot:
+    /// `since = 0` gives every annotation of the essay. Served by an index on
+    /// (article, revision), so its cost follows the number of changes, not of annotations.
+    async fn changes_since(&self, article: &str, since: i64) -> Result<Changes, StoreError>;
 
     /// Whether the database answers.
     async fn ping(&self) -> Result<(), StoreError>;

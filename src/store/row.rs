@@ -1,13 +1,13 @@
 //! Annotations to and from table rows, and the rest of what every backend shares.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use time::format_description::FormatItem;
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{OffsetDateTime, UtcOffset};
 
-use super::{Role, Share, StoreError, SyncReport, User};
+use super::{Changes, Role, Share, StoreError, SyncReport, User};
 use crate::annotation::{
     Annotation, Motivation, Target, TextPosition, TextQuote, TextTarget, Visibility,
 };
@@ -114,6 +114,34 @@ pub fn to_annotations(rows: Vec<AnnotationRow>) -> Result<Vec<Annotation>, Store
     rows.into_iter()
         .map(AnnotationRow::into_annotation)
         .collect()
+}
+
+/// The ids of annotation `$1` and of every reply under it, however deep. SQLite binds `$1` by
+/// position as PostgreSQL does, so both backends share it.
+pub const WITH_REPLIES: &str = "WITH RECURSIVE tree (id) AS (
+        SELECT id FROM annotations WHERE id = $1
+        UNION SELECT a.id FROM annotations AS a JOIN tree ON a.reply_to = tree.id
+    ) SELECT id FROM tree";
+
+/// The change feed from what one snapshot holds after a revision: the essay's revision then,
+/// the rows written since (oldest first) and the ids of the tombstones laid since.
+pub fn changes(
+    revision: i64,
+    written: Vec<AnnotationRow>,
+    deleted: Vec<String>,
+) -> Result<Changes, StoreError> {
+    let written = to_annotations(written)?;
+    // Deleted and then written again (as an import may): the row is the newer word.
+    let rewritten: HashSet<&str> = written.iter().map(|a| a.id.as_str()).collect();
+    let deleted = deleted
+        .into_iter()
+        .filter(|id| !rewritten.contains(id.as_str()))
+        .collect();
+    Ok(Changes {
+        revision,
+        written,
+        deleted,
+    })
 }
 
 /// The writes that make the stored editorial notes of an essay exactly `notes`.
