@@ -10,7 +10,7 @@ use crate::library::Library;
 use crate::live::Live;
 use crate::store::Store;
 use crate::web;
-use crate::web::{PageCache, Revisions};
+use crate::web::{Essays, PageCache, Revisions};
 
 /// What every request can reach. Handlers clone it, so it is one reference count: see
 /// [`AppState::for_thread`].
@@ -25,6 +25,8 @@ pub struct Shared {
     /// This thread's pages: see [`PageCache`].
     pub pages: Arc<PageCache>,
     pub revisions: Arc<Revisions>,
+    /// Every essay's blocks, rendered and kept up to date, shared by all threads.
+    pub essays: Arc<Essays>,
     pub live: Arc<Live>,
 }
 
@@ -35,13 +37,16 @@ impl AppState {
         live: Arc<Live>,
         config: Config,
     ) -> AppState {
-        let revisions = Revisions::new(library.articles().iter().map(|a| a.slug.as_str()));
+        let slugs = || library.articles().iter().map(|a| a.slug.as_str());
+        let revisions = Revisions::new(slugs());
+        let essays = Essays::new(slugs());
         AppState::from(Shared {
             library: Arc::new(library),
             store,
             config: Arc::new(config),
             pages: Arc::new(PageCache::default()),
             revisions: Arc::new(revisions),
+            essays: Arc::new(essays),
             live,
         })
     }

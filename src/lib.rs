@@ -6,6 +6,8 @@
 
 /// W3C selectors to ranges of an essay's plain text and back: position, quote, fuzzy.
 pub mod anchor;
+/// An essay's annotations anchored and filed by block, kept up to date change by change.
+pub mod annotated;
 /// The annotation model, in the shape of the W3C Web Annotation model.
 pub mod annotation;
 /// The application state and `build_router`.

@@ -343,11 +343,16 @@ function refresh() {
   return next;
 }
 
+// The newest revision a live event announced: the fragments fetched for it must show it.
+let announced = 0;
+
 async function swapFragments() {
   // A paragraph opened with all its notes stays open.
+  const query = new URLSearchParams();
   const notes = new URLSearchParams(location.search).get("notes");
-  const query = notes ? `?notes=${enc(notes)}` : "";
-  const data = await (await api("GET", `/articles/${enc(slug)}/fragments${query}`, null, { Accept: "application/json" })).json();
+  if (notes) query.set("notes", notes);
+  if (announced) query.set("revision", announced);
+  const data = await (await api("GET", `/articles/${enc(slug)}/fragments?${query}`, null, { Accept: "application/json" })).json();
   close();
   const active = document.activeElement;
   let home = null;
@@ -356,11 +361,13 @@ async function swapFragments() {
     const fresh = old && old.dataset.v !== b.v && parse(b.html);
     if (!fresh) continue;
     if (old.contains(active)) home = fresh;
+    addActions(fresh);
     old.replaceWith(fresh);
   }
   for (const [sel, html] of [["section.orphans", data.orphans], ["section.print-notes", data.footnotes]]) {
     const old = $(sel);
     const fresh = html && parse(html);
+    if (fresh) addActions(fresh);
     if (old) fresh ? old.replaceWith(fresh) : old.remove();
     else if (fresh) ($("section.orphans") || article).after(fresh);
   }
@@ -554,6 +561,31 @@ async function remove(button, id) {
   }
 }
 
+/** Reply, Edit and Delete on the notes this reader may act on. The server draws the same
+ * notes for every reader; who may do what is decided here, from each note's creator. */
+function addActions(from) {
+  const me = user()?.content;
+  if (!me) return;
+  const editor = !!$('meta[name="gloss-editor"]');
+  for (const note of from.querySelectorAll("[data-creator]")) {
+    if (note.querySelector(":scope > .note-actions")) continue;
+    const mine = note.dataset.creator === me;
+    const buttons = [];
+    if (!note.classList.contains("reply")) buttons.push(["reply", "Reply"]);
+    if (mine && !note.hasAttribute("data-highlight")) buttons.push(["edit", "Edit"]);
+    if (mine || editor) buttons.push(["delete", "Delete"]);
+    if (!buttons.length) continue;
+    const actions = make("span", { className: "note-actions" });
+    for (const [action, label] of buttons) {
+      const b = make("button", { type: "button", className: "note-action", textContent: label });
+      Object.assign(b.dataset, { action, annotation: note.id.slice("note-".length) });
+      actions.append(b);
+    }
+    note.insertBefore(actions, note.querySelector(":scope > .replies"));
+  }
+}
+addActions(document);
+
 document.addEventListener("click", (e) => {
   const b = e.target.closest?.("button[data-action][data-annotation]");
   const id = b?.dataset.annotation;
@@ -595,7 +627,8 @@ else addEventListener("load", () => setTimeout(resume), { once: true });
 // reconnects by itself (sending the last revision it saw), also after a server restarts.
 if (article && "EventSource" in window) {
   let soon = 0;
-  const catchUp = () => {
+  const catchUp = (e) => {
+    announced = Math.max(announced, Number(e?.lastEventId) || 0);
     clearTimeout(soon);
     if (dialog?.open) return dialog.addEventListener("close", catchUp, { once: true });
     soon = setTimeout(() => refresh().catch(() => {}), 100);

@@ -130,8 +130,8 @@ async fn cookie_writes_need_the_csrf_token() {
             .contains(&format!("<meta name=\"gloss-csrf\" content=\"{csrf}\">"))
     );
     assert!(
-        page.body.contains("data-action=\"edit\""),
-        "the owner gets edit controls"
+        page.body.contains("data-creator=\"ann\""),
+        "the note names its creator, to whom the page's script offers Edit"
     );
 }
 

@@ -127,11 +127,17 @@ async fn notes_sit_after_their_passage_numbered_in_text_order() {
     assert_eq!(notes.len(), 2);
     assert_eq!(notes[0].attr("id"), Some("note-ed-essay-witkoff"));
     assert_eq!(notes[1].attr("id"), Some("note-ed-essay-crossing"));
-    let numbers: Vec<String> = html
-        .select(&selector("article .note-number"))
-        .map(|n| n.text().collect())
+    // The stylesheet numbers them: each note follows the reference that counts it.
+    let refs: Vec<_> = html
+        .select(&selector("article .note-ref"))
+        .map(|r| {
+            r.attr("for")
+                .unwrap()
+                .trim_start_matches("toggle-")
+                .to_string()
+        })
         .collect();
-    assert_eq!(numbers, ["1", "2"]);
+    assert_eq!(refs, ["ed-essay-witkoff", "ed-essay-crossing"]);
     let source: String = notes[0].text().collect();
     assert!(source.contains("Source: The essay itself."), "{source}");
     let footnotes: Vec<_> = html.select(&selector(".print-notes li")).collect();

@@ -15,19 +15,18 @@ use std::ops::Range;
 
 use time::Date;
 
-use crate::anchor::{self, Placed};
+use crate::annotated::{Annotated, Crowding, Entry, Place, View, note_point};
 use crate::annotation::{Annotation, Target};
-use crate::document::{BLOCK_SEPARATOR, Block, Segment, escape_html};
+use crate::document::{Block, Segment, escape_html};
 use crate::library::{Article, Entity};
 pub use note::note_html;
-pub use sidenote::{Viewing, encode_query};
+pub use sidenote::encode_query;
 use splice::{Insert, Span, splice};
 
 /// A note as the print footnotes list it.
 #[derive(Debug, Clone)]
 pub struct Footnote {
     pub id: String,
-    pub number: usize,
     pub html: String,
 }
 
@@ -38,6 +37,8 @@ pub struct RenderedBlock {
     /// Changes whenever the block's HTML does.
     pub version: String,
     pub html: String,
+    /// Its notes as printed footnotes, in the order they stand in the block.
+    pub footnotes: Vec<Footnote>,
 }
 
 /// An annotation whose passage is no longer in the essay.
@@ -45,146 +46,127 @@ pub struct RenderedBlock {
 pub struct Orphan {
     pub id: String,
     pub quote: String,
-    /// The note with its meta and actions, as in the margin.
+    /// The note with its meta and thread, as in the margin.
     pub html: String,
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct RenderedArticle {
-    pub blocks: Vec<RenderedBlock>,
-    pub footnotes: Vec<Footnote>,
-    pub orphans: Vec<Orphan>,
-    /// Where the shared passage anchored, if one was asked for and is still in the essay.
-    pub share: Option<Range<usize>>,
+/// Every block of an essay as one viewer sees it: the whole page from scratch, which the
+/// block cache must always equal.
+pub fn article(annotated: &Annotated, entities: &[Entity], view: &View) -> Vec<RenderedBlock> {
+    (0..annotated.article().document.blocks.len())
+        .map(|i| block(annotated, entities, i, view))
+        .collect()
 }
 
-impl RenderedArticle {
-    /// The inside of the `<article>`: the blocks, one separator apart.
-    pub fn html(&self) -> String {
-        let mut html = String::new();
-        for (i, block) in self.blocks.iter().enumerate() {
-            if i > 0 {
-                html.push_str(BLOCK_SEPARATOR);
-            }
-            html.push_str(&block.html);
-        }
-        html
+/// One block with its mentions, the marks and notes `view` sees, and its "more notes" link.
+pub fn block(
+    annotated: &Annotated,
+    entities: &[Entity],
+    index: usize,
+    view: &View,
+) -> RenderedBlock {
+    let article = annotated.article();
+    let block = &article.document.blocks[index];
+    let here = annotated.crowding(view, index);
+    let mut elsewhere: HashMap<usize, Crowding> = HashMap::new();
+    let mut hidden = |entry: &Entry| match &entry.place {
+        Place::Passage { note, .. } if *note == index => here.hidden.contains(&entry.annotation.id),
+        Place::Passage { note, .. } => elsewhere
+            .entry(*note)
+            .or_insert_with(|| annotated.crowding(view, *note))
+            .hidden
+            .contains(&entry.annotation.id),
+        Place::Orphan | Place::Reply => true,
+    };
+
+    let mut marked: Vec<(&Annotation, Range<usize>)> = annotated
+        .marks(index)
+        .filter(|e| view.sees(&e.annotation) && !hidden(e))
+        .filter_map(|e| Some((&e.annotation, passage(e)?)))
+        .collect();
+    marked.sort_by(|(a, ra), (b, rb)| {
+        (ra.start, Reverse(ra.end), a.created, &a.id).cmp(&(
+            rb.start,
+            Reverse(rb.end),
+            b.created,
+            &b.id,
+        ))
+    });
+    let first_mention = article
+        .mentions
+        .partition_point(|m| m.range.end <= block.range.start);
+    let mut spans: Vec<Span> = article.mentions[first_mention..]
+        .iter()
+        .enumerate()
+        .take_while(|(_, m)| m.range.start < block.range.end)
+        .map(|(k, m)| mention_span(first_mention + k + 1, m.range.clone(), &entities[m.entity]))
+        .collect();
+    spans.extend(
+        marked
+            .iter()
+            .enumerate()
+            .map(|(i, (a, range))| mark_span(i, a, range.clone(), view.focus)),
+    );
+    if let Some((code, range)) = &view.share {
+        spans.push(share_span(code, range.clone()));
+    }
+
+    let mut noted: Vec<(&Annotation, Range<usize>, usize)> = annotated
+        .notes(index)
+        .filter(|e| view.noted(&e.annotation) && !here.hidden.contains(&e.annotation.id))
+        .filter_map(|e| {
+            let range = passage(e)?;
+            Some((&e.annotation, range.clone(), note_point(article, &range)))
+        })
+        .collect();
+    noted.sort_by(|(a, ra, at), (b, rb, bt)| (at, ra.start, &a.id).cmp(&(bt, rb.start, &b.id)));
+    let inserts: Vec<Insert> = noted
+        .iter()
+        .map(|(a, _, at)| Insert {
+            at: *at,
+            html: sidenote::margin_note(a, entities, view, &annotated.thread(view, &a.id)),
+        })
+        .collect();
+    let footnotes = noted
+        .iter()
+        .map(|(a, _, _)| Footnote {
+            id: a.id.clone(),
+            html: sidenote::footnote_html(a),
+        })
+        .collect();
+    let more = crowded::more_link(article, &block.id, here.more, view.expanded);
+    let mut html = String::new();
+    render_block(&mut html, article, block, &spans, &inserts, &more);
+    RenderedBlock {
+        id: block.id.clone(),
+        version: version_of(&html),
+        html,
+        footnotes,
     }
 }
 
-/// Renders an essay with the annotations `viewing` may see.
-pub fn article(article: &Article, entities: &[Entity], viewing: &Viewing) -> RenderedArticle {
-    let placement = anchor::place(&article.document.text, viewing.annotations);
-    let threads = threads(viewing.annotations);
-    let mut noted: Vec<&Placed> = placement
-        .placed
-        .iter()
-        .filter(|p| p.annotation.body.is_some() || viewing.owns(p.annotation))
-        .collect();
-    let crowding = crowded::crowding(article, &noted, viewing);
-    noted.retain(|p| !crowding.hidden.contains(p.annotation.id.as_str()));
-    noted.sort_by_key(|p| (p.range.start, p.annotation.id.as_str()));
-    let footnotes: Vec<Footnote> = noted
-        .iter()
-        .enumerate()
-        .map(|(i, p)| Footnote {
-            id: p.annotation.id.clone(),
-            number: i + 1,
-            html: sidenote::footnote_html(p.annotation),
-        })
-        .collect();
+fn passage(entry: &Entry) -> Option<Range<usize>> {
+    match &entry.place {
+        Place::Passage { range, .. } => Some(range.clone()),
+        Place::Orphan | Place::Reply => None,
+    }
+}
 
-    let mut spans: Vec<Span> = article
-        .mentions
-        .iter()
-        .enumerate()
-        .map(|(k, m)| mention_span(k + 1, m.range.clone(), &entities[m.entity]))
-        .collect();
-    spans.extend(
-        placement
-            .placed
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| !crowding.hidden.contains(p.annotation.id.as_str()))
-            .map(|(i, p)| mark_span(i, p, viewing.focus)),
-    );
-    let share = viewing.share.and_then(|(code, target)| {
-        let found = anchor::anchor(&article.document.text, target)?;
-        spans.push(share_span(code, found.range.clone()));
-        Some(found.range)
-    });
-    let inserts: Vec<Insert> = noted
-        .iter()
-        .zip(&footnotes)
-        .map(|(p, footnote)| Insert {
-            at: note_point(article, &p.range),
-            html: sidenote::margin_note(p.annotation, footnote.number, entities, viewing, &threads),
-        })
-        .collect();
-
-    let blocks = article
-        .document
-        .blocks
-        .iter()
-        .map(|block| {
-            let mut html = String::new();
-            let more = crowded::more_link(
-                article,
-                &block.id,
-                crowding.more.get(block.id.as_str()).copied(),
-                viewing,
-            );
-            render_block(&mut html, article, block, &spans, &inserts, &more);
-            RenderedBlock {
-                id: block.id.clone(),
-                version: version_of(&html),
-                html,
-            }
-        })
-        .collect();
-    let orphans = placement
-        .orphans
-        .iter()
+/// The notes whose passages are gone that `view` sees, with their threads.
+pub fn orphans(annotated: &Annotated, view: &View) -> Vec<Orphan> {
+    annotated
+        .orphans()
+        .map(|e| &e.annotation)
+        .filter(|a| view.sees(a))
         .map(|a| Orphan {
             id: a.id.clone(),
             quote: match &a.target {
                 Target::Text(t) => t.quote.exact.clone(),
                 Target::Reply(_) => String::new(),
             },
-            html: sidenote::orphan_note(a, viewing, &threads),
+            html: sidenote::orphan_note(a, &annotated.thread(view, &a.id)),
         })
-        .collect();
-    RenderedArticle {
-        blocks,
-        footnotes,
-        orphans,
-        share,
-    }
-}
-
-/// Replies by the id of the note at the root of their thread, oldest first.
-fn threads(annotations: &[Annotation]) -> HashMap<&str, Vec<&Annotation>> {
-    let by_id: HashMap<&str, &Annotation> =
-        annotations.iter().map(|a| (a.id.as_str(), a)).collect();
-    let mut threads: HashMap<&str, Vec<&Annotation>> = HashMap::new();
-    for reply in annotations {
-        let mut root = reply;
-        let mut hops = 0;
-        while let Target::Reply(parent) = &root.target {
-            match by_id.get(parent.as_str()) {
-                Some(p) if hops < annotations.len() => root = p,
-                _ => break,
-            }
-            hops += 1;
-        }
-        if !std::ptr::eq(root, reply) && matches!(root.target, Target::Text(_)) {
-            threads.entry(root.id.as_str()).or_default().push(reply);
-        }
-    }
-    for replies in threads.values_mut() {
-        replies.sort_by_key(|r| (r.created, r.id.as_str()));
-    }
-    threads
+        .collect()
 }
 
 fn version_of(html: &str) -> String {
@@ -229,15 +211,6 @@ fn render_block(
     ));
 }
 
-/// Where a note goes: right after its passage, but never past the end of the passage's block.
-fn note_point(article: &Article, range: &Range<usize>) -> usize {
-    let last = range.end.saturating_sub(1).max(range.start);
-    article
-        .document
-        .block_at(last)
-        .map_or(range.end, |b| range.end.min(b.range.end))
-}
-
 fn mention_span(card: usize, range: Range<usize>, entity: &Entity) -> Span {
     Span {
         rank: (0, range.start, Reverse(range.end), 0),
@@ -253,8 +226,7 @@ fn mention_span(card: usize, range: Range<usize>, entity: &Entity) -> Span {
     }
 }
 
-fn mark_span(index: usize, placed: &Placed, focus: Option<&str>) -> Span {
-    let a = placed.annotation;
+fn mark_span(index: usize, a: &Annotation, range: Range<usize>, focus: Option<&str>) -> Span {
     let class = match (a.editorial, focus == Some(a.id.as_str())) {
         (true, false) => "note-mark editorial",
         (true, true) => "note-mark editorial is-target",
@@ -262,14 +234,14 @@ fn mark_span(index: usize, placed: &Placed, focus: Option<&str>) -> Span {
         (false, true) => "note-mark is-target",
     };
     Span {
-        rank: (1, placed.range.start, Reverse(placed.range.end), index),
+        rank: (1, range.start, Reverse(range.end), index),
         open: format!(
             "<mark class=\"{class}\" data-annotation=\"{}\">",
             escape_html(&a.id)
         ),
         first_open: None,
         close: "</mark>".to_string(),
-        range: placed.range.clone(),
+        range,
         atomic: false,
     }
 }

@@ -1,73 +1,56 @@
-//! Margin notes: the editors' notes, readers' notes with their threads of replies, and the
-//! actions the viewer may take on each.
-
-use std::collections::HashMap;
+//! Margin notes: the editors' notes, and readers' notes with their threads of replies.
 
 use super::format_date;
 use super::note::note_html;
-use crate::annotation::{Annotation, TextTarget, Visibility};
+use crate::annotated::View;
+use crate::annotation::{Annotation, Visibility};
 use crate::document::escape_html;
 use crate::library::Entity;
 
-/// What is being rendered, for whom.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Viewing<'a> {
-    /// Everything on the essay the viewer may see, replies included.
-    pub annotations: &'a [Annotation],
-    pub viewer: Option<&'a str>,
-    pub editor: bool,
-    /// A shared passage to mark, with its share code.
-    pub share: Option<(&'a str, &'a TextTarget)>,
-    /// The annotation a permalink points at: its note is shown open.
-    pub focus: Option<&'a str>,
-    /// The paragraph shown with all its notes, however many (see `crowded`).
-    pub expanded: Option<&'a str>,
-}
+type Thread<'a> = [&'a Annotation];
 
-impl Viewing<'_> {
-    pub fn owns(&self, a: &Annotation) -> bool {
-        !a.editorial && self.viewer == Some(a.creator.as_str())
-    }
-
-    fn may_delete(&self, a: &Annotation) -> bool {
-        self.owns(a) || (self.editor && !a.editorial)
-    }
-}
-
-type Threads<'a> = HashMap<&'a str, Vec<&'a Annotation>>;
-
-/// The numbered toggle for narrow screens, then the note in the margin.
-pub fn margin_note(
-    a: &Annotation,
-    number: usize,
-    entities: &[Entity],
-    viewing: &Viewing,
-    threads: &Threads,
-) -> String {
+/// The toggle for narrow screens, then the note in the margin. Numbers come from the
+/// stylesheet's counter, so a note added above leaves the HTML of later blocks unchanged.
+pub fn margin_note(a: &Annotation, entities: &[Entity], view: &View, thread: &Thread) -> String {
     let id = escape_html(&a.id);
     let class = match (a.editorial, a.body.is_some()) {
         (true, _) => "sidenote editorial",
         (false, true) => "sidenote",
         (false, false) => "sidenote highlight-note",
     };
-    let checked = if viewing.focus == Some(a.id.as_str()) {
+    let checked = if view.focus == Some(a.id.as_str()) {
         " checked"
     } else {
         ""
     };
     format!(
-        "<input type=\"checkbox\" class=\"note-toggle-input\" id=\"toggle-{id}\" data-aside{checked}><label class=\"note-ref\" for=\"toggle-{id}\" data-aside><span class=\"visually-hidden\">Note </span>{number}</label><span class=\"{class}\" id=\"note-{id}\" role=\"note\" data-aside><span class=\"note-number\">{number}</span> {}</span>",
-        content(a, entities, viewing, threads)
+        "<input type=\"checkbox\" class=\"note-toggle-input\" id=\"toggle-{id}\" data-aside{checked}><label class=\"note-ref\" for=\"toggle-{id}\" data-aside><span class=\"visually-hidden\">Note </span></label><span class=\"{class}\" id=\"note-{id}\" role=\"note\" data-aside{}><span class=\"note-number\"></span> {}</span>",
+        creator_attr(a),
+        content(a, entities, thread)
     )
 }
 
 /// A note whose passage is gone, with the words it was attached to.
-pub fn orphan_note(a: &Annotation, viewing: &Viewing, threads: &Threads) -> String {
+pub fn orphan_note(a: &Annotation, thread: &Thread) -> String {
     format!(
-        "<div class=\"orphan-note\" id=\"note-{}\">{}</div>",
+        "<div class=\"orphan-note\" id=\"note-{}\"{}>{}</div>",
         escape_html(&a.id),
-        content(a, &[], viewing, threads)
+        creator_attr(a),
+        content(a, &[], thread)
     )
+}
+
+/// Who wrote a reader's note, and whether it is a bare highlight: the page's script offers
+/// Reply, Edit and Delete to whoever may use them, so the HTML is the same for every reader.
+fn creator_attr(a: &Annotation) -> String {
+    match (a.editorial, &a.body) {
+        (true, _) => String::new(),
+        (false, Some(_)) => format!(" data-creator=\"{}\"", escape_html(&a.creator)),
+        (false, None) => format!(
+            " data-creator=\"{}\" data-highlight",
+            escape_html(&a.creator)
+        ),
+    }
 }
 
 /// The note as printed footnotes list it.
@@ -79,7 +62,7 @@ pub fn footnote_html(a: &Annotation) -> String {
     }
 }
 
-fn content(a: &Annotation, entities: &[Entity], viewing: &Viewing, threads: &Threads) -> String {
+fn content(a: &Annotation, entities: &[Entity], thread: &Thread) -> String {
     let mut html = String::new();
     match &a.body {
         Some(body) => html.push_str(&format!(
@@ -114,16 +97,15 @@ fn content(a: &Annotation, entities: &[Entity], viewing: &Viewing, threads: &Thr
         }
         html.push_str("</span>");
     }
-    html.push_str(&actions(a, viewing, true));
-    if let Some(replies) = threads.get(a.id.as_str()) {
+    if !thread.is_empty() {
         html.push_str("<span class=\"replies\">");
-        for reply in replies {
+        for reply in thread {
             html.push_str(&format!(
-                "<span class=\"reply\" id=\"note-{}\" data-aside><span class=\"note-body\">{}</span>{}{}</span>",
+                "<span class=\"reply\" id=\"note-{}\" data-aside{}><span class=\"note-body\">{}</span>{}</span>",
                 escape_html(&reply.id),
+                creator_attr(reply),
                 note_html(reply.body.as_deref().unwrap_or_default()),
                 meta(reply),
-                actions(reply, viewing, false)
             ));
         }
         html.push_str("</span>");
@@ -143,29 +125,6 @@ fn meta(a: &Annotation) -> String {
         a.created.date(),
         format_date(a.created.date())
     )
-}
-
-fn actions(a: &Annotation, viewing: &Viewing, root: bool) -> String {
-    let id = escape_html(&a.id);
-    let button = |action: &str, label: &str| {
-        format!(
-            "<button type=\"button\" class=\"note-action\" data-action=\"{action}\" data-annotation=\"{id}\">{label}</button>"
-        )
-    };
-    let mut buttons = String::new();
-    if root && viewing.viewer.is_some() {
-        buttons.push_str(&button("reply", "Reply"));
-    }
-    if viewing.owns(a) && a.body.is_some() {
-        buttons.push_str(&button("edit", "Edit"));
-    }
-    if viewing.may_delete(a) {
-        buttons.push_str(&button("delete", "Delete"));
-    }
-    if buttons.is_empty() {
-        return buttons;
-    }
-    format!("<span class=\"note-actions\">{buttons}</span>")
 }
 
 /// Percent-encodes a query parameter value.

@@ -64,15 +64,24 @@ impl Encoded {
     }
 }
 
-/// A page made for one request (a signed-in reader's, or one with a shared passage marked),
-/// compressed in the one encoding the client likes best.
-pub fn respond_once(request: &HeaderMap, html: String, cache_control: &'static str) -> Response {
-    let coding = Coding::accepted(request);
+/// A page made for one reader (signed in, or with a shared passage marked), plain and
+/// gzipped: the gzip is joined from pieces compressed beforehand, so it is preferred.
+pub fn respond_made(
+    request: &HeaderMap,
+    (plain, gzip): (Bytes, Bytes),
+    cache_control: &'static str,
+) -> Response {
+    let coding = if accepts(request, "gzip") {
+        Coding::Gzip
+    } else {
+        Coding::accepted(request)
+    };
     let mut headers = cache_headers("Accept-Encoding, Cookie", cache_control);
     coding.describe(&mut headers, "text/html; charset=utf-8");
     let body = match coding {
-        Coding::Identity => Bytes::from(html),
-        compressed => compress(compressed, html.as_bytes()),
+        Coding::Gzip => gzip,
+        Coding::Brotli => compress(Coding::Brotli, &plain),
+        Coding::Identity => plain,
     };
     with_headers(body, headers)
 }
@@ -94,6 +103,16 @@ fn cache_headers(vary: &'static str, cache_control: &'static str) -> HeaderMap {
     headers
 }
 
+/// Whether the request's `Accept-Encoding` takes `coding`.
+fn accepts(request: &HeaderMap, coding: &str) -> bool {
+    request
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|c| c.split(';').next().is_some_and(|c| c.trim() == coding) && !c.contains("q=0"))
+}
+
 #[derive(Clone, Copy)]
 enum Coding {
     Brotli,
@@ -104,19 +123,9 @@ enum Coding {
 impl Coding {
     /// Brotli when the client takes it, else gzip, else none.
     fn accepted(request: &HeaderMap) -> Coding {
-        let accepts = |coding: &str| {
-            request
-                .get_all(header::ACCEPT_ENCODING)
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .flat_map(|v| v.split(','))
-                .any(|c| {
-                    c.split(';').next().is_some_and(|c| c.trim() == coding) && !c.contains("q=0")
-                })
-        };
-        if accepts("br") {
+        if accepts(request, "br") {
             Coding::Brotli
-        } else if accepts("gzip") {
+        } else if accepts(request, "gzip") {
             Coding::Gzip
         } else {
             Coding::Identity
@@ -167,19 +176,28 @@ fn compress(coding: Coding, bytes: &[u8]) -> Bytes {
     Bytes::from(out)
 }
 
-/// Rendered reading pages for signed-out readers, by essay, each of one store revision.
-/// Each serving thread keeps its own: a cached view then touches no memory another thread
-/// writes, and costs no more than the bytes it sends.
+/// A page as one reader sees it, plain and gzipped.
+type Made = (Bytes, Bytes);
+
+/// A signed-in reader: their name and their session's CSRF token, which their page carries.
+pub type Reader = (String, String);
+
+/// How many signed-in readers' pages a thread keeps: past that it forgets them all, which
+/// costs each of those readers one page put together from cached blocks.
+const READERS_KEPT: usize = 4096;
+
+/// Reading pages ready to send, by essay, each of one store revision: for signed-out readers
+/// whole and compressed three ways; for signed-in readers as they last saw it. Each serving
+/// thread keeps its own, so a cached view touches no memory another thread writes.
 #[derive(Default)]
 pub struct PageCache {
     pages: Mutex<HashMap<String, (i64, Encoded)>>,
-    /// One render at a time: readers who arrive while a page is being made wait for it,
-    /// rather than each making it again.
-    rendering: tokio::sync::Mutex<()>,
+    /// By essay, reader and session.
+    readers: Mutex<HashMap<(String, Reader), (i64, Made)>>,
 }
 
 impl PageCache {
-    /// The essay's page at this revision, if it was kept.
+    /// The essay's page for signed-out readers at this revision, if it was kept.
     pub fn get(&self, slug: &str, revision: i64) -> Option<Encoded> {
         let pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
         pages
@@ -188,59 +206,25 @@ impl PageCache {
             .map(|(_, page)| page.clone())
     }
 
-    /// The essay's page at this revision, made with `render` if nobody has made it yet.
-    pub async fn get_or_render<E>(
-        &self,
-        slug: &str,
-        revision: i64,
-        render: impl Future<Output = Result<String, E>>,
-    ) -> Result<Encoded, E> {
-        if let Some(page) = self.get(slug, revision) {
-            return Ok(page);
-        }
-        let _turn = self.rendering.lock().await;
-        if let Some(page) = self.get(slug, revision) {
-            return Ok(page);
-        }
-        let page = Encoded::new(render.await?);
+    pub fn put(&self, slug: &str, revision: i64, page: Encoded) {
         let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
-        pages.insert(slug.to_string(), (revision, page.clone()));
-        Ok(page)
+        pages.insert(slug.to_string(), (revision, page));
     }
-}
 
-#[cfg(test)]
-mod tests {
-    use std::convert::Infallible;
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    /// A signed-in reader's page (`reader` is their name and session) at this revision.
+    pub fn reader(&self, slug: &str, reader: &Reader, revision: i64) -> Option<Made> {
+        let readers = self.readers.lock().unwrap_or_else(|e| e.into_inner());
+        readers
+            .get(&(slug.to_string(), reader.clone()))
+            .filter(|(r, _)| *r == revision)
+            .map(|(_, page)| page.clone())
+    }
 
-    use super::*;
-
-    #[tokio::test]
-    async fn readers_arriving_together_share_one_render() {
-        let cache = PageCache::default();
-        let renders = AtomicUsize::new(0);
-        let render = || async {
-            renders.fetch_add(1, Ordering::Relaxed);
-            // A render that waits on the database, as the real one does.
-            tokio::task::yield_now().await;
-            Ok::<_, Infallible>("<p>page</p>".to_string())
-        };
-        let pages = tokio::join!(
-            cache.get_or_render("essay", 1, render()),
-            cache.get_or_render("essay", 1, render()),
-            cache.get_or_render("essay", 1, render()),
-            cache.get_or_render("essay", 1, render()),
-        );
-        assert_eq!(renders.load(Ordering::Relaxed), 1);
-        for page in [pages.0, pages.1, pages.2, pages.3] {
-            assert_eq!(page.unwrap().identity, "<p>page</p>");
+    pub fn put_reader(&self, slug: &str, reader: Reader, revision: i64, page: Made) {
+        let mut readers = self.readers.lock().unwrap_or_else(|e| e.into_inner());
+        if readers.len() >= READERS_KEPT {
+            readers.clear();
         }
-        cache.get_or_render("essay", 2, render()).await.unwrap();
-        assert_eq!(
-            renders.load(Ordering::Relaxed),
-            2,
-            "a new revision is rendered"
-        );
+        readers.insert((slug.to_string(), reader), (revision, page));
     }
 }

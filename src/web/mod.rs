@@ -7,8 +7,11 @@ pub mod auth;
 mod body;
 mod cached;
 mod deadline;
+mod deflate;
 mod entities;
 mod errors;
+mod essays;
+mod frame;
 pub mod limit;
 mod live;
 mod openapi;
@@ -16,6 +19,7 @@ mod pages;
 mod revisions;
 pub(crate) mod search;
 mod shares;
+mod written;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -33,6 +37,7 @@ pub use accounts::register;
 pub use assets::Assets;
 pub use auth::Viewer;
 pub use cached::PageCache;
+pub use essays::Essays;
 pub use revisions::Revisions;
 
 /// Scripts only from this site and no inline script or style: injected markup stays inert.

@@ -1,10 +1,13 @@
 //! The reading pages: the list of essays, an essay with its notes, and the fragments of an
 //! essay the page swaps in after a change.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::{Path, Request, State};
-use axum::http::header;
+use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
@@ -13,13 +16,17 @@ use super::assets::Assets;
 use super::auth::Viewer;
 use super::body::Params;
 use super::cached;
+use super::essays::{Essay, Snapshot};
+use super::frame::{self, Preview};
 use super::revisions::Lookup;
+use super::written;
+use crate::anchor;
+use crate::annotated::View;
 use crate::annotation::Target;
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::library::Article;
-use crate::render::{self, Footnote, Orphan, RenderedArticle, Viewing, format_date};
-use crate::store::Share;
+use crate::render::format_date;
 
 /// What every page's `<head>` and header need.
 pub struct Head {
@@ -30,6 +37,8 @@ pub struct Head {
     pub user: Option<String>,
     /// The session's CSRF token, for the log-out form and scripts.
     pub csrf: Option<String>,
+    /// Whether the user is an editor, for the page's script to offer what editors may do.
+    pub editor: bool,
 }
 
 impl Head {
@@ -40,6 +49,7 @@ impl Head {
             assets: Assets::get(),
             user: None,
             csrf: None,
+            editor: false,
         }
     }
 
@@ -47,6 +57,7 @@ impl Head {
         Head {
             user: viewer.username().map(str::to_string),
             csrf: viewer.csrf.clone(),
+            editor: viewer.is_editor(),
             ..Head::new(title, description)
         }
     }
@@ -87,29 +98,6 @@ pub async fn index(
     Ok(Html(page.render()?))
 }
 
-#[derive(Template)]
-#[template(path = "article.html")]
-struct ArticlePage<'a> {
-    head: Head,
-    article: &'a Article,
-    date: String,
-    body: String,
-    footnotes: Vec<Footnote>,
-    orphans: Vec<Orphan>,
-    preview: Preview,
-    /// Said above the essay, e.g. that a shared passage is gone.
-    notice: Option<String>,
-    revision: i64,
-}
-
-/// What link previews (Open Graph, Twitter cards) show of the page.
-struct Preview {
-    /// The address the preview is of: the share link, the annotation, or the essay.
-    url: String,
-    canonical: String,
-    description: String,
-}
-
 /// `?share=CODE` marks a shared passage; `?annotation=ID` opens an annotation's note;
 /// `?notes=BLOCK` shows a paragraph with all its notes.
 #[derive(Debug, Default, Deserialize)]
@@ -125,18 +113,56 @@ impl ReadingParams {
     }
 }
 
-/// `?notes=BLOCK`, as the page passes it on when it fetches fragments.
+/// `?notes=BLOCK`, as the page passes it on when it fetches fragments, and `?revision=N`, the
+/// revision a live event announced, which the fragments must show.
 #[derive(Debug, Default, Deserialize)]
 pub struct FragmentParams {
     notes: Option<String>,
+    revision: Option<i64>,
 }
 
-fn find<'a>(state: &'a AppState, slug: &str) -> Result<&'a Article, AppError> {
-    state
-        .library
-        .article(slug)
-        .map(|a| a.as_ref())
-        .ok_or_else(|| AppError::NotFound(format!("There is no essay called “{slug}”.")))
+fn find<'a>(state: &'a AppState, slug: &str) -> Result<(&'a Article, &'a Arc<Essay>), AppError> {
+    let missing = || AppError::NotFound(format!("There is no essay called “{slug}”."));
+    let article = state.library.article(slug).ok_or_else(missing)?;
+    let essay = state.essays.get(slug).ok_or_else(missing)?;
+    Ok((article, essay))
+}
+
+/// The essay's revision as this instance last learnt it: from its own writes at once, from
+/// other instances' within a second.
+async fn known_revision(state: &AppState, slug: &str) -> Result<i64, AppError> {
+    Ok(match state.revisions.lookup(slug) {
+        Lookup::Trusted(revision) => revision,
+        Lookup::Ask(asking) => {
+            let revision = state.store.revision(slug).await?;
+            asking.answered(revision);
+            revision
+        }
+    })
+}
+
+/// The version of the essay to show: a signed-in reader's must hold their own writes, made on
+/// any instance; everyone else is shown the version at hand while a newer one is made.
+async fn version_for(
+    state: &AppState,
+    essay: &Arc<Essay>,
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    at_least: Option<i64>,
+) -> Result<Arc<Snapshot>, AppError> {
+    let known = known_revision(state, essay.slug()).await?;
+    if viewer.user.is_some() || at_least.is_some() {
+        let wrote = written::revision(headers, essay.slug()).unwrap_or(0);
+        let needed = at_least.unwrap_or(0).max(wrote);
+        let needed = if viewer.user.is_some() {
+            needed.max(known)
+        } else {
+            needed
+        };
+        essay.at_least(state, needed).await
+    } else {
+        essay.at_hand(state, known).await
+    }
 }
 
 pub async fn article(
@@ -146,72 +172,56 @@ pub async fn article(
     viewer: Viewer,
     request: Request,
 ) -> Result<Response, AppError> {
-    let article = find(&state, &slug)?;
-    if viewer.user.is_some() || !params.is_empty() {
-        let revision = state.store.revision(&slug).await?;
-        // Boxed, here and below: the render's state is large, and kept inline it would make
-        // every cached view copy it.
-        let html = Box::pin(render_page(&state, article, &viewer, &params, revision)).await?;
-        let cache = if viewer.user.is_some() {
-            "private, no-cache"
-        } else {
-            "no-cache"
-        };
-        return Ok(cached::respond_once(request.headers(), html, cache));
-    }
-    let revision = match state.revisions.lookup(&slug) {
-        Lookup::Trusted(revision) => revision,
-        Lookup::Ask(asking) => {
-            let revision = state.store.revision(&slug).await?;
-            asking.answered(revision);
-            revision
+    let (article, essay) = find(&state, &slug)?;
+    let headers = request.headers();
+    if viewer.user.is_none() && params.is_empty() {
+        let revision = known_revision(&state, &slug).await?;
+        if let Some(page) = state.pages.get(&slug, revision) {
+            return Ok(page.respond(headers, "no-cache"));
         }
+        let snapshot = essay.at_hand(&state, revision).await?;
+        state
+            .pages
+            .put(&slug, snapshot.revision(), snapshot.page.clone());
+        return Ok(snapshot.page.respond(headers, "no-cache"));
+    }
+    let snapshot = version_for(&state, essay, &viewer, headers, None).await?;
+    let cache = if viewer.user.is_some() {
+        "private, no-cache"
+    } else {
+        "no-cache"
     };
-    let render = Box::pin(render_page(&state, article, &viewer, &params, revision));
-    let page = state.pages.get_or_render(&slug, revision, render).await?;
-    Ok(page.respond(request.headers(), "no-cache"))
+    let reader = viewer
+        .username()
+        .map(|user| (user.to_string(), viewer.csrf.clone().unwrap_or_default()));
+    if params.is_empty()
+        && let Some(reader) = &reader
+        && let Some(page) = state.pages.reader(&slug, reader, snapshot.revision())
+    {
+        return Ok(cached::respond_made(headers, page, cache));
+    }
+    let page = Box::pin(reading_page(&state, article, &snapshot, &viewer, &params)).await?;
+    if params.is_empty()
+        && let Some(reader) = reader
+    {
+        state
+            .pages
+            .put_reader(&slug, reader, snapshot.revision(), page.clone());
+    }
+    Ok(cached::respond_made(headers, page, cache))
 }
 
-/// The essay as `viewer` sees it: the public notes, and their own private ones.
-async fn render_for(
+/// The reading page as `viewer` sees it, with what the parameters ask for: the shared blocks,
+/// and the few that differ for this reader drawn for them.
+async fn reading_page(
     state: &AppState,
     article: &Article,
-    viewer: &Viewer,
-    share: Option<&Share>,
-    focus: Option<&str>,
-    expanded: Option<&str>,
-) -> Result<RenderedArticle, AppError> {
-    let annotations = state
-        .store
-        .annotations_for(&article.slug, viewer.username())
-        .await?;
-    let viewing = Viewing {
-        annotations: &annotations,
-        viewer: viewer.username(),
-        editor: viewer.is_editor(),
-        share: share.map(|s| (s.code.as_str(), &s.target)),
-        focus,
-        expanded,
-    };
-    Ok(render::article(article, state.library.entities(), &viewing))
-}
-
-/// The whole reading page; `revision` is the essay's revision the page shows, so its live
-/// stream can catch up on anything written after.
-async fn render_page(
-    state: &AppState,
-    article: &Article,
+    snapshot: &Snapshot,
     viewer: &Viewer,
     params: &ReadingParams,
-    revision: i64,
-) -> Result<String, AppError> {
+) -> Result<(Bytes, Bytes), AppError> {
+    let mut preview = Preview::of(article, &state.config.public_url);
     let base = &state.config.public_url;
-    let canonical = format!("{base}{}", article.url_path());
-    let mut preview = Preview {
-        url: canonical.clone(),
-        canonical,
-        description: article.meta.summary.clone(),
-    };
     let share = match &params.share {
         Some(code) => state
             .store
@@ -220,19 +230,21 @@ async fn render_page(
             .filter(|s| s.article == article.slug),
         None => None,
     };
+    let shared = share.as_ref().and_then(|s| {
+        let found = anchor::anchor(&article.document.text, &s.target)?;
+        Some((s.code.as_str(), found.range))
+    });
     if let Some(share) = &share {
         preview.url = format!("{base}/s/{}", share.code);
         preview.description = format!("“{}”", clip(&share.target.quote.exact));
     }
-    let focus = match &params.annotation {
-        Some(id) => state
-            .store
-            .annotation(id)
-            .await?
-            .filter(|a| a.article == article.slug && a.visible_to(viewer.username())),
-        None => None,
-    };
-    if let Some(a) = &focus {
+    let focus = params
+        .annotation
+        .as_deref()
+        .and_then(|id| snapshot.annotated.entry(id))
+        .map(|e| &e.annotation)
+        .filter(|a| a.visible_to(viewer.username()));
+    if let Some(a) = focus {
         preview.url = format!("{base}/annotations/{}", a.id);
         let quote = match &a.target {
             Target::Text(t) => format!("“{}” ", clip(&t.quote.exact)),
@@ -241,10 +253,7 @@ async fn render_page(
         let note = a.body.as_deref().map(clip).unwrap_or_default();
         preview.description = format!("{quote}{}: {note}", a.creator);
     }
-    let focus_id = focus.as_ref().map(|a| a.id.as_str());
-    let expanded = params.notes.as_deref();
-    let rendered = render_for(state, article, viewer, share.as_ref(), focus_id, expanded).await?;
-    let notice = match (&params.share, &share, &rendered.share) {
+    let notice = match (&params.share, &share, &shared) {
         (Some(_), None, _) => Some("This share link is not known here.".to_string()),
         (_, Some(s), None) => Some(format!(
             "The passage this link pointed to is no longer in the essay: “{}”",
@@ -252,18 +261,22 @@ async fn render_page(
         )),
         _ => None,
     };
-    let page = ArticlePage {
-        head: Head::for_viewer(&article.meta.title, &preview.description, viewer),
-        article,
-        date: format_date(article.meta.date),
-        body: rendered.html(),
-        footnotes: rendered.footnotes,
-        orphans: rendered.orphans,
-        preview,
-        notice,
-        revision,
+    let view = View {
+        viewer: viewer.username(),
+        focus: focus.map(|a| a.id.as_str()),
+        expanded: params.notes.as_deref(),
+        share: shared,
     };
-    Ok(page.render()?)
+    let layer = snapshot.layer(state.library.entities(), &view)?;
+    let head = Head::for_viewer(&article.meta.title, &preview.description, viewer);
+    let frame = layer.frame(
+        head,
+        article,
+        &preview,
+        notice.as_deref(),
+        snapshot.revision(),
+    )?;
+    Ok(layer.page(&frame))
 }
 
 /// At most 200 characters, for previews and notices.
@@ -275,39 +288,35 @@ fn clip(text: &str) -> String {
     clipped
 }
 
-#[derive(Template)]
-#[template(path = "article_extras.html")]
-struct Extras {
-    footnotes: Vec<Footnote>,
-    orphans: Vec<Orphan>,
-}
-
 /// Every block of the essay as the viewer sees it now, for the page to swap in what changed.
 pub async fn fragments(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     Params(params): Params<FragmentParams>,
     viewer: Viewer,
+    headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let article = find(&state, &slug)?;
-    let expanded = params.notes.as_deref();
-    let rendered = render_for(&state, article, &viewer, None, None, expanded).await?;
-    let blocks: Vec<_> = rendered
+    let (_, essay) = find(&state, &slug)?;
+    let snapshot = version_for(&state, essay, &viewer, &headers, params.revision).await?;
+    let view = View {
+        viewer: viewer.username(),
+        expanded: params.notes.as_deref(),
+        ..View::default()
+    };
+    let layer = snapshot.layer(state.library.entities(), &view)?;
+    let blocks: Vec<_> = layer
         .blocks
         .iter()
-        .map(|b| json!({"id": b.id, "v": b.version, "html": b.html}))
+        .map(|b| json!({"id": b.rendered.id, "v": b.rendered.version, "html": b.rendered.html}))
         .collect();
-    let extras = Extras {
-        footnotes: rendered.footnotes,
-        orphans: rendered.orphans,
-    }
-    .render()?;
-    let (orphans, footnotes) = extras
-        .split_once("<!-- footnotes -->")
-        .unwrap_or((extras.as_str(), ""));
     Ok((
         [(header::CACHE_CONTROL, "no-store")],
-        Json(json!({"blocks": blocks, "orphans": orphans.trim(), "footnotes": footnotes.trim()})),
+        Json(json!({
+            "revision": snapshot.revision(),
+            "blocks": blocks,
+            "orphans": frame::orphans_html(&layer.orphans)?.trim(),
+            "footnotes": frame::print_notes_html(&layer.footnotes())?.trim(),
+        })),
     )
         .into_response())
 }

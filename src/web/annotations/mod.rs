@@ -125,8 +125,9 @@ pub async fn create(
         modified: now,
     };
     let revision = state.store.create(&annotation).await?;
-    written(&state, &annotation, Change::Created, revision).await;
+    let wrote = written(&state, &annotation, Change::Created, revision).await;
     let mut response = annotation_response(&state, &headers, &annotation, StatusCode::CREATED);
+    response.headers_mut().append(header::SET_COOKIE, wrote);
     let location = urls(&state).annotation(&annotation.id);
     response.headers_mut().insert(
         header::LOCATION,
@@ -223,13 +224,10 @@ pub async fn replace(
             // A note made private vanishes from others' pages: that is news to them too.
             let was_public = current.visibility == Visibility::Public;
             let announced = if was_public { &current } else { &updated };
-            written(&state, announced, Change::Updated, revision).await;
-            Ok(annotation_response(
-                &state,
-                &headers,
-                &updated,
-                StatusCode::OK,
-            ))
+            let wrote = written(&state, announced, Change::Updated, revision).await;
+            let mut response = annotation_response(&state, &headers, &updated, StatusCode::OK);
+            response.headers_mut().append(header::SET_COOKIE, wrote);
+            Ok(response)
         }
         Guarded::Stale => Err(AppError::PreconditionFailed),
     }
@@ -271,19 +269,21 @@ pub async fn remove(
     check_if_match(&headers, &current)?;
     match state.store.delete(&id, Some(current.modified)).await? {
         Guarded::Done(revision) => {
-            written(&state, &current, Change::Deleted, revision).await;
-            Ok(StatusCode::NO_CONTENT.into_response())
+            let wrote = written(&state, &current, Change::Deleted, revision).await;
+            Ok(([(header::SET_COOKIE, wrote)], StatusCode::NO_CONTENT).into_response())
         }
         Guarded::Stale => Err(AppError::PreconditionFailed),
     }
 }
 
 /// After a write: the essay's new revision is learnt at once, and its live readers are told
-/// of a change to a public annotation.
-async fn written(state: &AppState, a: &Annotation, change: Change, revision: i64) {
+/// of a change to a public annotation. Returns the cookie by which the writer's next view,
+/// on any instance, shows the write.
+async fn written(state: &AppState, a: &Annotation, change: Change, revision: i64) -> HeaderValue {
     state.revisions.saw(&a.article, revision);
+    let cookie = super::written::cookie_for(&a.article, revision);
     if a.visibility != Visibility::Public {
-        return;
+        return cookie;
     }
     state
         .live
@@ -294,6 +294,7 @@ async fn written(state: &AppState, a: &Annotation, change: Change, revision: i64
             revision,
         })
         .await;
+    cookie
 }
 
 pub async fn options_annotation() -> Response {

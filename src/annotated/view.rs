@@ -1,0 +1,170 @@
+//! What one reader sees of an essay's annotations: which are visible, which paragraphs are
+//! too crowded to show every reader's note, and which blocks differ from what a signed-out
+//! reader sees (the reader's overlay).
+
+use std::cmp::Reverse;
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use super::{Annotated, Entry, Place};
+use crate::annotation::{Annotation, Visibility};
+
+/// Other readers' notes shown beside a paragraph, besides the editors' notes and the viewer's.
+pub const READER_NOTES_PER_BLOCK: usize = 3;
+
+/// Who is looking, and at what. The default is a signed-out reader of the plain page.
+#[derive(Debug, Clone, Default)]
+pub struct View<'a> {
+    pub viewer: Option<&'a str>,
+    /// The annotation a permalink points at: its note is shown open.
+    pub focus: Option<&'a str>,
+    /// The block shown with all its notes, however many.
+    pub expanded: Option<&'a str>,
+    /// A shared passage to mark: its share code and where it anchored.
+    pub share: Option<(&'a str, Range<usize>)>,
+}
+
+/// The readers' notes a paragraph leaves out.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Crowding {
+    /// The notes left out, by annotation id.
+    pub hidden: BTreeSet<String>,
+    /// How many were left out.
+    pub more: Option<usize>,
+}
+
+impl View<'_> {
+    pub fn sees(&self, a: &Annotation) -> bool {
+        a.visible_to(self.viewer)
+    }
+
+    pub fn owns(&self, a: &Annotation) -> bool {
+        !a.editorial && self.viewer == Some(a.creator.as_str())
+    }
+
+    /// Whether it has a note in the margin: others' highlights are marks alone.
+    pub fn noted(&self, a: &Annotation) -> bool {
+        self.sees(a) && (a.body.is_some() || self.owns(a))
+    }
+
+    fn always_shown(&self, a: &Annotation) -> bool {
+        a.editorial || self.owns(a) || self.focus == Some(a.id.as_str())
+    }
+}
+
+impl Annotated {
+    /// Which notes paragraph `block` leaves out: unless it is the one opened in full, other
+    /// readers' notes past the newest few. The editors' notes, the viewer's own and the one
+    /// a link points at are always shown.
+    pub fn crowding(&self, view: &View, block: usize) -> Crowding {
+        if view.expanded == Some(self.article.document.blocks[block].id.as_str()) {
+            return Crowding::default();
+        }
+        let mut crowd: Vec<&Annotation> = self
+            .notes(block)
+            .map(|e| &e.annotation)
+            .filter(|a| view.noted(a) && !view.always_shown(a))
+            .collect();
+        if crowd.len() <= READER_NOTES_PER_BLOCK {
+            return Crowding::default();
+        }
+        crowd.sort_by_key(|a| (Reverse(a.created), a.id.as_str()));
+        let left_out = &crowd[READER_NOTES_PER_BLOCK..];
+        Crowding {
+            hidden: left_out.iter().map(|a| a.id.clone()).collect(),
+            more: Some(left_out.len()),
+        }
+    }
+
+    /// The replies under a note that `view` may see, oldest first, however deep.
+    pub fn thread(&self, view: &View, root: &str) -> Vec<&Annotation> {
+        let mut thread = Vec::new();
+        let mut stack = vec![root];
+        while let Some(id) = stack.pop() {
+            for reply in self.replies(id).map(|e| &e.annotation) {
+                if view.sees(reply) {
+                    thread.push(reply);
+                    stack.push(reply.id.as_str());
+                }
+            }
+        }
+        thread.sort_by_key(|r| (r.created, r.id.as_str()));
+        thread
+    }
+
+    /// The blocks that `view` sees otherwise than a signed-out reader of the plain page, and
+    /// whether the orphans differ too: everything else is the same bytes for everyone.
+    pub fn overlay(&self, view: &View) -> (BTreeSet<usize>, bool) {
+        let mut blocks = BTreeSet::new();
+        let mut orphans = false;
+        let mut add = |place: &Place, blocks: &mut BTreeSet<usize>| match place {
+            Place::Passage {
+                blocks: b, note, ..
+            } => {
+                blocks.extend(b.clone());
+                blocks.insert(*note);
+            }
+            Place::Orphan => orphans = true,
+            Place::Reply => {}
+        };
+        if let Some(viewer) = view.viewer {
+            for entry in self.by(viewer).filter(|e| !e.annotation.editorial) {
+                match &entry.place {
+                    Place::Reply if entry.annotation.visibility == Visibility::Private => {
+                        if let Some(root) = self.root(&entry.annotation.id) {
+                            add(&thread_home(root), &mut blocks);
+                        }
+                    }
+                    Place::Reply => {}
+                    Place::Orphan if entry.annotation.visibility == Visibility::Public => {}
+                    place => add(place, &mut blocks),
+                }
+            }
+        }
+        if let Some(entry) = view.focus.and_then(|id| self.entry(id)) {
+            add(&entry.place, &mut blocks);
+        }
+        let document = &self.article.document;
+        if let Some(i) = view
+            .expanded
+            .and_then(|id| document.blocks.iter().position(|b| b.id == id))
+        {
+            blocks.insert(i);
+        }
+        if let Some((_, range)) = &view.share {
+            blocks.extend(
+                (0..document.blocks.len()).filter(|&i| overlaps(&document.blocks[i].range, range)),
+            );
+        }
+        // Where the viewer's crowding differs, notes hidden for one and shown for the other
+        // carry marks that may reach into other blocks.
+        let plain = View::default();
+        let note_blocks: Vec<usize> = blocks.iter().copied().collect();
+        for block in note_blocks {
+            let theirs = self.crowding(view, block).hidden;
+            let everyones = self.crowding(&plain, block).hidden;
+            for id in theirs.symmetric_difference(&everyones) {
+                if let Some(entry) = self.entry(id) {
+                    add(&entry.place, &mut blocks);
+                }
+            }
+        }
+        (blocks, orphans)
+    }
+}
+
+/// Where a thread is shown: its root's note, not its marks.
+fn thread_home(root: &Entry) -> Place {
+    match &root.place {
+        Place::Passage { note, range, .. } => Place::Passage {
+            blocks: *note..*note + 1,
+            note: *note,
+            range: range.clone(),
+        },
+        place => place.clone(),
+    }
+}
+
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
+}

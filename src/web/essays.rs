@@ -1,0 +1,311 @@
+//! Each essay's page kept ready for every reader: its annotations anchored and filed by block,
+//! each block rendered for a signed-out reader and compressed on its own, and the whole page
+//! for signed-out readers. A change re-renders only the blocks it touches. Readers are served
+//! the version at hand while a newer one is made; a reader's own view is that shared version
+//! with their few blocks drawn over it.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+
+use axum::body::Bytes;
+
+use super::cached::Encoded;
+use super::deflate::{self, Piece};
+use super::frame::{self, Frame, Preview, Surround};
+use super::pages::Head;
+use crate::annotated::{Annotated, View};
+use crate::app::AppState;
+use crate::document::BLOCK_SEPARATOR;
+use crate::error::AppError;
+use crate::library::{Article, Entity};
+use crate::render::{self, Orphan, RenderedBlock};
+use crate::store::Changes;
+
+/// Every essay's cache, made at start.
+pub struct Essays {
+    essays: HashMap<String, Arc<Essay>>,
+}
+
+impl Essays {
+    pub fn new<'a>(slugs: impl IntoIterator<Item = &'a str>) -> Essays {
+        Essays {
+            essays: slugs
+                .into_iter()
+                .map(|slug| (slug.to_string(), Arc::new(Essay::new(slug))))
+                .collect(),
+        }
+    }
+
+    pub fn get(&self, slug: &str) -> Option<&Arc<Essay>> {
+        self.essays.get(slug)
+    }
+}
+
+pub struct Essay {
+    slug: String,
+    current: RwLock<Option<Arc<Snapshot>>>,
+    /// One catch-up at a time: those who need a newer version wait for it, then find it made.
+    turn: tokio::sync::Mutex<()>,
+    /// Whether a catch-up runs in the background already.
+    catching_up: AtomicBool,
+}
+
+impl Essay {
+    fn new(slug: &str) -> Essay {
+        Essay {
+            slug: slug.to_string(),
+            current: RwLock::new(None),
+            turn: tokio::sync::Mutex::new(()),
+            catching_up: AtomicBool::new(false),
+        }
+    }
+
+    pub fn slug(&self) -> &str {
+        &self.slug
+    }
+
+    /// The version at hand, if any was made yet.
+    pub fn latest(&self) -> Option<Arc<Snapshot>> {
+        self.current
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// A version that shows at least `revision`, made now if the one at hand is older.
+    pub async fn at_least(
+        &self,
+        state: &AppState,
+        revision: i64,
+    ) -> Result<Arc<Snapshot>, AppError> {
+        match self.latest() {
+            Some(snapshot) if snapshot.revision() >= revision => Ok(snapshot),
+            _ => self.catch_up(state, revision).await,
+        }
+    }
+
+    /// The version at hand; if it is older than `revision`, a newer one is made in the
+    /// background for the readers who come next.
+    pub async fn at_hand(
+        self: &Arc<Self>,
+        state: &AppState,
+        revision: i64,
+    ) -> Result<Arc<Snapshot>, AppError> {
+        let Some(snapshot) = self.latest() else {
+            return self.catch_up(state, revision).await;
+        };
+        if snapshot.revision() < revision && !self.catching_up.swap(true, Ordering::AcqRel) {
+            let (essay, state) = (Arc::clone(self), state.clone());
+            tokio::spawn(async move {
+                if let Err(err) = essay.catch_up(&state, revision).await {
+                    tracing::error!(essay = %essay.slug, error = %err, "could not update the page");
+                }
+                essay.catching_up.store(false, Ordering::Release);
+            });
+        }
+        Ok(snapshot)
+    }
+
+    async fn catch_up(&self, state: &AppState, revision: i64) -> Result<Arc<Snapshot>, AppError> {
+        let _turn = self.turn.lock().await;
+        let previous = self.latest();
+        if let Some(snapshot) = &previous
+            && snapshot.revision() >= revision
+        {
+            return Ok(Arc::clone(snapshot));
+        }
+        let article = state.library.article(&self.slug).cloned().ok_or_else(|| {
+            AppError::NotFound(format!("There is no essay called “{}”.", self.slug))
+        })?;
+        let since = previous.as_ref().map_or(0, |s| s.revision());
+        let changes = state.store.changes_since(&self.slug, since).await?;
+        let library = Arc::clone(&state.library);
+        let public_url = state.config.public_url.clone();
+        // Rendering and compressing take the CPU for a while: off the thread that serves.
+        let next = tokio::task::spawn_blocking(move || {
+            Snapshot::next(
+                previous.as_deref(),
+                article,
+                library.entities(),
+                changes,
+                &public_url,
+            )
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("rendering the page failed: {e}")))??;
+        let next = Arc::new(next);
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::clone(&next));
+        tracing::debug!(essay = %self.slug, revision = next.revision(), blocks = next.rendered, "page updated");
+        Ok(next)
+    }
+}
+
+/// A block as everyone sees it who has no notes of their own in it.
+pub struct BlockPieces {
+    pub rendered: RenderedBlock,
+    /// The block's HTML and the separator after it.
+    body: Piece,
+    /// Its notes as printed footnotes.
+    notes: Piece,
+}
+
+impl BlockPieces {
+    fn render(
+        annotated: &Annotated,
+        entities: &[Entity],
+        index: usize,
+        view: &View,
+    ) -> Result<BlockPieces, AppError> {
+        let rendered = render::block(annotated, entities, index, view);
+        let last = index + 1 == annotated.article().document.blocks.len();
+        let body = if last {
+            rendered.html.clone()
+        } else {
+            format!("{}{BLOCK_SEPARATOR}", rendered.html)
+        };
+        Ok(BlockPieces {
+            notes: Piece::new(frame::footnote_items(&rendered.footnotes)?),
+            body: Piece::new(body),
+            rendered,
+        })
+    }
+}
+
+/// One version of an essay's page.
+pub struct Snapshot {
+    pub annotated: Annotated,
+    pub blocks: Vec<Arc<BlockPieces>>,
+    pub orphans: Vec<Orphan>,
+    /// The whole page for signed-out readers.
+    pub page: Encoded,
+    /// How many blocks were rendered to make this version from the one before.
+    pub rendered: usize,
+}
+
+impl Snapshot {
+    pub fn revision(&self) -> i64 {
+        self.annotated.revision()
+    }
+
+    fn next(
+        previous: Option<&Snapshot>,
+        article: Arc<Article>,
+        entities: &[Entity],
+        changes: Changes,
+        public_url: &str,
+    ) -> Result<Snapshot, AppError> {
+        let everyone = View::default();
+        let render = |annotated: &Annotated, i| {
+            BlockPieces::render(annotated, entities, i, &everyone).map(Arc::new)
+        };
+        let (annotated, blocks, orphans, rendered) = match previous {
+            None => {
+                let annotated = Annotated::with(article, changes.revision, changes.written);
+                let count = annotated.article().document.blocks.len();
+                let blocks = (0..count)
+                    .map(|i| render(&annotated, i))
+                    .collect::<Result<Vec<_>, _>>()?;
+                (annotated, blocks, None, count)
+            }
+            Some(previous) => {
+                let mut annotated = previous.annotated.clone();
+                let touched = annotated.apply(changes.revision, changes.written, &changes.deleted);
+                let mut blocks = previous.blocks.clone();
+                for &i in &touched.blocks {
+                    blocks[i] = render(&annotated, i)?;
+                }
+                let orphans = (!touched.orphans).then(|| previous.orphans.clone());
+                (annotated, blocks, orphans, touched.blocks.len())
+            }
+        };
+        let orphans = orphans.unwrap_or_else(|| render::orphans(&annotated, &everyone));
+        let article = annotated.article();
+        let layer = Layer {
+            blocks: blocks.clone(),
+            orphans: orphans.clone(),
+        };
+        let preview = Preview::of(article, public_url);
+        let head = Head::new(&article.meta.title, &article.meta.summary);
+        let (identity, _) =
+            layer.page(&layer.frame(head, article, &preview, None, annotated.revision())?);
+        let page = Encoded::new(
+            String::from_utf8(identity.to_vec())
+                .map_err(|e| AppError::Internal(format!("the page is not UTF-8: {e}")))?,
+        );
+        Ok(Snapshot {
+            rendered,
+            annotated,
+            blocks,
+            orphans,
+            page,
+        })
+    }
+
+    /// The blocks and orphans as `view` sees them: these shared ones, with the few that differ
+    /// for this reader (their own notes, a shared passage, a paragraph opened in full)
+    /// rendered for them.
+    pub fn layer(&self, entities: &[Entity], view: &View) -> Result<Layer, AppError> {
+        let (overlay, orphans_differ) = self.annotated.overlay(view);
+        let mut blocks = self.blocks.clone();
+        for i in overlay {
+            blocks[i] = Arc::new(BlockPieces::render(&self.annotated, entities, i, view)?);
+        }
+        let orphans = if orphans_differ {
+            render::orphans(&self.annotated, view)
+        } else {
+            self.orphans.clone()
+        };
+        Ok(Layer { blocks, orphans })
+    }
+}
+
+/// What one reader sees of the essay's annotations: every block and the orphans.
+pub struct Layer {
+    pub blocks: Vec<Arc<BlockPieces>>,
+    pub orphans: Vec<Orphan>,
+}
+
+impl Layer {
+    pub fn has_footnotes(&self) -> bool {
+        self.blocks.iter().any(|b| !b.rendered.footnotes.is_empty())
+    }
+
+    /// The page around these blocks for this reader.
+    pub fn frame(
+        &self,
+        head: Head,
+        article: &Article,
+        preview: &Preview,
+        notice: Option<&str>,
+        revision: i64,
+    ) -> Result<Frame, AppError> {
+        Frame::render(Surround {
+            head,
+            article,
+            preview,
+            notice,
+            revision,
+            orphans: &self.orphans,
+            has_footnotes: self.has_footnotes(),
+        })
+    }
+
+    /// The page, plain and gzipped.
+    pub fn page(&self, frame: &Frame) -> (Bytes, Bytes) {
+        let pieces = std::iter::once(&frame.top)
+            .chain(self.blocks.iter().map(|b| &b.body))
+            .chain(std::iter::once(&frame.middle))
+            .chain(self.blocks.iter().map(|b| &b.notes))
+            .chain(std::iter::once(&frame.end));
+        (deflate::concat(pieces.clone()), deflate::gzip(pieces))
+    }
+
+    /// Every footnote as list items, for the page to swap in.
+    pub fn footnotes(&self) -> String {
+        self.blocks
+            .iter()
+            .map(|b| String::from_utf8_lossy(&b.notes.html))
+            .collect()
+    }
+}
