@@ -10,7 +10,7 @@ use crate::library::Library;
 use crate::live::Live;
 use crate::store::Store;
 use crate::web;
-use crate::web::{Essays, PageCache, Revisions};
+use crate::web::{Essays, PageCache, Revisions, SignedIn};
 
 /// What every request can reach. Handlers clone it, so it is one reference count: see
 /// [`AppState::for_thread`].
@@ -24,6 +24,8 @@ pub struct Shared {
     pub config: Arc<Config>,
     /// This thread's pages: see [`PageCache`].
     pub pages: Arc<PageCache>,
+    /// Who this thread's recent credentials belong to: see [`SignedIn`].
+    pub signed_in: Arc<SignedIn>,
     pub revisions: Arc<Revisions>,
     /// Every essay's blocks, rendered and kept up to date, shared by all threads.
     pub essays: Arc<Essays>,
@@ -45,6 +47,7 @@ impl AppState {
             store,
             config: Arc::new(config),
             pages: Arc::new(PageCache::default()),
+            signed_in: Arc::new(SignedIn::default()),
             revisions: Arc::new(revisions),
             essays: Arc::new(essays),
             live,
@@ -53,10 +56,11 @@ impl AppState {
 
     /// The state for one serving thread: under a reference count of its own, since every
     /// request clones the state and threads sharing one count would fight over it; and with
-    /// pages of its own.
+    /// pages and credentials of its own.
     pub fn for_thread(&self) -> AppState {
         AppState::from(Shared {
             pages: Arc::new(PageCache::default()),
+            signed_in: Arc::new(SignedIn::default()),
             ..Shared::clone(&self.0)
         })
     }

@@ -229,6 +229,7 @@ pub async fn logout(
             ));
         }
         state.store.delete_session(hash).await?;
+        state.signed_in.forget(hash);
     }
     let secure = secure(&state);
     Ok((

@@ -8,6 +8,7 @@ use axum::http::{HeaderMap, Method, header};
 use sha2::{Digest, Sha256};
 use std::sync::LazyLock;
 
+use super::signed_in::Known;
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::store::{Role, User};
@@ -57,11 +58,13 @@ impl FromRequestParts<AppState> for Viewer {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         if let Some(token) = bearer(&parts.headers) {
-            let user = state
-                .store
-                .token_user(&hash_token(token))
-                .await?
-                .ok_or_else(|| AppError::Unauthorized("The API token is not valid.".into()))?;
+            let token_hash = hash_token(token);
+            let user = match recall(state, &token_hash, true).await? {
+                Known::Token(user) => user,
+                Known::Session(_) | Known::Nobody => {
+                    return Err(AppError::Unauthorized("The API token is not valid.".into()));
+                }
+            };
             return Ok(Viewer {
                 user: Some(user),
                 may_write: true,
@@ -72,7 +75,7 @@ impl FromRequestParts<AppState> for Viewer {
             return Ok(Viewer::default());
         };
         let token_hash = hash_token(token);
-        let Some(session) = state.store.session(&token_hash).await? else {
+        let Known::Session(session) = recall(state, &token_hash, false).await? else {
             return Ok(Viewer::default());
         };
         let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
@@ -84,6 +87,22 @@ impl FromRequestParts<AppState> for Viewer {
             session_hash: Some(token_hash),
         })
     }
+}
+
+/// Who an API token (`api`) or a session cookie's token belongs to: remembered for a moment
+/// by this thread, else asked of the store.
+async fn recall(state: &AppState, token_hash: &str, api: bool) -> Result<Known, AppError> {
+    if let Some(known) = state.signed_in.get(token_hash) {
+        return Ok(known);
+    }
+    let found = if api {
+        state.store.token_user(token_hash).await?.map(Known::Token)
+    } else {
+        state.store.session(token_hash).await?.map(Known::Session)
+    };
+    let found = found.unwrap_or(Known::Nobody);
+    state.signed_in.put(token_hash, found.clone());
+    Ok(found)
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {

@@ -19,6 +19,7 @@ mod pages;
 mod revisions;
 pub(crate) mod search;
 mod shares;
+mod signed_in;
 mod written;
 
 use axum::Router;
@@ -37,8 +38,9 @@ pub use accounts::register;
 pub use assets::Assets;
 pub use auth::Viewer;
 pub use cached::PageCache;
-pub use essays::Essays;
+pub use essays::{Essays, Snapshot};
 pub use revisions::Revisions;
+pub use signed_in::SignedIn;
 
 /// Scripts only from this site and no inline script or style: injected markup stays inert.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \

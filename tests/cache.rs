@@ -1,0 +1,389 @@
+//! The page cache as readers meet it: a write re-renders only the blocks it touches, a
+//! private note reaches nobody else's bytes, a page joined from cached blocks equals one made
+//! from scratch, and a writer sees their write at once on another instance.
+
+mod support;
+
+use std::sync::Arc;
+
+use axum::Router;
+use gloss::AppState;
+use gloss::web::Snapshot;
+use serde_json::{Value, json};
+use sqlx::{AssertSqlSafe, Connection, PgConnection};
+use support::*;
+
+/// The essay's page as a token's owner (or a signed-out reader) gets it.
+async fn page(router: &Router, token: Option<&str>) -> String {
+    let mut headers = vec![("accept", "text/html")];
+    if let Some(token) = token {
+        headers.push(("authorization", token));
+    }
+    let reply = send(router, "GET", &format!("/articles/{ESSAY}"), &headers, None).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    reply.body
+}
+
+/// The signed-out page once it shows `revision`: it is served the version at hand while a
+/// newer one is made.
+async fn page_at(router: &Router, revision: i64) -> String {
+    let wanted = format!("data-revision=\"{revision}\"");
+    for _ in 0..500 {
+        let body = page(router, None).await;
+        if body.contains(&wanted) {
+            return body;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
+    panic!("the signed-out page never reached revision {revision}");
+}
+
+fn latest(state: &AppState) -> Arc<Snapshot> {
+    state.essays.get(ESSAY).unwrap().latest().unwrap()
+}
+
+async fn post(router: &Router, token: &str, note: &Value) -> Reply {
+    let reply = send(
+        router,
+        "POST",
+        "/annotations/",
+        &[("authorization", token)],
+        Some(note),
+    )
+    .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    reply
+}
+
+fn private(mut note: Value) -> Value {
+    note["visibility"] = json!("private");
+    note
+}
+
+#[tokio::test]
+async fn a_write_re_renders_only_the_blocks_it_touches() {
+    let (state, router) = app().await;
+    let ann = reader_token(&router, "ann").await;
+    page(&router, Some(&ann)).await;
+    let blocks = latest(&state).blocks.len();
+    assert!(blocks > 10, "the essay has {blocks} blocks");
+
+    let note = post(&router, &ann, &comment("Why not?", "A note.")).await;
+    page(&router, Some(&ann)).await;
+    assert_eq!(latest(&state).rendered, 1, "one paragraph of {blocks}");
+
+    let reply = json!({
+        "type": "Annotation", "motivation": "replying", "bodyValue": "A reply.",
+        "target": note.json()["id"],
+    });
+    post(&router, &ann, &reply).await;
+    page(&router, Some(&ann)).await;
+    assert_eq!(
+        latest(&state).rendered,
+        1,
+        "a reply re-renders its note's paragraph"
+    );
+
+    let path = path_of(&note.json());
+    let deleted = send(&router, "DELETE", &path, &[("authorization", &ann)], None).await;
+    assert_eq!(deleted.status, 204);
+    let body = page(&router, Some(&ann)).await;
+    assert_eq!(latest(&state).rendered, 1);
+    assert!(!body.contains("A reply."), "the reply went with its note");
+}
+
+#[tokio::test]
+async fn a_private_note_reaches_no_one_else() {
+    let (state, router) = app().await;
+    let ann = reader_token(&router, "ann").await;
+    let bob = reader_token(&router, "bob").await;
+    let secret = "Ann's secret thought about the dates";
+    let note = post(&router, &ann, &private(comment("Why not?", secret))).await;
+    let id = path_of(&note.json())
+        .trim_start_matches("/annotations/")
+        .to_string();
+
+    assert!(
+        page(&router, Some(&ann)).await.contains(secret),
+        "ann sees her note"
+    );
+    let revision = latest(&state).revision();
+    for (who, body) in [
+        ("a signed-out reader", page_at(&router, revision).await),
+        ("bob", page(&router, Some(&bob)).await),
+    ] {
+        assert!(!body.contains(secret), "{who} got ann's private note");
+        assert!(
+            !body.contains(&id),
+            "{who} got a mark of ann's private note"
+        );
+    }
+    let fragments = send(
+        &router,
+        "GET",
+        &format!("/articles/{ESSAY}/fragments"),
+        &[("authorization", &bob)],
+        None,
+    )
+    .await;
+    assert!(!fragments.body.contains(secret) && !fragments.body.contains(&id));
+}
+
+/// A small deterministic generator, so a failure can be replayed.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) % n as u64) as usize
+    }
+}
+
+const QUOTES: [&str; 8] = [
+    "Pay attention to the dates",
+    "Why not?",
+    "Let me back up and explain.",
+    "Ushakov gave Putin this advice.",
+    "Putin followed it.",
+    "He is not promoting peace.",
+    "Tomahawks",
+    "October 14",
+];
+
+/// Random creates, edits, deletes, replies and visibility changes by two readers.
+async fn random_writes(router: &Router, tokens: &[String], seed: u64, count: usize) {
+    let mut rng = Lcg(seed);
+    let mut notes: Vec<Reply> = Vec::new();
+    for i in 0..count {
+        let who = &tokens[rng.below(tokens.len())];
+        match (rng.below(6), notes.is_empty()) {
+            (0..=2, _) | (_, true) => {
+                let mut note = comment(QUOTES[rng.below(QUOTES.len())], &format!("Note {i}."));
+                if rng.below(3) == 0 {
+                    note = private(note);
+                }
+                notes.push(post(router, who, &note).await);
+            }
+            (3, false) => {
+                let parent = notes[rng.below(notes.len())].json()["id"].clone();
+                let reply = json!({"type": "Annotation", "motivation": "replying",
+                    "bodyValue": format!("Reply {i}."), "target": parent});
+                let sent = send(
+                    router,
+                    "POST",
+                    "/annotations/",
+                    &[("authorization", who)],
+                    Some(&reply),
+                )
+                .await;
+                assert!(sent.status == 201 || sent.status == 404, "{}", sent.body);
+            }
+            (4, false) => {
+                let k = rng.below(notes.len());
+                let mut edited = notes[k].json();
+                edited["body"] = json!([{"type": "TextualBody", "value": format!("Edited {i}."), "format": "text/markdown"}]);
+                if rng.below(2) == 0 {
+                    edited["visibility"] = json!(if rng.below(2) == 0 {
+                        "private"
+                    } else {
+                        "public"
+                    });
+                }
+                let owner = tokens.iter().find(|t| {
+                    edited["creator"]["nickname"]
+                        .as_str()
+                        .is_some_and(|n| t.ends_with(n))
+                });
+                let by = owner.map_or(who.as_str(), |t| t.as_str());
+                let put = send(
+                    router,
+                    "PUT",
+                    &path_of(&edited),
+                    &[("authorization", by)],
+                    Some(&edited),
+                )
+                .await;
+                if put.status == 200 {
+                    notes[k] = put;
+                }
+            }
+            _ => {
+                let gone = notes.remove(rng.below(notes.len()));
+                send(
+                    router,
+                    "DELETE",
+                    &path_of(&gone.json()),
+                    &[("authorization", who)],
+                    None,
+                )
+                .await;
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn pages_joined_from_blocks_equal_pages_made_from_scratch() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("gloss.db").display());
+    let args = serve_args(&repo_articles(), &url);
+    let kept = gloss::serve::prepare(&args).await.unwrap();
+    let router = gloss::build_router(kept.clone());
+    let tokens = [
+        reader_token(&router, "ann").await,
+        reader_token(&router, "bob").await,
+    ];
+    for seed in 1..=4 {
+        // Readers read between writes, so the cache is updated step by step.
+        random_writes(&router, &tokens, seed, 12).await;
+        for token in &tokens {
+            page(&router, Some(token)).await;
+        }
+    }
+    let revision = kept.store.revision(ESSAY).await.unwrap();
+    let fresh = gloss::build_router(gloss::serve::prepare(&args).await.unwrap());
+    assert_eq!(
+        page_at(&router, revision).await,
+        page_at(&fresh, revision).await
+    );
+    for token in &tokens {
+        assert_eq!(
+            page(&router, Some(token)).await,
+            page(&fresh, Some(token)).await
+        );
+    }
+    assert!(latest(&kept).annotated.len() > 10);
+}
+
+/// Two instances on one PostgreSQL database: a note written through one shows on the
+/// writer's very next view through the other, which had just served the page before it.
+#[tokio::test]
+async fn a_writer_sees_their_write_at_once_on_another_instance() {
+    let server = std::env::var("GLOSS_TEST_POSTGRES_URL")
+        .expect("GLOSS_TEST_POSTGRES_URL names a PostgreSQL server (scripts/test starts one)");
+    let name = format!("gloss_cache_{}", uuid::Uuid::now_v7().simple());
+    let mut admin = PgConnection::connect(&server).await.unwrap();
+    sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let url = format!("{}/{name}", server.rsplit_once('/').unwrap().0);
+    let args = serve_args(&repo_articles(), &url);
+    let one = gloss::build_router(gloss::serve::prepare(&args).await.unwrap());
+    let two = gloss::build_router(gloss::serve::prepare(&args).await.unwrap());
+
+    let credentials = json!({"username": "ann", "password": PASSWORD});
+    assert_eq!(
+        send(&one, "POST", "/api/users", &[], Some(&credentials))
+            .await
+            .status,
+        201
+    );
+    let login = send(&one, "GET", "/login", &[], None).await;
+    let csrf_cookie = login.headers["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let csrf = csrf_cookie.split_once('=').unwrap().1.to_string();
+    let form = format!(
+        "username=ann&password={}&csrf={csrf}",
+        PASSWORD.replace(' ', "+")
+    );
+    let logged_in = gloss_form(&one, "/login", &csrf_cookie, &form).await;
+    let session = logged_in
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
+        .find(|c| c.starts_with("gloss_session="))
+        .expect("a session cookie");
+
+    let before = send(
+        &two,
+        "GET",
+        &format!("/articles/{ESSAY}"),
+        &[("cookie", &session)],
+        None,
+    )
+    .await;
+    assert_eq!(before.status, 200);
+    let page = send(
+        &two,
+        "GET",
+        &format!("/articles/{ESSAY}"),
+        &[("cookie", &session)],
+        None,
+    )
+    .await;
+    let session_csrf = page
+        .body
+        .split("name=\"gloss-csrf\" content=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let written = send(
+        &one,
+        "POST",
+        "/annotations/",
+        &[("cookie", &session), ("x-csrf-token", &session_csrf)],
+        Some(&comment("Why not?", "Written through the first instance.")),
+    )
+    .await;
+    assert_eq!(written.status, 201, "{}", written.body);
+    let wrote = written.headers["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let cookies = format!("{session}; {wrote}");
+    let after = send(
+        &two,
+        "GET",
+        &format!("/articles/{ESSAY}"),
+        &[("cookie", &cookies)],
+        None,
+    )
+    .await;
+    assert!(
+        after.body.contains("Written through the first instance."),
+        "the second instance showed the page from before the write"
+    );
+
+    drop((one, two));
+    sqlx::query(AssertSqlSafe(format!("DROP DATABASE {name} WITH (FORCE)")))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+}
+
+/// A browser's form post.
+async fn gloss_form(router: &Router, uri: &str, cookie: &str, form: &str) -> Reply {
+    use axum::body::Body;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let request = axum::http::Request::post(uri)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("cookie", cookie)
+        .body(Body::from(form.to_string()))
+        .unwrap();
+    let response = router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
