@@ -98,14 +98,22 @@ async fn a_private_note_reaches_no_one_else() {
     let ann = reader_token(&router, "ann").await;
     let bob = reader_token(&router, "bob").await;
     let secret = "Ann's secret thought about the dates";
-    let note = post(&router, &ann, &private(comment("Why not?", secret))).await;
+    let note = post(
+        &router,
+        &ann,
+        &private(comment("responsible for prolonging the war", secret)),
+    )
+    .await;
     let id = path_of(&note.json())
         .trim_start_matches("/annotations/")
         .to_string();
 
-    assert!(
-        page(&router, Some(&ann)).await.contains(secret),
-        "ann sees her note"
+    let hers = page(&router, Some(&ann)).await;
+    assert!(hers.contains(secret), "ann sees her note");
+    assert_eq!(
+        gunzipped(&router, &ann).await,
+        hers,
+        "her gzipped page decodes to it"
     );
     let revision = latest(&state).revision();
     for (who, body) in [
@@ -250,9 +258,12 @@ async fn pages_joined_from_blocks_equal_pages_made_from_scratch() {
         page_at(&fresh, revision).await
     );
     for token in &tokens {
+        let plain = page(&router, Some(token)).await;
+        assert_eq!(plain, page(&fresh, Some(token)).await);
         assert_eq!(
-            page(&router, Some(token)).await,
-            page(&fresh, Some(token)).await
+            gunzipped(&router, token).await,
+            plain,
+            "the joined gzip decodes to the page"
         );
     }
     assert!(latest(&kept).annotated.len() > 10);
@@ -365,6 +376,27 @@ async fn a_writer_sees_their_write_at_once_on_another_instance() {
         .execute(&mut admin)
         .await
         .unwrap();
+}
+
+/// The essay's page as a token's owner gets it with `Accept-Encoding: gzip`, decoded.
+async fn gunzipped(router: &Router, token: &str) -> String {
+    use axum::body::Body;
+    use http_body_util::BodyExt;
+    use std::io::Read;
+    use tower::ServiceExt;
+    let request = axum::http::Request::get(format!("/articles/{ESSAY}"))
+        .header("authorization", token)
+        .header("accept-encoding", "gzip")
+        .body(Body::empty())
+        .unwrap();
+    let response = router.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let mut page = String::new();
+    flate2::read::GzDecoder::new(&bytes[..])
+        .read_to_string(&mut page)
+        .expect("valid gzip");
+    page
 }
 
 /// A browser's form post.

@@ -24,28 +24,43 @@ const FINAL_BLOCK: [u8; 2] = [0x03, 0x00];
 
 impl Piece {
     pub fn new(html: impl Into<Bytes>) -> Piece {
+        Piece::after(&[], html)
+    }
+
+    /// A piece that may only follow `before`: it refers back to those bytes, as a paragraph
+    /// repeats the names and cards of the one before it. Compressing `before` first, then
+    /// keeping only what comes after its flush, does what a preset dictionary would.
+    pub fn after(before: &[u8], html: impl Into<Bytes>) -> Piece {
         let html = html.into();
         let mut compress = Compress::new(Compression::default(), false);
-        let mut out = Vec::with_capacity(html.len() / 3 + 64);
-        // The output is complete once all input is taken and room is left over.
-        loop {
-            out.reserve(html.len() / 3 + 64);
-            let consumed = compress.total_in() as usize;
-            compress
-                .compress_vec(&html[consumed..], &mut out, FlushCompress::Sync)
-                .expect("compressing into memory cannot fail");
-            if compress.total_in() as usize == html.len() && out.len() < out.capacity() {
-                break;
-            }
-        }
+        let mut out = Vec::new();
+        flush(&mut compress, before, &mut out);
+        let primed = out.len();
+        flush(&mut compress, &html, &mut out);
         Piece {
             html,
-            deflate: Bytes::from(out),
+            deflate: Bytes::copy_from_slice(&out[primed..]),
         }
     }
 
     pub fn is_empty(&self) -> bool {
         self.html.is_empty()
+    }
+}
+
+/// Compresses `input` and flushes it to a byte boundary.
+fn flush(compress: &mut Compress, input: &[u8], out: &mut Vec<u8>) {
+    let start = compress.total_in();
+    // The output is complete once all input is taken and room is left over.
+    loop {
+        out.reserve(input.len() / 3 + 64);
+        let consumed = (compress.total_in() - start) as usize;
+        compress
+            .compress_vec(&input[consumed..], out, FlushCompress::Sync)
+            .expect("compressing into memory cannot fail");
+        if (compress.total_in() - start) as usize == input.len() && out.len() < out.capacity() {
+            break;
+        }
     }
 }
 
@@ -108,6 +123,25 @@ mod tests {
         );
         assert!(page.len() < long.len() / 20, "{} bytes", page.len());
         assert_eq!(gunzip(&gzip(&[])), "");
+    }
+
+    #[test]
+    fn a_piece_after_another_refers_back_to_it_and_decodes_after_it() {
+        let card =
+            "<span class=\"card\">Steve Witkoff, U.S. special envoy to the Middle East</span>";
+        let first = Piece::new(format!("<p>{card}</p>"));
+        let alone = Piece::new(format!("<p>Again {card}</p>"));
+        let after = Piece::after(&first.html, format!("<p>Again {card}</p>"));
+        assert!(
+            after.deflate.len() < alone.deflate.len() / 2,
+            "{} vs {}",
+            after.deflate.len(),
+            alone.deflate.len()
+        );
+        assert_eq!(
+            gunzip(&gzip(&[first, after])),
+            format!("<p>{card}</p><p>Again {card}</p>")
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! the version at hand while a newer one is made; a reader's own view is that shared version
 //! with their few blocks drawn over it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
@@ -144,18 +144,20 @@ impl Essay {
 /// A block as everyone sees it who has no notes of their own in it.
 pub struct BlockPieces {
     pub rendered: RenderedBlock,
-    /// The block's HTML and the separator after it.
+    /// The block's HTML and the separator after it, compressed to follow the block before.
     body: Piece,
     /// Its notes as printed footnotes.
     notes: Piece,
 }
 
 impl BlockPieces {
+    /// Block `index` as `view` sees it, to follow the block before it in `blocks`.
     fn render(
         annotated: &Annotated,
         entities: &[Entity],
         index: usize,
         view: &View,
+        blocks: &[Arc<BlockPieces>],
     ) -> Result<BlockPieces, AppError> {
         let rendered = render::block(annotated, entities, index, view);
         let last = index + 1 == annotated.article().document.blocks.len();
@@ -166,10 +168,46 @@ impl BlockPieces {
         };
         Ok(BlockPieces {
             notes: Piece::new(frame::footnote_items(&rendered.footnotes)?),
-            body: Piece::new(body),
+            body: Piece::after(before(blocks, index), body),
             rendered,
         })
     }
+
+    /// The same block compressed anew to follow another version of the block before it.
+    fn after(&self, before: &[u8]) -> BlockPieces {
+        BlockPieces {
+            rendered: self.rendered.clone(),
+            body: Piece::after(before, self.body.html.clone()),
+            notes: self.notes.clone(),
+        }
+    }
+}
+
+/// The HTML that block `index` follows in the page, if it is a block.
+fn before(blocks: &[Arc<BlockPieces>], index: usize) -> &[u8] {
+    index
+        .checked_sub(1)
+        .and_then(|i| blocks.get(i))
+        .map_or(&[], |b| &b.body.html)
+}
+
+/// Renders the blocks `which` names for `view` in place, in order, and compresses each block
+/// after one of them anew, since its piece refers back to the block before.
+fn redraw(
+    blocks: &mut [Arc<BlockPieces>],
+    which: &BTreeSet<usize>,
+    annotated: &Annotated,
+    entities: &[Entity],
+    view: &View,
+) -> Result<(), AppError> {
+    for &i in which {
+        blocks[i] = Arc::new(BlockPieces::render(annotated, entities, i, view, blocks)?);
+        let next = i + 1;
+        if next < blocks.len() && !which.contains(&next) {
+            blocks[next] = Arc::new(blocks[next].after(&blocks[i].body.html));
+        }
+    }
+    Ok(())
 }
 
 /// One version of an essay's page.
@@ -196,25 +234,28 @@ impl Snapshot {
         public_url: &str,
     ) -> Result<Snapshot, AppError> {
         let everyone = View::default();
-        let render = |annotated: &Annotated, i| {
-            BlockPieces::render(annotated, entities, i, &everyone).map(Arc::new)
-        };
         let (annotated, blocks, orphans, rendered) = match previous {
             None => {
                 let annotated = Annotated::with(article, changes.revision, changes.written);
                 let count = annotated.article().document.blocks.len();
-                let blocks = (0..count)
-                    .map(|i| render(&annotated, i))
-                    .collect::<Result<Vec<_>, _>>()?;
+                let mut blocks = Vec::with_capacity(count);
+                for i in 0..count {
+                    let block = BlockPieces::render(&annotated, entities, i, &everyone, &blocks)?;
+                    blocks.push(Arc::new(block));
+                }
                 (annotated, blocks, None, count)
             }
             Some(previous) => {
                 let mut annotated = previous.annotated.clone();
                 let touched = annotated.apply(changes.revision, changes.written, &changes.deleted);
                 let mut blocks = previous.blocks.clone();
-                for &i in &touched.blocks {
-                    blocks[i] = render(&annotated, i)?;
-                }
+                redraw(
+                    &mut blocks,
+                    &touched.blocks,
+                    &annotated,
+                    entities,
+                    &everyone,
+                )?;
                 let orphans = (!touched.orphans).then(|| previous.orphans.clone());
                 (annotated, blocks, orphans, touched.blocks.len())
             }
@@ -248,9 +289,7 @@ impl Snapshot {
     pub fn layer(&self, entities: &[Entity], view: &View) -> Result<Layer, AppError> {
         let (overlay, orphans_differ) = self.annotated.overlay(view);
         let mut blocks = self.blocks.clone();
-        for i in overlay {
-            blocks[i] = Arc::new(BlockPieces::render(&self.annotated, entities, i, view)?);
-        }
+        redraw(&mut blocks, &overlay, &self.annotated, entities, view)?;
         let orphans = if orphans_differ {
             render::orphans(&self.annotated, view)
         } else {
