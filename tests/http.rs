@@ -230,7 +230,7 @@ async fn restarts_neither_duplicate_nor_lose_notes_and_edits_update() {
     let articles = tempfile::tempdir().unwrap();
     copy_articles(articles.path());
     let count = |state: gloss::AppState| async move {
-        state.store.annotations_for(ESSAY, None).await.unwrap()
+        state.store.changes_since(ESSAY, 0).await.unwrap().written
     };
     let first = count(
         gloss::serve::prepare(&serve_args(articles.path(), &url))

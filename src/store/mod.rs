@@ -88,13 +88,6 @@ pub trait AnnotationStore: Send + Sync + 'static {
         notes: &[Annotation],
     ) -> Result<SyncReport, StoreError>;
 
-    /// The annotations on `article` (replies included) that `viewer` may see, in text order.
-    async fn annotations_for(
-        &self,
-        article: &str,
-        viewer: Option<&str>,
-    ) -> Result<Vec<Annotation>, StoreError>;
-
     async fn annotation(&self, id: &str) -> Result<Option<Annotation>, StoreError>;
 
     /// Annotations `viewer` may see that match `query`, newest first, one page of them.

@@ -71,7 +71,7 @@ pub fn respond_made(
     (plain, gzip): (Bytes, Bytes),
     cache_control: &'static str,
 ) -> Response {
-    let coding = if accepts(request, "gzip") {
+    let coding = if takes_gzip(request) {
         Coding::Gzip
     } else {
         Coding::accepted(request)
@@ -84,6 +84,18 @@ pub fn respond_made(
         Coding::Identity => plain,
     };
     with_headers(body, headers)
+}
+
+/// A reader's page kept gzipped, for a client that takes gzip.
+pub fn respond_gzipped(gzip: Bytes, cache_control: &'static str) -> Response {
+    let mut headers = cache_headers("Accept-Encoding, Cookie", cache_control);
+    Coding::Gzip.describe(&mut headers, "text/html; charset=utf-8");
+    with_headers(gzip, headers)
+}
+
+/// Whether the client takes gzip, as every browser does.
+pub fn takes_gzip(request: &HeaderMap) -> bool {
+    accepts(request, "gzip")
 }
 
 /// The response, its headers moved in whole rather than copied one by one.
@@ -176,24 +188,22 @@ fn compress(coding: Coding, bytes: &[u8]) -> Bytes {
     Bytes::from(out)
 }
 
-/// A page as one reader sees it, plain and gzipped.
-type Made = (Bytes, Bytes);
-
 /// A signed-in reader: their name and their session's CSRF token, which their page carries.
 pub type Reader = (String, String);
 
-/// How many signed-in readers' pages a thread keeps: past that it forgets them all, which
-/// costs each of those readers one page put together from cached blocks.
-const READERS_KEPT: usize = 4096;
+/// How many signed-in readers' pages a thread keeps (gzipped, some 20 KB each): past that it
+/// forgets them all, which costs each of those readers one page put together from cached
+/// blocks.
+const READERS_KEPT: usize = 1024;
 
 /// Reading pages ready to send, by essay, each of one store revision: for signed-out readers
-/// whole and compressed three ways; for signed-in readers as they last saw it. Each serving
+/// whole and compressed three ways; for signed-in readers as they last had it, gzipped. Each serving
 /// thread keeps its own, so a cached view touches no memory another thread writes.
 #[derive(Default)]
 pub struct PageCache {
     pages: Mutex<HashMap<String, (i64, Encoded)>>,
     /// By essay, reader and session.
-    readers: Mutex<HashMap<(String, Reader), (i64, Made)>>,
+    readers: Mutex<HashMap<(String, Reader), (i64, Bytes)>>,
 }
 
 impl PageCache {
@@ -211,8 +221,9 @@ impl PageCache {
         pages.insert(slug.to_string(), (revision, page));
     }
 
-    /// A signed-in reader's page (`reader` is their name and session) at this revision.
-    pub fn reader(&self, slug: &str, reader: &Reader, revision: i64) -> Option<Made> {
+    /// A signed-in reader's page, gzipped (`reader` is their name and session), at this
+    /// revision.
+    pub fn reader(&self, slug: &str, reader: &Reader, revision: i64) -> Option<Bytes> {
         let readers = self.readers.lock().unwrap_or_else(|e| e.into_inner());
         readers
             .get(&(slug.to_string(), reader.clone()))
@@ -220,11 +231,11 @@ impl PageCache {
             .map(|(_, page)| page.clone())
     }
 
-    pub fn put_reader(&self, slug: &str, reader: Reader, revision: i64, page: Made) {
+    pub fn put_reader(&self, slug: &str, reader: Reader, revision: i64, gzip: Bytes) {
         let mut readers = self.readers.lock().unwrap_or_else(|e| e.into_inner());
         if readers.len() >= READERS_KEPT {
             readers.clear();
         }
-        readers.insert((slug.to_string(), reader), (revision, page));
+        readers.insert((slug.to_string(), reader), (revision, gzip));
     }
 }

@@ -194,19 +194,18 @@ pub async fn article(
     let reader = viewer
         .username()
         .map(|user| (user.to_string(), viewer.csrf.clone().unwrap_or_default()));
-    if params.is_empty()
+    let memo = params.is_empty() && cached::takes_gzip(headers);
+    if memo
         && let Some(reader) = &reader
-        && let Some(page) = state.pages.reader(&slug, reader, snapshot.revision())
+        && let Some(gzip) = state.pages.reader(&slug, reader, snapshot.revision())
     {
-        return Ok(cached::respond_made(headers, page, cache));
+        return Ok(cached::respond_gzipped(gzip, cache));
     }
     let page = Box::pin(reading_page(&state, article, &snapshot, &viewer, &params)).await?;
-    if params.is_empty()
-        && let Some(reader) = reader
-    {
+    if memo && let Some(reader) = reader {
         state
             .pages
-            .put_reader(&slug, reader, snapshot.revision(), page.clone());
+            .put_reader(&slug, reader, snapshot.revision(), page.1.clone());
     }
     Ok(cached::respond_made(headers, page, cache))
 }

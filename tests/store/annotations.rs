@@ -67,7 +67,7 @@ pub async fn syncing_twice_changes_nothing(store: Arc<dyn Store>) {
     };
     assert_eq!(second, unchanged);
     assert_eq!(store.revision("essay").await.unwrap(), revision);
-    assert_eq!(store.annotations_for("essay", None).await.unwrap().len(), 2);
+    assert_eq!(super::visible(&store, "essay", None).await.len(), 2);
 }
 
 pub async fn an_edited_note_updates_and_a_removed_one_goes(store: Arc<dyn Store>) {
@@ -117,7 +117,7 @@ pub async fn annotations_round_trip_unchanged(store: Arc<dyn Store>) {
     assert_eq!(store.annotation("hl").await.unwrap(), Some(highlight));
     assert_eq!(store.annotation("re").await.unwrap(), Some(answer));
     assert_eq!(store.annotation("missing").await.unwrap(), None);
-    let other = store.annotations_for("other-essay", None).await.unwrap();
+    let other = super::visible(&store, "other-essay", None).await;
     assert!(other.is_empty());
     assert_eq!(store.revision("other-essay").await.unwrap(), 0);
     store.ping().await.unwrap();
@@ -211,7 +211,7 @@ pub async fn deleting_an_annotation_deletes_its_replies(store: Arc<dyn Store>) {
     create_all(&store, &[parent.clone(), sibling, first, nested, other]).await;
     let done = store.delete("parent", Some(parent.modified)).await.unwrap();
     assert_eq!(done, Guarded::Done(6), "after five creations");
-    let left = store.annotations_for("essay", None).await.unwrap();
+    let left = super::visible(&store, "essay", None).await;
     assert_eq!(ids(&left), ["sibling", "re-3"]);
     assert_eq!(store.annotation("re-2").await.unwrap(), None);
 }
@@ -267,29 +267,4 @@ pub async fn every_write_bumps_its_essays_revision(store: Arc<dyn Store>) {
     store.create(&elsewhere).await.unwrap();
     assert!(revision("other").await > 0);
     assert_eq!(revision("essay").await, deleted, "revisions are per essay");
-}
-
-pub async fn an_essays_annotations_come_in_text_order(store: Arc<dyn Store>) {
-    let late_in_text = starting_at(comment("far", "alice", "Far.", t(0)), 500);
-    let early_in_text = starting_at(comment("near", "bob", "Near.", t(1)), 10);
-    let same_place_later = starting_at(comment("near-2", "bob", "Near too.", t(2)), 10);
-    let answer = reply("re", "far", "bob", t(3));
-    let elsewhere = Annotation {
-        article: "other".to_string(),
-        ..comment("else", "alice", "Elsewhere.", t(4))
-    };
-    let all = [
-        late_in_text,
-        answer,
-        same_place_later,
-        elsewhere,
-        early_in_text,
-    ];
-    create_all(&store, &all).await;
-    let listed = store.annotations_for("essay", None).await.unwrap();
-    assert_eq!(
-        ids(&listed),
-        ["near", "near-2", "far", "re"],
-        "replies last"
-    );
 }

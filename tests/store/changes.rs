@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use gloss::annotation::{Annotation, Target, Visibility};
-use gloss::store::{Changes, Guarded, Store};
+use gloss::store::{Changes, Guarded, Query, Store};
 
 use super::annotations::{comment, create_all, ids, reply};
 use super::{note, t};
@@ -270,7 +270,18 @@ impl Reader {
         assert_eq!(self.held, stored(store, "essay").await, "after {step}");
         assert_eq!(self.revision, store.revision("essay").await.unwrap());
         for viewer in [None, Some("alice"), Some("bob")] {
-            let mut shown = store.annotations_for("essay", viewer).await.unwrap();
+            let mut shown = store
+                .query(
+                    &Query {
+                        article: Some("essay".into()),
+                        limit: 1000,
+                        ..Query::default()
+                    },
+                    viewer,
+                )
+                .await
+                .unwrap()
+                .items;
             shown.sort_by(|a, b| a.id.cmp(&b.id));
             let visible: Vec<Annotation> = (self.held.values())
                 .filter(|a| a.visible_to(viewer))

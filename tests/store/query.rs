@@ -19,7 +19,7 @@ pub async fn private_annotations_are_for_their_creator_only(store: Arc<dyn Store
     create_all(&store, &[public, alices, bobs]).await;
 
     let shown = async |viewer| {
-        ids(&store.annotations_for("essay", viewer).await.unwrap())
+        ids(&super::visible(&store, "essay", viewer).await)
             .into_iter()
             .map(str::to_string)
             .collect::<Vec<_>>()

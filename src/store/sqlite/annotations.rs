@@ -211,24 +211,6 @@ impl AnnotationStore for SqliteStore {
         Ok(report)
     }
 
-    async fn annotations_for(
-        &self,
-        article: &str,
-        viewer: Option<&str>,
-    ) -> Result<Vec<Annotation>, StoreError> {
-        let rows: Vec<AnnotationRow> = sqlx::query_as(concat!(
-            "SELECT ",
-            annotation_columns!(),
-            " FROM annotations WHERE article = ? AND (visibility = 'public' OR creator = ?)
-             ORDER BY pos_start IS NULL, pos_start, created, id"
-        ))
-        .bind(article)
-        .bind(viewer)
-        .fetch_all(&self.pool)
-        .await?;
-        to_annotations(rows)
-    }
-
     async fn annotation(&self, id: &str) -> Result<Option<Annotation>, StoreError> {
         let row: Option<AnnotationRow> = sqlx::query_as(concat!(
             "SELECT ",
