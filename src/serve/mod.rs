@@ -62,6 +62,42 @@ pub async fn sync_editorial(library: &Library, store: &dyn AnnotationStore) -> a
     Ok(())
 }
 
+/// Anchors and renders every essay before the first reader comes, so none waits for it.
+async fn render_essays(state: &AppState) -> anyhow::Result<()> {
+    for article in state.library.articles() {
+        let started = std::time::Instant::now();
+        let essay = state
+            .essays
+            .get(&article.slug)
+            .context("every essay has a page cache")?;
+        let page = essay
+            .at_least(state, 0)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot render {}: {e}", article.slug))?;
+        tracing::info!(
+            article = %article.slug,
+            annotations = page.annotated.len(),
+            milliseconds = started.elapsed().as_millis() as u64,
+            "page ready"
+        );
+    }
+    Ok(())
+}
+
+/// Learns each essay's revision from the live events of every instance, so a page shows
+/// another instance's public note as soon as it is announced rather than within the second
+/// in which a learnt revision is trusted.
+async fn learn_revisions(state: AppState) {
+    let mut events = state.live.subscribe();
+    loop {
+        match events.recv().await {
+            Ok(event) => state.revisions.saw(&event.article, event.revision),
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+        }
+    }
+}
+
 /// Serves with one single-threaded runtime per core, all accepting from one socket. A
 /// connection stays on the thread that accepted it, with no hand-offs or wake-ups between
 /// threads: on a cached page those cost more than the page itself. Store and live hub are shared.
@@ -72,6 +108,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     };
     let main = single_threaded()?;
     let state = main.block_on(prepare(&args))?;
+    main.block_on(render_essays(&state))?;
     let first = listen(&main, args.addr)?;
     let addr = first.local_addr()?;
     tracing::info!(threads, "listening on http://{addr}");
@@ -87,7 +124,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     let live = state.live.clone();
+    let learning = state.clone();
     main.block_on(async move {
+        tokio::spawn(learn_revisions(learning));
         tokio::spawn(async move {
             shutdown_signal().await;
             tracing::info!("shutting down: finishing requests, closing live streams");
