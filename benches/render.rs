@@ -17,7 +17,7 @@ use gloss::annotation::{Annotation, Motivation, Target, Visibility};
 use gloss::app::{AppState, Shared};
 use gloss::config::ServeArgs;
 use gloss::library::Library;
-use gloss::web::PageCache;
+use gloss::web::{Essays, PageCache};
 
 const ESSAY: &str = "witkoff-takes-russias-side";
 
@@ -83,6 +83,16 @@ fn reader_note(library: &Library, i: usize) -> Annotation {
     }
 }
 
+/// The app with nothing rendered or cached: every essay is anchored and rendered anew.
+fn uncached(state: &AppState) -> AppState {
+    let slugs = state.library.articles().iter().map(|a| a.slug.as_str());
+    AppState::from(Shared {
+        pages: Arc::new(PageCache::default()),
+        essays: Arc::new(Essays::new(slugs)),
+        ..Shared::clone(state)
+    })
+}
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let started = Instant::now();
@@ -101,11 +111,7 @@ async fn main() {
     let runs = 300;
     let started = Instant::now();
     for _ in 0..runs {
-        let fresh = AppState::from(Shared {
-            pages: Arc::new(PageCache::default()),
-            ..Shared::clone(&state)
-        });
-        black_box(get_page(gloss::build_router(fresh)).await);
+        black_box(get_page(gloss::build_router(uncached(&state))).await);
     }
     report(
         "GET essay, uncached (query, anchor, render)",
@@ -133,16 +139,34 @@ async fn main() {
     let runs = 50;
     let started = Instant::now();
     for _ in 0..runs {
-        let fresh = AppState::from(Shared {
-            pages: Arc::new(PageCache::default()),
-            ..Shared::clone(&state)
-        });
-        black_box(get_page(gloss::build_router(fresh)).await);
+        black_box(get_page(gloss::build_router(uncached(&state))).await);
     }
     report(
         "GET essay with 1,000 annotations, uncached",
         runs,
         started.elapsed(),
+    );
+
+    let essay = state.essays.get(ESSAY).unwrap();
+    let runs = 200;
+    let mut rendered = 0;
+    let started = Instant::now();
+    for i in 0..runs {
+        let revision = state
+            .store
+            .create(&reader_note(&library, 1_000 + i))
+            .await
+            .unwrap();
+        rendered += essay.at_least(&state, revision).await.unwrap().rendered;
+    }
+    report(
+        "one more note: catch up, re-render, compress",
+        runs as u32,
+        started.elapsed(),
+    );
+    println!(
+        "blocks re-rendered per note: {}",
+        rendered as f64 / runs as f64
     );
 
     let article = library.article(ESSAY).unwrap();

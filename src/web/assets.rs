@@ -4,6 +4,7 @@
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::LazyLock;
 
+use axum::body::Bytes;
 use axum::extract::Path;
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -44,12 +45,12 @@ static ENCODED: LazyLock<(Encoded, Encoded)> = LazyLock::new(|| {
         Encoded::of(
             "text/css; charset=utf-8",
             "Accept-Encoding",
-            CSS.to_string(),
+            Bytes::from_static(CSS.as_bytes()),
         ),
         Encoded::of(
             "text/javascript; charset=utf-8",
             "Accept-Encoding",
-            JS.to_string(),
+            Bytes::from_static(JS.as_bytes()),
         ),
     )
 });

@@ -1,10 +1,10 @@
-//! Pages kept ready to send: each rendered once per revision of its essay and compressed once
-//! with gzip and brotli, so a cached view costs a lookup and a copy of bytes.
+//! Pages kept ready to send: each rendered once per revision of its essay and compressed once,
+//! so a cached view costs a lookup and a copy of bytes.
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Write;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -18,29 +18,54 @@ pub struct Encoded {
     vary: &'static str,
     identity: Bytes,
     gzip: Bytes,
-    brotli: Bytes,
+    /// Made after the rest, off the request path, for pages that change often: until then,
+    /// clients that take brotli get gzip.
+    brotli: Arc<OnceLock<Bytes>>,
     etag: HeaderValue,
 }
 
 impl Encoded {
-    /// An HTML page.
-    pub fn new(html: String) -> Encoded {
-        Encoded::of("text/html; charset=utf-8", "Accept-Encoding, Cookie", html)
+    pub fn of(content_type: &'static str, vary: &'static str, body: Bytes) -> Encoded {
+        let gzip = compress(Coding::Gzip, &body);
+        let encoded = Encoded::without_brotli(content_type, vary, body, gzip);
+        encoded.make_brotli();
+        encoded
     }
 
-    pub fn of(content_type: &'static str, vary: &'static str, html: String) -> Encoded {
+    /// An HTML page already gzipped; `make_brotli` adds brotli.
+    pub fn page(html: Bytes, gzip: Bytes) -> Encoded {
+        Encoded::without_brotli(
+            "text/html; charset=utf-8",
+            "Accept-Encoding, Cookie",
+            html,
+            gzip,
+        )
+    }
+
+    fn without_brotli(
+        content_type: &'static str,
+        vary: &'static str,
+        identity: Bytes,
+        gzip: Bytes,
+    ) -> Encoded {
         let mut hasher = DefaultHasher::new();
-        html.hash(&mut hasher);
+        identity.hash(&mut hasher);
         let etag = HeaderValue::from_str(&format!("\"{:016x}\"", hasher.finish()))
             .expect("hex is a valid header value");
         Encoded {
             content_type,
             vary,
-            gzip: compress(Coding::Gzip, html.as_bytes()),
-            brotli: compress(Coding::Brotli, html.as_bytes()),
-            identity: Bytes::from(html),
+            identity,
+            gzip,
+            brotli: Arc::default(),
             etag,
         }
+    }
+
+    /// Compresses with brotli, which takes milliseconds on a long page.
+    pub fn make_brotli(&self) {
+        self.brotli
+            .get_or_init(|| compress(Coding::Brotli, &self.identity));
     }
 
     /// The best encoding the client accepts, or 304 when it already has this version.
@@ -53,11 +78,13 @@ impl Encoded {
         if fresh {
             return (StatusCode::NOT_MODIFIED, headers).into_response();
         }
-        let coding = Coding::accepted(request);
-        let body = match coding {
-            Coding::Brotli => self.brotli.clone(),
-            Coding::Gzip => self.gzip.clone(),
-            Coding::Identity => self.identity.clone(),
+        let (coding, body) = match (Coding::accepted(request), self.brotli.get()) {
+            (Coding::Brotli, Some(brotli)) => (Coding::Brotli, brotli.clone()),
+            (Coding::Brotli | Coding::Gzip, _) if takes_gzip(request) => {
+                (Coding::Gzip, self.gzip.clone())
+            }
+            (Coding::Brotli, None) => (Coding::Brotli, compress(Coding::Brotli, &self.identity)),
+            (_, _) => (Coding::Identity, self.identity.clone()),
         };
         coding.describe(&mut headers, self.content_type);
         with_headers(body, headers)

@@ -5,6 +5,7 @@
 //! blocks). A page made of cached paragraphs and one reader's few pieces then costs a copy
 //! of compressed bytes and a CRC, not a compression of the whole page.
 
+use std::cell::RefCell;
 use std::io::Write;
 
 use axum::body::Bytes;
@@ -15,6 +16,12 @@ use flate2::{Compress, Compression, FlushCompress};
 pub struct Piece {
     pub html: Bytes,
     deflate: Bytes,
+}
+
+thread_local! {
+    /// A compressor's tables take hundreds of kilobytes to set up: each thread keeps one.
+    static COMPRESSOR: RefCell<Compress> =
+        RefCell::new(Compress::new(Compression::default(), false));
 }
 
 /// gzip's header: deflate, no name or time, from an unknown system.
@@ -32,15 +39,15 @@ impl Piece {
     /// keeping only what comes after its flush, does what a preset dictionary would.
     pub fn after(before: &[u8], html: impl Into<Bytes>) -> Piece {
         let html = html.into();
-        let mut compress = Compress::new(Compression::default(), false);
-        let mut out = Vec::new();
-        flush(&mut compress, before, &mut out);
-        let primed = out.len();
-        flush(&mut compress, &html, &mut out);
-        Piece {
-            html,
-            deflate: Bytes::copy_from_slice(&out[primed..]),
-        }
+        let deflate = COMPRESSOR.with_borrow_mut(|compress| {
+            compress.reset();
+            let mut out = Vec::new();
+            flush(compress, before, &mut out);
+            let primed = out.len();
+            flush(compress, &html, &mut out);
+            Bytes::copy_from_slice(&out[primed..])
+        });
+        Piece { html, deflate }
     }
 
     pub fn is_empty(&self) -> bool {

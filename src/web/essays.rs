@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use axum::body::Bytes;
 
@@ -21,6 +21,10 @@ use crate::error::AppError;
 use crate::library::{Article, Entity};
 use crate::render::{self, Orphan, RenderedBlock};
 use crate::store::Changes;
+
+/// How many writers an essay remembers: past that it forgets them all, and a writer whose
+/// client keeps no cookie sees their write within the second in which revisions are trusted.
+const WRITERS_KEPT: usize = 10_000;
 
 /// Every essay's cache, made at start.
 pub struct Essays {
@@ -49,6 +53,9 @@ pub struct Essay {
     turn: tokio::sync::Mutex<()>,
     /// Whether a catch-up runs in the background already.
     catching_up: AtomicBool,
+    /// The revision each reader last wrote through this instance, so their next view waits
+    /// for it whether or not their client keeps the cookie that says so.
+    writers: Mutex<HashMap<String, i64>>,
 }
 
 impl Essay {
@@ -58,11 +65,28 @@ impl Essay {
             current: RwLock::new(None),
             turn: tokio::sync::Mutex::new(()),
             catching_up: AtomicBool::new(false),
+            writers: Mutex::default(),
         }
     }
 
     pub fn slug(&self) -> &str {
         &self.slug
+    }
+
+    /// Notes that `user` wrote revision `revision` through this instance.
+    pub fn wrote(&self, user: &str, revision: i64) {
+        let mut writers = self.writers.lock().unwrap_or_else(|e| e.into_inner());
+        if writers.len() >= WRITERS_KEPT {
+            writers.clear();
+        }
+        let last = writers.entry(user.to_string()).or_default();
+        *last = (*last).max(revision);
+    }
+
+    /// The last revision `user` wrote through this instance, if remembered.
+    pub fn written_by(&self, user: &str) -> Option<i64> {
+        let writers = self.writers.lock().unwrap_or_else(|e| e.into_inner());
+        writers.get(user).copied()
     }
 
     /// The version at hand, if any was made yet.
@@ -75,7 +99,7 @@ impl Essay {
 
     /// A version that shows at least `revision`, made now if the one at hand is older.
     pub async fn at_least(
-        &self,
+        self: &Arc<Self>,
         state: &AppState,
         revision: i64,
     ) -> Result<Arc<Snapshot>, AppError> {
@@ -107,7 +131,11 @@ impl Essay {
         Ok(snapshot)
     }
 
-    async fn catch_up(&self, state: &AppState, revision: i64) -> Result<Arc<Snapshot>, AppError> {
+    async fn catch_up(
+        self: &Arc<Self>,
+        state: &AppState,
+        revision: i64,
+    ) -> Result<Arc<Snapshot>, AppError> {
         let _turn = self.turn.lock().await;
         let previous = self.latest();
         if let Some(snapshot) = &previous
@@ -136,6 +164,15 @@ impl Essay {
         .map_err(|e| AppError::Internal(format!("rendering the page failed: {e}")))??;
         let next = Arc::new(next);
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::clone(&next));
+        // Brotli for the signed-out page takes a few milliseconds: made in the background,
+        // and only for a version still the newest by then, since under many writes most are
+        // gone before anyone reads them.
+        let (essay, made) = (Arc::clone(self), Arc::clone(&next));
+        tokio::task::spawn_blocking(move || {
+            if essay.latest().is_some_and(|l| Arc::ptr_eq(&l, &made)) {
+                made.page.make_brotli();
+            }
+        });
         tracing::debug!(essay = %self.slug, revision = next.revision(), blocks = next.rendered, "page updated");
         Ok(next)
     }
@@ -268,12 +305,12 @@ impl Snapshot {
         };
         let preview = Preview::of(article, public_url);
         let head = Head::new(&article.meta.title, &article.meta.summary);
-        let (identity, _) =
-            layer.page(&layer.frame(head, article, &preview, None, annotated.revision())?);
-        let page = Encoded::new(
-            String::from_utf8(identity.to_vec())
-                .map_err(|e| AppError::Internal(format!("the page is not UTF-8: {e}")))?,
-        );
+        let frame = layer.frame(head, article, &preview, None, annotated.revision())?;
+        let (identity, gzip) = layer.page(&frame);
+        let page = Encoded::page(identity, gzip);
+        if previous.is_none() {
+            page.make_brotli();
+        }
         Ok(Snapshot {
             rendered,
             annotated,

@@ -141,27 +141,30 @@ async fn known_revision(state: &AppState, slug: &str) -> Result<i64, AppError> {
     })
 }
 
-/// The version of the essay to show: a signed-in reader's must hold their own writes, made on
-/// any instance; everyone else is shown the version at hand while a newer one is made.
+/// The version of the essay to show: the version at hand (a newer one is made meanwhile if
+/// it is behind), unless it lacks a revision the request must see: the reader's own last
+/// write, made through any instance, or the one a live event announced.
 async fn version_for(
     state: &AppState,
     essay: &Arc<Essay>,
     viewer: &Viewer,
     headers: &HeaderMap,
-    at_least: Option<i64>,
+    announced: Option<i64>,
 ) -> Result<Arc<Snapshot>, AppError> {
-    let known = known_revision(state, essay.slug()).await?;
-    if viewer.user.is_some() || at_least.is_some() {
-        let wrote = written::revision(headers, essay.slug()).unwrap_or(0);
-        let needed = at_least.unwrap_or(0).max(wrote);
-        let needed = if viewer.user.is_some() {
-            needed.max(known)
-        } else {
-            needed
-        };
-        essay.at_least(state, needed).await
-    } else {
-        essay.at_hand(state, known).await
+    let own = viewer.username().and_then(|user| essay.written_by(user));
+    let needed = [announced, own, written::revision(headers, essay.slug())]
+        .into_iter()
+        .flatten()
+        .max();
+    match needed {
+        Some(needed) if essay.latest().is_none_or(|s| s.revision() < needed) => {
+            essay.at_least(state, needed).await
+        }
+        _ => {
+            essay
+                .at_hand(state, known_revision(state, essay.slug()).await?)
+                .await
+        }
     }
 }
 

@@ -125,7 +125,14 @@ pub async fn create(
         modified: now,
     };
     let revision = state.store.create(&annotation).await?;
-    let wrote = written(&state, &annotation, Change::Created, revision).await;
+    let wrote = written(
+        &state,
+        &user.username,
+        &annotation,
+        Change::Created,
+        revision,
+    )
+    .await;
     let mut response = annotation_response(&state, &headers, &annotation, StatusCode::CREATED);
     response.headers_mut().append(header::SET_COOKIE, wrote);
     let location = urls(&state).annotation(&annotation.id);
@@ -224,7 +231,7 @@ pub async fn replace(
             // A note made private vanishes from others' pages: that is news to them too.
             let was_public = current.visibility == Visibility::Public;
             let announced = if was_public { &current } else { &updated };
-            let wrote = written(&state, announced, Change::Updated, revision).await;
+            let wrote = written(&state, &user.username, announced, Change::Updated, revision).await;
             let mut response = annotation_response(&state, &headers, &updated, StatusCode::OK);
             response.headers_mut().append(header::SET_COOKIE, wrote);
             Ok(response)
@@ -269,7 +276,7 @@ pub async fn remove(
     check_if_match(&headers, &current)?;
     match state.store.delete(&id, Some(current.modified)).await? {
         Guarded::Done(revision) => {
-            let wrote = written(&state, &current, Change::Deleted, revision).await;
+            let wrote = written(&state, &user.username, &current, Change::Deleted, revision).await;
             Ok(([(header::SET_COOKIE, wrote)], StatusCode::NO_CONTENT).into_response())
         }
         Guarded::Stale => Err(AppError::PreconditionFailed),
@@ -279,8 +286,17 @@ pub async fn remove(
 /// After a write: the essay's new revision is learnt at once, and its live readers are told
 /// of a change to a public annotation. Returns the cookie by which the writer's next view,
 /// on any instance, shows the write.
-async fn written(state: &AppState, a: &Annotation, change: Change, revision: i64) -> HeaderValue {
+async fn written(
+    state: &AppState,
+    writer: &str,
+    a: &Annotation,
+    change: Change,
+    revision: i64,
+) -> HeaderValue {
     state.revisions.saw(&a.article, revision);
+    if let Some(essay) = state.essays.get(&a.article) {
+        essay.wrote(writer, revision);
+    }
     let cookie = super::written::cookie_for(&a.article, revision);
     if a.visibility != Visibility::Public {
         return cookie;
