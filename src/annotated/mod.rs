@@ -7,7 +7,7 @@ mod view;
 
 use std::collections::BTreeSet;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use imbl::{HashMap, OrdSet, Vector};
 use time::OffsetDateTime;
@@ -37,6 +37,9 @@ pub enum Place {
 pub struct Entry {
     pub annotation: Annotation,
     pub place: Place,
+    /// Its body as HTML, made by whoever first draws it and kept while it is unchanged:
+    /// Markdown and sanitizing cost more than the rest of a note.
+    pub body_html: OnceLock<String>,
 }
 
 /// What a change alters, for every viewer: these blocks, and perhaps the list of orphans.
@@ -214,8 +217,12 @@ impl Annotated {
             .entry(annotation.creator.clone())
             .or_default()
             .insert(id.clone());
-        self.entries
-            .insert(id.clone(), Arc::new(Entry { annotation, place }));
+        let entry = Entry {
+            annotation,
+            place,
+            body_html: OnceLock::new(),
+        };
+        self.entries.insert(id.clone(), Arc::new(entry));
         let entry = Arc::clone(&self.entries[&id]);
         self.touch(&entry, touched);
     }

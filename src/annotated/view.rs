@@ -77,18 +77,18 @@ impl Annotated {
     }
 
     /// The replies under a note that `view` may see, oldest first, however deep.
-    pub fn thread(&self, view: &View, root: &str) -> Vec<&Annotation> {
+    pub fn thread(&self, view: &View, root: &str) -> Vec<&Entry> {
         let mut thread = Vec::new();
         let mut stack = vec![root];
         while let Some(id) = stack.pop() {
-            for reply in self.replies(id).map(|e| &e.annotation) {
-                if view.sees(reply) {
+            for reply in self.replies(id) {
+                if view.sees(&reply.annotation) {
                     thread.push(reply);
-                    stack.push(reply.id.as_str());
+                    stack.push(reply.annotation.id.as_str());
                 }
             }
         }
-        thread.sort_by_key(|r| (r.created, r.id.as_str()));
+        thread.sort_by_key(|r| (r.annotation.created, r.annotation.id.as_str()));
         thread
     }
 

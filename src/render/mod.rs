@@ -111,27 +111,34 @@ pub fn block(
         spans.push(share_span(code, range.clone()));
     }
 
-    let mut noted: Vec<(&Annotation, Range<usize>, usize)> = annotated
+    let mut noted: Vec<(&Entry, Range<usize>, usize)> = annotated
         .notes(index)
         .filter(|e| view.noted(&e.annotation) && !here.hidden.contains(&e.annotation.id))
         .filter_map(|e| {
             let range = passage(e)?;
-            Some((&e.annotation, range.clone(), note_point(article, &range)))
+            Some((e, range.clone(), note_point(article, &range)))
         })
         .collect();
-    noted.sort_by(|(a, ra, at), (b, rb, bt)| (at, ra.start, &a.id).cmp(&(bt, rb.start, &b.id)));
+    noted.sort_by(|(a, ra, at), (b, rb, bt)| {
+        (at, ra.start, &a.annotation.id).cmp(&(bt, rb.start, &b.annotation.id))
+    });
     let inserts: Vec<Insert> = noted
         .iter()
-        .map(|(a, _, at)| Insert {
+        .map(|(e, _, at)| Insert {
             at: *at,
-            html: sidenote::margin_note(a, entities, view, &annotated.thread(view, &a.id)),
+            html: sidenote::margin_note(
+                e,
+                entities,
+                view,
+                &annotated.thread(view, &e.annotation.id),
+            ),
         })
         .collect();
     let footnotes = noted
         .iter()
-        .map(|(a, _, _)| Footnote {
-            id: a.id.clone(),
-            html: sidenote::footnote_html(a),
+        .map(|(e, _, _)| Footnote {
+            id: e.annotation.id.clone(),
+            html: sidenote::footnote_html(e),
         })
         .collect();
     let more = crowded::more_link(article, &block.id, here.more, view.expanded);
@@ -156,15 +163,14 @@ fn passage(entry: &Entry) -> Option<Range<usize>> {
 pub fn orphans(annotated: &Annotated, view: &View) -> Vec<Orphan> {
     annotated
         .orphans()
-        .map(|e| &e.annotation)
-        .filter(|a| view.sees(a))
-        .map(|a| Orphan {
-            id: a.id.clone(),
-            quote: match &a.target {
+        .filter(|e| view.sees(&e.annotation))
+        .map(|e| Orphan {
+            id: e.annotation.id.clone(),
+            quote: match &e.annotation.target {
                 Target::Text(t) => t.quote.exact.clone(),
                 Target::Reply(_) => String::new(),
             },
-            html: sidenote::orphan_note(a, &annotated.thread(view, &a.id)),
+            html: sidenote::orphan_note(e, &annotated.thread(view, &e.annotation.id)),
         })
         .collect()
 }

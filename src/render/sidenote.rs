@@ -2,16 +2,24 @@
 
 use super::format_date;
 use super::note::note_html;
-use crate::annotated::View;
+use crate::annotated::{Entry, View};
 use crate::annotation::{Annotation, Visibility};
 use crate::document::escape_html;
 use crate::library::Entity;
 
-type Thread<'a> = [&'a Annotation];
+type Thread<'a> = [&'a Entry];
+
+/// A note's body as HTML, made once per version of the note.
+fn body_html(entry: &Entry) -> &str {
+    entry
+        .body_html
+        .get_or_init(|| note_html(entry.annotation.body.as_deref().unwrap_or_default()))
+}
 
 /// The toggle for narrow screens, then the note in the margin. Numbers come from the
 /// stylesheet's counter, so a note added above leaves the HTML of later blocks unchanged.
-pub fn margin_note(a: &Annotation, entities: &[Entity], view: &View, thread: &Thread) -> String {
+pub fn margin_note(entry: &Entry, entities: &[Entity], view: &View, thread: &Thread) -> String {
+    let a = &entry.annotation;
     let id = escape_html(&a.id);
     let class = match (a.editorial, a.body.is_some()) {
         (true, _) => "sidenote editorial",
@@ -26,17 +34,18 @@ pub fn margin_note(a: &Annotation, entities: &[Entity], view: &View, thread: &Th
     format!(
         "<input type=\"checkbox\" class=\"note-toggle-input\" id=\"toggle-{id}\" data-aside{checked}><label class=\"note-ref\" for=\"toggle-{id}\" data-aside><span class=\"visually-hidden\">Note </span></label><span class=\"{class}\" id=\"note-{id}\" role=\"note\" data-aside{}><span class=\"note-number\"></span> {}</span>",
         creator_attr(a),
-        content(a, entities, thread)
+        content(entry, entities, thread)
     )
 }
 
 /// A note whose passage is gone, with the words it was attached to.
-pub fn orphan_note(a: &Annotation, thread: &Thread) -> String {
+pub fn orphan_note(entry: &Entry, thread: &Thread) -> String {
+    let a = &entry.annotation;
     format!(
         "<div class=\"orphan-note\" id=\"note-{}\"{}>{}</div>",
         escape_html(&a.id),
         creator_attr(a),
-        content(a, &[], thread)
+        content(entry, &[], thread)
     )
 }
 
@@ -54,20 +63,22 @@ fn creator_attr(a: &Annotation) -> String {
 }
 
 /// The note as printed footnotes list it.
-pub fn footnote_html(a: &Annotation) -> String {
+pub fn footnote_html(entry: &Entry) -> String {
+    let a = &entry.annotation;
     match (&a.body, a.editorial) {
-        (Some(body), true) => note_html(body),
-        (Some(body), false) => format!("{} ({})", note_html(body), escape_html(&a.creator)),
+        (Some(_), true) => body_html(entry).to_string(),
+        (Some(_), false) => format!("{} ({})", body_html(entry), escape_html(&a.creator)),
         (None, _) => format!("Highlighted by {}", escape_html(&a.creator)),
     }
 }
 
-fn content(a: &Annotation, entities: &[Entity], thread: &Thread) -> String {
+fn content(entry: &Entry, entities: &[Entity], thread: &Thread) -> String {
+    let a = &entry.annotation;
     let mut html = String::new();
     match &a.body {
-        Some(body) => html.push_str(&format!(
+        Some(_) => html.push_str(&format!(
             "<span class=\"note-body\">{}</span>",
-            note_html(body)
+            body_html(entry)
         )),
         None => html.push_str("<span class=\"note-body\">Highlight</span>"),
     }
@@ -99,12 +110,13 @@ fn content(a: &Annotation, entities: &[Entity], thread: &Thread) -> String {
     }
     if !thread.is_empty() {
         html.push_str("<span class=\"replies\">");
-        for reply in thread {
+        for entry in thread {
+            let reply = &entry.annotation;
             html.push_str(&format!(
                 "<span class=\"reply\" id=\"note-{}\" data-aside{}><span class=\"note-body\">{}</span>{}</span>",
                 escape_html(&reply.id),
                 creator_attr(reply),
-                note_html(reply.body.as_deref().unwrap_or_default()),
+                body_html(entry),
                 meta(reply),
             ));
         }

@@ -148,6 +148,12 @@ impl Essay {
         })?;
         let since = previous.as_ref().map_or(0, |s| s.revision());
         let changes = state.store.changes_since(&self.slug, since).await?;
+        if let Some(snapshot) = &previous
+            && changes.revision <= since
+        {
+            // Asked for a revision the store has not reached: nothing to draw anew.
+            return Ok(Arc::clone(snapshot));
+        }
         let library = Arc::clone(&state.library);
         let public_url = state.config.public_url.clone();
         // Rendering and compressing take the CPU for a while: off the thread that serves.
