@@ -1,5 +1,7 @@
-//! One serving thread's connections: accepted, spoken to in HTTP/1.1, and drained on shutdown.
+//! One serving thread's connections: accepted, spoken to in HTTP/1.1 (by hyper, or for a
+//! live stream by [`streams`]), and drained on shutdown.
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::Router;
@@ -9,11 +11,13 @@ use axum::http::Request;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use hyper_util::service::TowerToHyperService;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tower::ServiceExt;
+
+use super::streams;
 
 /// How long a client may take to send a request's headers, and how long an idle kept-alive
 /// connection stays open: past it a trickling client is cut off (request bodies and handlers
@@ -30,6 +34,8 @@ pub async fn serve_until(
     http.timer(TokioTimer::new())
         .header_read_timeout(HEADER_TIMEOUT);
     let connections = GracefulShutdown::new();
+    // Each live stream served without hyper holds a receiver; all are gone once they ended.
+    let (streams, _) = watch::channel(());
     loop {
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -45,22 +51,71 @@ pub async fn serve_until(
         };
         // Responses go out in one write; small live events should not wait for an ACK.
         let _ = stream.set_nodelay(true);
-        let router = router.clone();
-        let service =
-            TowerToHyperService::new(tower::service_fn(move |mut request: Request<Incoming>| {
-                request.extensions_mut().insert(ConnectInfo(peer));
-                router.clone().oneshot(request.map(Body::new))
-            }));
-        let connection = connections.watch(http.serve_connection(TokioIo::new(stream), service));
-        tokio::spawn(async move {
-            if let Err(err) = connection.await {
-                tracing::debug!(error = %err, %peer, "connection ended with an error");
-            }
-        });
+        let connection = Connection {
+            router: router.clone(),
+            http: http.clone(),
+            hyper: connections.watcher(),
+            streams: streams.subscribe(),
+            stopping: stopping.clone(),
+        };
+        tokio::spawn(connection.serve(stream, peer));
     }
     drop(listener);
-    connections.shutdown().await;
+    // Live streams end by themselves once the server is closing (they say bye).
+    tokio::join!(connections.shutdown(), streams.closed());
     Ok(())
+}
+
+/// What a new connection needs to be served either way.
+struct Connection {
+    router: Router,
+    http: http1::Builder,
+    hyper: Watcher,
+    streams: watch::Receiver<()>,
+    stopping: watch::Receiver<bool>,
+}
+
+impl Connection {
+    /// Looks at the first request without taking it: a live stream is served by
+    /// [`streams`], anything else by hyper.
+    async fn serve(mut self, stream: TcpStream, peer: SocketAddr) {
+        let mut first = vec![0; streams::PEEK_BYTES];
+        let peeked = tokio::select! {
+            peeked = tokio::time::timeout(HEADER_TIMEOUT, stream.peek(&mut first)) => peeked,
+            () = stopped(&mut self.stopping) => return,
+        };
+        // Silent for as long as hyper would have waited for the headers: closed, as hyper would.
+        let Ok(Ok(peeked)) = peeked else {
+            return;
+        };
+        let asked = streams::stream_request(&first[..peeked]);
+        drop(first);
+        match asked {
+            // A task of its own, holding only what the stream needs for as long as it lasts.
+            Some(asked) => {
+                let open = self.streams;
+                let serving = streams::serve(stream, peer, Box::new(asked), self.router);
+                tokio::spawn(async move {
+                    serving.await;
+                    drop(open);
+                });
+            }
+            None => {
+                drop(self.streams);
+                let router = self.router;
+                let service = TowerToHyperService::new(tower::service_fn(
+                    move |mut request: Request<Incoming>| {
+                        request.extensions_mut().insert(ConnectInfo(peer));
+                        router.clone().oneshot(request.map(Body::new))
+                    },
+                ));
+                let connection = self.http.serve_connection(TokioIo::new(stream), service);
+                if let Err(err) = self.hyper.watch(connection).await {
+                    tracing::debug!(error = %err, %peer, "connection ended with an error");
+                }
+            }
+        }
+    }
 }
 
 async fn stopped(stopping: &mut watch::Receiver<bool>) {
@@ -69,8 +124,13 @@ async fn stopped(stopping: &mut watch::Receiver<bool>) {
 
 #[cfg(test)]
 mod tests {
+    use std::convert::Infallible;
+
+    use axum::body::Bytes;
+    use axum::extract::Path;
+    use axum::http::StatusCode;
+    use axum::response::{IntoResponse, Response};
     use axum::routing::get;
-    use std::net::SocketAddr;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
     use tokio::net::TcpStream;
@@ -79,7 +139,16 @@ mod tests {
 
     use super::*;
 
-    /// A server of one route; stopping it ends the task.
+    /// A stream of two chunks for `/articles/essay/live`, a plain 404 for any other essay.
+    async fn live(Path(slug): Path<String>) -> Response {
+        if slug != "essay" {
+            return (StatusCode::NOT_FOUND, "no such essay").into_response();
+        }
+        let chunks = ["hello", " world"].map(|c| Ok::<_, Infallible>(Bytes::from(c)));
+        Body::from_stream(tokio_stream::iter(chunks)).into_response()
+    }
+
+    /// A server of two routes; stopping it ends the task.
     async fn server() -> (
         SocketAddr,
         watch::Sender<bool>,
@@ -88,7 +157,9 @@ mod tests {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (stop, stopping) = watch::channel(false);
-        let router = Router::new().route("/", get(|| async { "hello" }));
+        let router = Router::new()
+            .route("/", get(|| async { "hello" }))
+            .route("/articles/{slug}/live", get(live));
         (
             addr,
             stop,
@@ -159,5 +230,49 @@ mod tests {
             TcpStream::connect(addr).await.is_err(),
             "no longer listening"
         );
+    }
+
+    /// The whole answer to `request` on a new connection, read until the server closes it.
+    async fn answer(addr: SocketAddr, request: &str) -> String {
+        let mut client = TcpStream::connect(addr).await.unwrap();
+        client.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = String::new();
+        tokio::time::timeout(HEADER_TIMEOUT, client.read_to_string(&mut answer))
+            .await
+            .expect("the server closes the connection")
+            .unwrap();
+        answer
+    }
+
+    #[tokio::test]
+    async fn a_live_stream_goes_out_in_chunks_and_the_connection_closes_after_it() {
+        let (addr, _stop, _) = server().await;
+        let answer = answer(
+            addr,
+            "GET /articles/essay/live HTTP/1.1\r\nHost: gloss\r\n\r\n",
+        )
+        .await;
+        let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+        assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
+        assert!(
+            head.contains("\r\ntransfer-encoding: chunked\r\n"),
+            "{head}"
+        );
+        assert!(head.contains("\r\nconnection: close"), "{head}");
+        assert!(head.contains("\r\ndate: "), "{head}");
+        assert_eq!(body, "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
+    }
+
+    #[tokio::test]
+    async fn an_answer_of_known_length_to_a_stream_request_says_its_length() {
+        let (addr, _stop, _) = server().await;
+        let answer = answer(
+            addr,
+            "GET /articles/other/live HTTP/1.1\r\nHost: gloss\r\n\r\n",
+        )
+        .await;
+        assert!(answer.starts_with("HTTP/1.1 404 Not Found\r\n"), "{answer}");
+        assert!(answer.contains("\r\ncontent-length: 13\r\n"), "{answer}");
+        assert!(answer.ends_with("\r\n\r\nno such essay"), "{answer}");
     }
 }

@@ -16,6 +16,7 @@ use crate::live::Live;
 use crate::store::{self, AnnotationStore};
 
 mod connections;
+mod streams;
 
 use connections::serve_until;
 
