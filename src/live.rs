@@ -49,7 +49,16 @@ pub struct Event {
 pub struct Live {
     local: broadcast::Sender<Event>,
     postgres: Option<PgPool>,
-    closing: watch::Sender<bool>,
+    beat: watch::Sender<Beat>,
+}
+
+/// What every reader's stream is told at once: time for a keep-alive comment, or that the
+/// server is shutting down. One ticking clock for all streams rather than a timer each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Beat {
+    /// Each tick is sent as a change, though the value stays the same.
+    Tick,
+    Closing,
 }
 
 impl Live {
@@ -57,7 +66,7 @@ impl Live {
         Live {
             local: broadcast::channel(1024).0,
             postgres,
-            closing: watch::channel(false).0,
+            beat: watch::channel(Beat::Tick).0,
         }
     }
 
@@ -126,12 +135,29 @@ impl Live {
         self.local.subscribe()
     }
 
-    /// Becomes true when the server is shutting down, so live streams end politely.
-    pub fn closing(&self) -> watch::Receiver<bool> {
-        self.closing.subscribe()
+    /// Ticks every so often, and turns to [`Beat::Closing`] when the server shuts down, so
+    /// that live streams keep their connections alive and end politely.
+    pub fn beat(&self) -> watch::Receiver<Beat> {
+        self.beat.subscribe()
+    }
+
+    /// Ticks every `every` until closing; needs a runtime.
+    pub fn keep_alive(self: &Arc<Live>, every: Duration) {
+        let live = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+            loop {
+                ticks.tick().await;
+                let Some(live) = live.upgrade() else { return };
+                // Once closing, that stays the news.
+                if !live.beat.send_if_modified(|beat| *beat == Beat::Tick) {
+                    return;
+                }
+            }
+        });
     }
 
     pub fn close(&self) {
-        self.closing.send_replace(true);
+        self.beat.send_replace(Beat::Closing);
     }
 }

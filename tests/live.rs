@@ -95,3 +95,78 @@ async fn creating_editing_and_deleting_a_public_note_are_announced() {
     let revision = state.store.revision(ESSAY).await.unwrap();
     assert_eq!(next(&mut events).await, (Change::Deleted, revision));
 }
+
+/// The next message of a live stream's body, as text.
+async fn message(body: &mut axum::body::Body) -> Option<String> {
+    use http_body_util::BodyExt;
+    let frame = tokio::time::timeout(std::time::Duration::from_secs(5), body.frame())
+        .await
+        .expect("a message or the end")?
+        .unwrap();
+    Some(String::from_utf8(frame.into_data().unwrap().to_vec()).unwrap())
+}
+
+#[tokio::test]
+async fn a_reader_is_told_of_a_new_note_then_bye_when_the_server_closes() {
+    use tower::ServiceExt;
+    let (state, router) = app().await;
+    let revision = state.store.revision(ESSAY).await.unwrap();
+    let request = axum::http::Request::get(format!("/articles/{ESSAY}/live"))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = router.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.headers()["content-type"], "text/event-stream");
+    let mut body = response.into_body();
+    assert_eq!(
+        message(&mut body).await.unwrap(),
+        format!("id: {revision}\nretry: 2000\n: connected\n\n")
+    );
+
+    let ann = reader_token(&router, "ann").await;
+    let created = send(
+        &router,
+        "POST",
+        "/annotations/",
+        &[("authorization", &ann)],
+        Some(&comment("pressure on Russia", "First.")),
+    )
+    .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = path_of(&created.json())
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let revision = state.store.revision(ESSAY).await.unwrap();
+    assert_eq!(
+        message(&mut body).await.unwrap(),
+        format!(
+            "id: {revision}\nevent: created\ndata: {{\"id\":\"{id}\",\"revision\":{revision}}}\n\n"
+        )
+    );
+
+    state.live.close();
+    assert_eq!(
+        message(&mut body).await.unwrap(),
+        "event: bye\ndata: server restarting\n\n"
+    );
+    assert_eq!(message(&mut body).await, None, "the stream ends after bye");
+}
+
+#[tokio::test]
+async fn a_reader_behind_is_told_to_catch_up_at_once() {
+    use tower::ServiceExt;
+    let (state, router) = app().await;
+    let revision = state.store.revision(ESSAY).await.unwrap();
+    let request = axum::http::Request::get(format!("/articles/{ESSAY}/live"))
+        .header("last-event-id", (revision - 1).to_string())
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let mut body = router.oneshot(request).await.unwrap().into_body();
+    assert_eq!(
+        message(&mut body).await.unwrap(),
+        format!(
+            "id: {revision}\nevent: resync\ndata: {{\"revision\":{revision}}}\nretry: 2000\n\n"
+        )
+    );
+}

@@ -18,6 +18,10 @@ use crate::store::{self, AnnotationStore};
 mod connections;
 mod streams;
 
+/// How often live streams get a comment, so that proxies see them alive (deploy/nginx.conf
+/// counts on one at least every 15 s).
+const KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(15);
+
 use connections::serve_until;
 
 /// Loads everything the app needs; any broken article or note stops start-up here.
@@ -128,6 +132,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let learning = state.clone();
     main.block_on(async move {
         tokio::spawn(learn_revisions(learning));
+        live.keep_alive(KEEP_ALIVE);
         tokio::spawn(async move {
             shutdown_signal().await;
             tracing::info!("shutting down: finishing requests, closing live streams");

@@ -1,12 +1,17 @@
 //! `GET /articles/{slug}/live`: server-sent events for each public annotation created,
 //! changed or deleted on the essay, on any instance.
+//!
+//! Ten thousand readers may hold a stream each, so a stream is kept small: the bytes of an
+//! event are made once and shared by every reader of it, and one clock ticks for all streams
+//! rather than a timer each.
 
+use std::cell::RefCell;
 use std::convert::Infallible;
-use std::time::Duration;
 
+use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
-use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use tokio_stream::wrappers::{BroadcastStream, WatchStream};
@@ -15,25 +20,34 @@ use tokio_stream::{Stream, StreamExt};
 use super::body::Params;
 use crate::app::AppState;
 use crate::error::AppError;
-use crate::live::Event;
+use crate::live::{Beat, Event};
 
-/// How long a reader waits before reconnecting after the stream drops.
-const RETRY: Duration = Duration::from_secs(2);
+/// How long a reader waits before reconnecting after the stream drops, in ms.
+const RETRY_MS: u32 = 2000;
+const KEEP_ALIVE: &[u8] = b":\n\n";
+/// Too slow to keep up: catch up from the current state instead.
+const LAGGED: &[u8] = b"event: resync\ndata: {}\n\n";
+const BYE: &[u8] = b"event: bye\ndata: server restarting\n\n";
 
-fn sse(event: &Event) -> SseEvent {
-    SseEvent::default()
-        .id(event.revision.to_string())
-        .event(event.change.as_str())
-        .json_data(serde_json::json!({"id": event.annotation, "revision": event.revision}))
-        .expect("an event serializes")
+/// An event as every reader of it is sent it, with the revision as its id.
+fn message(event: &Event) -> Bytes {
+    let data = serde_json::json!({"id": event.annotation, "revision": event.revision});
+    let (id, change) = (event.revision, event.change.as_str());
+    Bytes::from(format!("id: {id}\nevent: {change}\ndata: {data}\n\n"))
 }
 
-/// Tells a reader who missed events to fetch the essay's current state.
-fn resync(revision: i64) -> SseEvent {
-    SseEvent::default()
-        .id(revision.to_string())
-        .event("resync")
-        .data(format!("{{\"revision\":{revision}}}"))
+/// The message for `event`, made once per serving thread: readers of a thread are woken one
+/// after another with the same event.
+fn shared_message(event: &Event) -> Bytes {
+    thread_local!(static LAST: RefCell<Option<(Event, Bytes)>> = const { RefCell::new(None) });
+    LAST.with_borrow_mut(|last| match last {
+        Some((made_for, bytes)) if made_for == event => bytes.clone(),
+        _ => {
+            let bytes = message(event);
+            *last = Some((event.clone(), bytes.clone()));
+            bytes
+        }
+    })
 }
 
 /// `?since=REVISION`: the revision the reader's page shows, for the first connection (a
@@ -48,13 +62,14 @@ pub async fn live(
     Path(slug): Path<String>,
     Params(params): Params<LiveParams>,
     headers: HeaderMap,
-) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, AppError> {
+) -> Result<Response, AppError> {
     if state.library.article(&slug).is_none() {
         return Err(AppError::NotFound(format!(
             "There is no essay called “{slug}”."
         )));
     }
     let events = state.live.subscribe();
+    let beat = state.live.beat();
     let revision = state.store.revision(&slug).await?;
     let seen: Option<i64> = headers
         .get("last-event-id")
@@ -62,35 +77,48 @@ pub async fn live(
         .and_then(|v| v.parse().ok())
         .or(params.since);
     // Every message carries the revision as its id, so a reader who reconnects (to any
-    // instance) says how far it got.
+    // instance) says how far it got; one who is behind is told to catch up at once.
     let first = match seen {
-        Some(seen) if seen < revision => resync(revision).retry(RETRY),
-        _ => SseEvent::default()
-            .id(revision.to_string())
-            .retry(RETRY)
-            .comment("connected"),
+        Some(seen) if seen < revision => format!(
+            "id: {revision}\nevent: resync\ndata: {{\"revision\":{revision}}}\nretry: {RETRY_MS}\n\n"
+        ),
+        _ => format!("id: {revision}\nretry: {RETRY_MS}\n: connected\n\n"),
     };
-    let article = slug.clone();
-    let updates = BroadcastStream::new(events).filter_map(move |message| match message {
-        Ok(event) if event.article == article => Some(Some(sse(&event))),
+    let stream = tokio_stream::once(Bytes::from(first))
+        .chain(updates(slug, events, beat))
+        .chain(tokio_stream::once(Bytes::from_static(BYE)))
+        .map(Ok::<_, Infallible>);
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/event-stream"),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        ],
+        Body::from_stream(stream),
+    )
+        .into_response())
+}
+
+/// The essay's events and keep-alive comments, until the server closes.
+fn updates(
+    article: String,
+    events: tokio::sync::broadcast::Receiver<Event>,
+    mut beat: tokio::sync::watch::Receiver<Beat>,
+) -> impl Stream<Item = Bytes> {
+    let events = BroadcastStream::new(events).filter_map(move |message| match message {
+        Ok(event) if event.article == article => Some(Some(shared_message(&event))),
         Ok(_) => None,
-        // Too slow to keep up: catch up from the current state instead.
-        Err(BroadcastStreamRecvError::Lagged(_)) => {
-            Some(Some(SseEvent::default().event("resync").data("{}")))
-        }
+        Err(BroadcastStreamRecvError::Lagged(_)) => Some(Some(Bytes::from_static(LAGGED))),
     });
-    // `None` marks the server shutting down: the stream ends and says goodbye.
-    let closing = WatchStream::new(state.live.closing()).filter_map(|c| c.then_some(None));
-    let stream = tokio_stream::once(first)
-        .chain(
-            updates
-                .merge(closing)
-                .take_while(Option::is_some)
-                .map(Option::unwrap_or_default),
-        )
-        .chain(tokio_stream::once(
-            SseEvent::default().event("bye").data("server restarting"),
-        ))
-        .map(Ok);
-    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+    // `None` marks the server shutting down, even before this stream began: the stream ends
+    // and says goodbye.
+    let closed = (*beat.borrow_and_update() == Beat::Closing).then_some(None);
+    let beats =
+        tokio_stream::iter(closed).chain(WatchStream::from_changes(beat).map(|beat| match beat {
+            Beat::Tick => Some(Bytes::from_static(KEEP_ALIVE)),
+            Beat::Closing => None,
+        }));
+    events.merge(beats).map_while(|message| message)
 }
