@@ -5,6 +5,7 @@
 //! with their few blocks drawn over it.
 
 use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -18,7 +19,7 @@ use crate::annotated::{Annotated, View};
 use crate::app::AppState;
 use crate::document::BLOCK_SEPARATOR;
 use crate::error::AppError;
-use crate::library::{Article, Entity};
+use crate::library::{Article, Entity, Library};
 use crate::render::{self, Orphan, RenderedBlock};
 use crate::store::Changes;
 
@@ -328,17 +329,80 @@ impl Snapshot {
 
     /// The blocks and orphans as `view` sees them: these shared ones, with the few that differ
     /// for this reader (their own notes, a shared passage, a paragraph opened in full)
-    /// rendered for them.
-    pub fn layer(&self, entities: &[Entity], view: &View) -> Result<Layer, AppError> {
+    /// rendered for them. More than a few are drawn off the serving thread, so that a reader
+    /// with notes all over the essay does not hold up the others it serves.
+    pub async fn layer(
+        self: &Arc<Self>,
+        library: &Arc<Library>,
+        view: &View<'_>,
+    ) -> Result<Layer, AppError> {
         let (overlay, orphans_differ) = self.annotated.overlay(view);
+        if overlay.len() <= DRAWN_IN_PLACE {
+            return self.draw(library.entities(), view, &overlay, orphans_differ);
+        }
+        let (snapshot, library) = (Arc::clone(self), Arc::clone(library));
+        let owned = OwnedView::from(view);
+        tokio::task::spawn_blocking(move || {
+            let view = owned.view();
+            snapshot.draw(library.entities(), &view, &overlay, orphans_differ)
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("drawing a reader's page failed: {e}")))?
+    }
+
+    fn draw(
+        &self,
+        entities: &[Entity],
+        view: &View,
+        overlay: &BTreeSet<usize>,
+        orphans_differ: bool,
+    ) -> Result<Layer, AppError> {
         let mut blocks = self.blocks.clone();
-        redraw(&mut blocks, &overlay, &self.annotated, entities, view)?;
+        redraw(&mut blocks, overlay, &self.annotated, entities, view)?;
         let orphans = if orphans_differ {
             render::orphans(&self.annotated, view)
         } else {
             self.orphans.clone()
         };
         Ok(Layer { blocks, orphans })
+    }
+}
+
+/// How many blocks a reader's page may need drawn for them before it is drawn off the
+/// serving thread: a block takes a fraction of a millisecond, a thread hand-off about as much.
+const DRAWN_IN_PLACE: usize = 2;
+
+/// A [`View`] that owns what it names, to take to another thread.
+struct OwnedView {
+    viewer: Option<String>,
+    focus: Option<String>,
+    expanded: Option<String>,
+    share: Option<(String, Range<usize>)>,
+}
+
+impl OwnedView {
+    fn from(view: &View) -> OwnedView {
+        OwnedView {
+            viewer: view.viewer.map(str::to_string),
+            focus: view.focus.map(str::to_string),
+            expanded: view.expanded.map(str::to_string),
+            share: view
+                .share
+                .clone()
+                .map(|(code, range)| (code.to_string(), range)),
+        }
+    }
+
+    fn view(&self) -> View<'_> {
+        View {
+            viewer: self.viewer.as_deref(),
+            focus: self.focus.as_deref(),
+            expanded: self.expanded.as_deref(),
+            share: self
+                .share
+                .as_ref()
+                .map(|(code, range)| (code.as_str(), range.clone())),
+        }
     }
 }
 

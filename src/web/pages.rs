@@ -218,7 +218,7 @@ pub async fn article(
 async fn reading_page(
     state: &AppState,
     article: &Article,
-    snapshot: &Snapshot,
+    snapshot: &Arc<Snapshot>,
     viewer: &Viewer,
     params: &ReadingParams,
 ) -> Result<(Bytes, Bytes), AppError> {
@@ -269,7 +269,7 @@ async fn reading_page(
         expanded: params.notes.as_deref(),
         share: shared,
     };
-    let layer = snapshot.layer(state.library.entities(), &view)?;
+    let layer = snapshot.layer(&state.library, &view).await?;
     let head = Head::for_viewer(&article.meta.title, &preview.description, viewer);
     let frame = layer.frame(
         head,
@@ -305,7 +305,7 @@ pub async fn fragments(
         expanded: params.notes.as_deref(),
         ..View::default()
     };
-    let layer = snapshot.layer(state.library.entities(), &view)?;
+    let layer = snapshot.layer(&state.library, &view).await?;
     let blocks: Vec<_> = layer
         .blocks
         .iter()

@@ -69,22 +69,25 @@ impl Revisions {
     /// The revision to serve: the one learnt, while it is recent or while another request is
     /// asking for a newer one; otherwise a turn to ask.
     pub fn lookup<'a>(&'a self, slug: &'a str) -> Lookup<'a> {
-        let ask = Lookup::Ask(Asking {
-            revisions: self,
-            slug,
-        });
+        // Made only when returned: dropping an unused turn would end another request's.
+        let ask = || {
+            Lookup::Ask(Asking {
+                revisions: self,
+                slug,
+            })
+        };
         let Some(learnt) = self.essays.get(slug) else {
-            return ask;
+            return ask();
         };
         let at = learnt.at.load(Ordering::Acquire);
         if at == 0 {
-            return ask;
+            return ask();
         }
         let fresh = self.now().saturating_sub(at) < TRUSTED_FOR.as_millis() as u64;
         if fresh || learnt.asking.swap(true, Ordering::AcqRel) {
             Lookup::Trusted(learnt.revision.load(Ordering::Acquire))
         } else {
-            ask
+            ask()
         }
     }
 
@@ -153,6 +156,11 @@ mod tests {
             trusted(&revisions, "essay"),
             Some(4),
             "served while one asks"
+        );
+        assert_eq!(
+            trusted(&revisions, "essay"),
+            Some(4),
+            "a third request is served too, rather than asking again"
         );
         asking.answered(6);
         assert_eq!(trusted(&revisions, "essay"), Some(6));
