@@ -115,6 +115,11 @@ async fn a_private_note_reaches_no_one_else() {
         hers,
         "her gzipped page decodes to it"
     );
+    assert_eq!(
+        gunzipped(&router, &bob).await,
+        page(&router, Some(&bob)).await,
+        "bob, who sees what everyone sees, gets the shared page after a top of his own"
+    );
     let revision = latest(&state).revision();
     for (who, body) in [
         ("a signed-out reader", page_at(&router, revision).await),

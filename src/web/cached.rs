@@ -91,33 +91,24 @@ impl Encoded {
     }
 }
 
-/// A page made for one reader (signed in, or with a shared passage marked), plain and
-/// gzipped: the gzip is joined from pieces compressed beforehand, so it is preferred.
-pub fn respond_made(
-    request: &HeaderMap,
-    (plain, gzip): (Bytes, Bytes),
-    cache_control: &'static str,
-) -> Response {
-    let coding = if takes_gzip(request) {
-        Coding::Gzip
-    } else {
-        Coding::accepted(request)
+/// A page made for one reader (signed in, or with a shared passage marked): gzipped for
+/// clients that take it, else plain.
+pub enum Made {
+    Gzip(Bytes),
+    Plain(Bytes),
+}
+
+pub fn respond_made(request: &HeaderMap, page: Made, cache_control: &'static str) -> Response {
+    let (coding, body) = match page {
+        Made::Gzip(gzip) => (Coding::Gzip, gzip),
+        Made::Plain(plain) => match Coding::accepted(request) {
+            Coding::Brotli => (Coding::Brotli, compress(Coding::Brotli, &plain)),
+            Coding::Gzip | Coding::Identity => (Coding::Identity, plain),
+        },
     };
     let mut headers = cache_headers("Accept-Encoding, Cookie", cache_control);
     coding.describe(&mut headers, "text/html; charset=utf-8");
-    let body = match coding {
-        Coding::Gzip => gzip,
-        Coding::Brotli => compress(Coding::Brotli, &plain),
-        Coding::Identity => plain,
-    };
     with_headers(body, headers)
-}
-
-/// A reader's page kept gzipped, for a client that takes gzip.
-pub fn respond_gzipped(gzip: Bytes, cache_control: &'static str) -> Response {
-    let mut headers = cache_headers("Accept-Encoding, Cookie", cache_control);
-    Coding::Gzip.describe(&mut headers, "text/html; charset=utf-8");
-    with_headers(gzip, headers)
 }
 
 /// Whether the client takes gzip, as every browser does.

@@ -71,6 +71,51 @@ fn flush(compress: &mut Compress, input: &[u8], out: &mut Vec<u8>) {
     }
 }
 
+/// Pieces joined beforehand, to follow any one piece: a page's shared part, after a part
+/// made for one reader.
+#[derive(Clone, Default)]
+pub struct Run {
+    deflate: Bytes,
+    crc: crc32fast::Hasher,
+    len: u64,
+}
+
+impl Run {
+    pub fn of<'a>(pieces: impl IntoIterator<Item = &'a Piece>) -> Run {
+        let mut deflate = Vec::new();
+        let mut crc = crc32fast::Hasher::new();
+        let mut len = 0;
+        for piece in pieces {
+            deflate.extend_from_slice(&piece.deflate);
+            crc.update(&piece.html);
+            len += piece.html.len() as u64;
+        }
+        Run {
+            deflate: Bytes::from(deflate),
+            crc,
+            len,
+        }
+    }
+}
+
+/// `first` then `rest` as one gzip member: the CRC of the rest is combined, not computed again.
+pub fn gzip_after(first: &Piece, rest: &Run) -> Bytes {
+    let mut out = Vec::with_capacity(
+        GZIP_HEADER.len() + first.deflate.len() + rest.deflate.len() + FINAL_BLOCK.len() + 8,
+    );
+    out.extend_from_slice(&GZIP_HEADER);
+    out.extend_from_slice(&first.deflate);
+    out.extend_from_slice(&rest.deflate);
+    out.extend_from_slice(&FINAL_BLOCK);
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(&first.html);
+    crc.combine(&rest.crc);
+    out.extend_from_slice(&crc.finalize().to_le_bytes());
+    let len = first.html.len() as u64 + rest.len;
+    out.extend_from_slice(&(len as u32).to_le_bytes());
+    Bytes::from(out)
+}
+
 /// The pieces' HTML, one after another.
 pub fn concat<'a>(pieces: impl IntoIterator<Item = &'a Piece> + Clone) -> Bytes {
     let len = pieces.clone().into_iter().map(|p| p.html.len()).sum();
@@ -149,6 +194,22 @@ mod tests {
             gunzip(&gzip(&[first, after])),
             format!("<p>{card}</p><p>Again {card}</p>")
         );
+    }
+
+    #[test]
+    fn a_run_joined_beforehand_follows_any_piece() {
+        let rest = [
+            Piece::new("<main>shared</main>"),
+            Piece::new("<footer>é</footer>"),
+        ];
+        let run = Run::of(&rest);
+        for first in ["<head>ann</head>", "<head>bob, a longer name</head>", ""] {
+            let page = gzip_after(&Piece::new(first), &run);
+            assert_eq!(
+                gunzip(&page),
+                format!("{first}<main>shared</main><footer>é</footer>")
+            );
+        }
     }
 
     #[test]

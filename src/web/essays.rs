@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use axum::body::Bytes;
 
 use super::cached::Encoded;
-use super::deflate::{self, Piece};
+use super::deflate::{self, Piece, Run};
 use super::frame::{self, Frame, Preview, Surround};
 use super::pages::Head;
 use crate::annotated::{Annotated, View};
@@ -261,6 +261,9 @@ pub struct Snapshot {
     pub orphans: Vec<Orphan>,
     /// The whole page for signed-out readers.
     pub page: Encoded,
+    /// That page after its top, compressed: a reader who sees every block as everyone does
+    /// gets it after a top of their own.
+    rest: Run,
     /// How many blocks were rendered to make this version from the one before.
     pub rendered: usize,
 }
@@ -309,16 +312,18 @@ impl Snapshot {
         let layer = Layer {
             blocks: blocks.clone(),
             orphans: orphans.clone(),
+            shared: true,
         };
         let preview = Preview::of(article, public_url);
         let head = Head::new(&article.meta.title, &article.meta.summary);
         let frame = layer.frame(head, article, &preview, None, annotated.revision())?;
-        let (identity, gzip) = layer.page(&frame);
-        let page = Encoded::page(identity, gzip);
+        let rest = Run::of(layer.after_top(&frame));
+        let page = Encoded::page(layer.html(&frame), deflate::gzip_after(&frame.top, &rest));
         if previous.is_none() {
             page.make_brotli();
         }
         Ok(Snapshot {
+            rest,
             rendered,
             annotated,
             blocks,
@@ -364,7 +369,11 @@ impl Snapshot {
         } else {
             self.orphans.clone()
         };
-        Ok(Layer { blocks, orphans })
+        Ok(Layer {
+            blocks,
+            orphans,
+            shared: overlay.is_empty() && !orphans_differ,
+        })
     }
 }
 
@@ -410,6 +419,8 @@ impl OwnedView {
 pub struct Layer {
     pub blocks: Vec<Arc<BlockPieces>>,
     pub orphans: Vec<Orphan>,
+    /// Whether it is what everyone sees.
+    shared: bool,
 }
 
 impl Layer {
@@ -437,14 +448,28 @@ impl Layer {
         })
     }
 
-    /// The page, plain and gzipped.
-    pub fn page(&self, frame: &Frame) -> (Bytes, Bytes) {
-        let pieces = std::iter::once(&frame.top)
-            .chain(self.blocks.iter().map(|b| &b.body))
+    /// Everything after the frame's top, in order.
+    fn after_top<'a>(&'a self, frame: &'a Frame) -> impl Iterator<Item = &'a Piece> + Clone {
+        self.blocks
+            .iter()
+            .map(|b| &b.body)
             .chain(std::iter::once(&frame.middle))
             .chain(self.blocks.iter().map(|b| &b.notes))
-            .chain(std::iter::once(&frame.end));
-        (deflate::concat(pieces.clone()), deflate::gzip(pieces))
+            .chain(std::iter::once(&frame.end))
+    }
+
+    /// The page as HTML.
+    pub fn html(&self, frame: &Frame) -> Bytes {
+        deflate::concat(std::iter::once(&frame.top).chain(self.after_top(frame)))
+    }
+
+    /// The page gzipped: what everyone sees after `snapshot`'s own top is joined whole.
+    pub fn gzip(&self, frame: &Frame, snapshot: &Snapshot) -> Bytes {
+        if self.shared {
+            deflate::gzip_after(&frame.top, &snapshot.rest)
+        } else {
+            deflate::gzip(std::iter::once(&frame.top).chain(self.after_top(frame)))
+        }
     }
 
     /// Every footnote as list items, for the page to swap in.

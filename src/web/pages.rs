@@ -5,7 +5,6 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -15,7 +14,7 @@ use serde_json::json;
 use super::assets::Assets;
 use super::auth::Viewer;
 use super::body::Params;
-use super::cached;
+use super::cached::{self, Made};
 use super::essays::{Essay, Snapshot};
 use super::frame::{self, Preview};
 use super::revisions::Lookup;
@@ -197,18 +196,25 @@ pub async fn article(
     let reader = viewer
         .username()
         .map(|user| (user.to_string(), viewer.csrf.clone().unwrap_or_default()));
-    let memo = params.is_empty() && cached::takes_gzip(headers);
+    let gzipped = cached::takes_gzip(headers);
+    let memo = params.is_empty() && gzipped;
     if memo
         && let Some(reader) = &reader
         && let Some(gzip) = state.pages.reader(&slug, reader, snapshot.revision())
     {
-        return Ok(cached::respond_gzipped(gzip, cache));
+        return Ok(cached::respond_made(headers, Made::Gzip(gzip), cache));
     }
-    let page = Box::pin(reading_page(&state, article, &snapshot, &viewer, &params)).await?;
-    if memo && let Some(reader) = reader {
+    let page = Box::pin(reading_page(
+        &state, article, &snapshot, &viewer, &params, gzipped,
+    ))
+    .await?;
+    if memo
+        && let Some(reader) = reader
+        && let Made::Gzip(gzip) = &page
+    {
         state
             .pages
-            .put_reader(&slug, reader, snapshot.revision(), page.1.clone());
+            .put_reader(&slug, reader, snapshot.revision(), gzip.clone());
     }
     Ok(cached::respond_made(headers, page, cache))
 }
@@ -221,7 +227,8 @@ async fn reading_page(
     snapshot: &Arc<Snapshot>,
     viewer: &Viewer,
     params: &ReadingParams,
-) -> Result<(Bytes, Bytes), AppError> {
+    gzipped: bool,
+) -> Result<Made, AppError> {
     let mut preview = Preview::of(article, &state.config.public_url);
     let base = &state.config.public_url;
     let share = match &params.share {
@@ -278,7 +285,11 @@ async fn reading_page(
         notice.as_deref(),
         snapshot.revision(),
     )?;
-    Ok(layer.page(&frame))
+    Ok(if gzipped {
+        Made::Gzip(layer.gzip(&frame, snapshot))
+    } else {
+        Made::Plain(layer.html(&frame))
+    })
 }
 
 /// At most 200 characters, for previews and notices.
