@@ -206,6 +206,9 @@ fn compress(coding: Coding, bytes: &[u8]) -> Bytes {
     Bytes::from(out)
 }
 
+/// Held while one reader's page is made.
+pub type Turn = Arc<tokio::sync::Mutex<()>>;
+
 /// A signed-in reader: their name and their session's CSRF token, which their page carries.
 pub type Reader = (String, String);
 
@@ -222,6 +225,9 @@ pub struct PageCache {
     pages: Mutex<HashMap<String, (i64, Encoded)>>,
     /// By essay, reader and session.
     readers: Mutex<HashMap<(String, Reader), (i64, Bytes)>>,
+    /// One page made at a time for each reader: their requests that come meanwhile wait for
+    /// it rather than each making it again.
+    turns: Mutex<HashMap<(String, Reader), Turn>>,
 }
 
 impl PageCache {
@@ -247,6 +253,15 @@ impl PageCache {
             .get(&(slug.to_string(), reader.clone()))
             .filter(|(r, _)| *r == revision)
             .map(|(_, page)| page.clone())
+    }
+
+    /// The reader's turn to have their page made.
+    pub fn turn(&self, slug: &str, reader: &Reader) -> Turn {
+        let mut turns = self.turns.lock().unwrap_or_else(|e| e.into_inner());
+        if turns.len() >= READERS_KEPT {
+            turns.clear();
+        }
+        Arc::clone(turns.entry((slug.to_string(), reader.clone())).or_default())
     }
 
     pub fn put_reader(&self, slug: &str, reader: Reader, revision: i64, gzip: Bytes) {

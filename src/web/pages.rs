@@ -198,6 +198,14 @@ pub async fn article(
         .map(|user| (user.to_string(), viewer.csrf.clone().unwrap_or_default()));
     let gzipped = cached::takes_gzip(headers);
     let memo = params.is_empty() && gzipped;
+    let turn = reader
+        .as_ref()
+        .filter(|_| memo)
+        .map(|reader| state.pages.turn(&slug, reader));
+    let _turn = match &turn {
+        Some(turn) => Some(turn.lock().await),
+        None => None,
+    };
     if memo
         && let Some(reader) = &reader
         && let Some(gzip) = state.pages.reader(&slug, reader, snapshot.revision())
