@@ -137,6 +137,12 @@ impl Annotated {
             .flat_map(|ids| ids.iter().filter_map(|id| self.entry(id)))
     }
 
+    /// The ids of everything `creator` wrote, as a set that is the same one (`ptr_eq`) for as
+    /// long as they add or remove nothing.
+    pub fn ids_by(&self, creator: &str) -> Option<OrdSet<String>> {
+        self.by_creator.get(creator).cloned()
+    }
+
     /// Annotations whose passage is gone, in the order the passages had.
     pub fn orphans(&self) -> impl Iterator<Item = &Entry> {
         self.orphans.iter().filter_map(|(_, _, id)| self.entry(id))

@@ -39,6 +39,9 @@ pub struct RenderedBlock {
     pub html: String,
     /// Its notes as printed footnotes, in the order they stand in the block.
     pub footnotes: Vec<Footnote>,
+    /// The blocks whose annotations it was drawn from: itself, and those where the notes of
+    /// its marks stand (which decide whether a mark is crowded out).
+    pub drawn_from: Vec<usize>,
 }
 
 /// An annotation whose passage is no longer in the essay.
@@ -141,6 +144,8 @@ pub fn block(
             html: sidenote::footnote_html(e),
         })
         .collect();
+    let mut drawn_from: Vec<usize> = elsewhere.into_keys().chain([index]).collect();
+    drawn_from.sort_unstable();
     let more = crowded::more_link(article, &block.id, here.more, view.expanded);
     let mut html = String::new();
     render_block(&mut html, article, block, &spans, &inserts, &more);
@@ -149,6 +154,7 @@ pub fn block(
         version: version_of(&html),
         html,
         footnotes,
+        drawn_from,
     }
 }
 

@@ -10,6 +10,8 @@ use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use super::essays::Drawn;
+
 /// One rendered page in every encoding it is sent in.
 #[derive(Clone)]
 pub struct Encoded {
@@ -212,10 +214,17 @@ pub type Turn = Arc<tokio::sync::Mutex<()>>;
 /// A signed-in reader: their name and their session's CSRF token, which their page carries.
 pub type Reader = (String, String);
 
-/// How many signed-in readers' pages a thread keeps (gzipped, some 20 KB each): past that it
-/// forgets them all, which costs each of those readers one page put together from cached
-/// blocks.
-const READERS_KEPT: usize = 1024;
+/// How many signed-in readers' pages a thread keeps (gzipped, some 20 KB each, with the
+/// blocks drawn for them): past that it forgets them all, which costs each of those readers
+/// one page put together anew.
+const READERS_KEPT: usize = 512;
+
+/// A signed-in reader's page as last made: gzipped, at a revision, and what was drawn for it.
+struct ReaderPage {
+    revision: i64,
+    gzip: Option<Bytes>,
+    drawn: Arc<Drawn>,
+}
 
 /// Reading pages ready to send, by essay, each of one store revision: for signed-out readers
 /// whole and compressed three ways; for signed-in readers as they last had it, gzipped. Each serving
@@ -224,7 +233,7 @@ const READERS_KEPT: usize = 1024;
 pub struct PageCache {
     pages: Mutex<HashMap<String, (i64, Encoded)>>,
     /// By essay, reader and session.
-    readers: Mutex<HashMap<(String, Reader), (i64, Bytes)>>,
+    readers: Mutex<HashMap<(String, Reader), ReaderPage>>,
     /// One page made at a time for each reader: their requests that come meanwhile wait for
     /// it rather than each making it again.
     turns: Mutex<HashMap<(String, Reader), Turn>>,
@@ -251,8 +260,16 @@ impl PageCache {
         let readers = self.readers.lock().unwrap_or_else(|e| e.into_inner());
         readers
             .get(&(slug.to_string(), reader.clone()))
-            .filter(|(r, _)| *r == revision)
-            .map(|(_, page)| page.clone())
+            .filter(|page| page.revision == revision)
+            .and_then(|page| page.gzip.clone())
+    }
+
+    /// What was last drawn for a reader, to draw their next page from.
+    pub fn drawn(&self, slug: &str, reader: &Reader) -> Option<Arc<Drawn>> {
+        let readers = self.readers.lock().unwrap_or_else(|e| e.into_inner());
+        readers
+            .get(&(slug.to_string(), reader.clone()))
+            .map(|page| Arc::clone(&page.drawn))
     }
 
     /// The reader's turn to have their page made.
@@ -264,11 +281,32 @@ impl PageCache {
         Arc::clone(turns.entry((slug.to_string(), reader.clone())).or_default())
     }
 
-    pub fn put_reader(&self, slug: &str, reader: Reader, revision: i64, gzip: Bytes) {
+    /// Keeps what was drawn for a reader at `revision`, and their page gzipped if it was made.
+    pub fn put_reader(
+        &self,
+        slug: &str,
+        reader: Reader,
+        revision: i64,
+        gzip: Option<Bytes>,
+        drawn: Drawn,
+    ) {
         let mut readers = self.readers.lock().unwrap_or_else(|e| e.into_inner());
         if readers.len() >= READERS_KEPT {
             readers.clear();
         }
-        readers.insert((slug.to_string(), reader), (revision, gzip));
+        let key = (slug.to_string(), reader);
+        // Fragments draw without making the page: the page made at this revision still holds.
+        let gzip = gzip.or_else(|| {
+            readers
+                .get(&key)
+                .filter(|page| page.revision == revision)
+                .and_then(|page| page.gzip.clone())
+        });
+        let page = ReaderPage {
+            revision,
+            gzip,
+            drawn: Arc::new(drawn),
+        };
+        readers.insert(key, page);
     }
 }

@@ -6,10 +6,11 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use axum::body::Bytes;
+use imbl::OrdSet;
 
 use super::cached::Encoded;
 use super::deflate::{self, Piece, Run};
@@ -185,17 +186,25 @@ impl Essay {
     }
 }
 
-/// A block as everyone sees it who has no notes of their own in it.
+/// A block as everyone sees it who has no notes of their own in it, or as one reader does.
 pub struct BlockPieces {
     pub rendered: RenderedBlock,
     /// The block's HTML and the separator after it, compressed to follow the block before.
     body: Piece,
+    /// The same, compressed to follow anything: after a block drawn for one reader.
+    alone: Piece,
     /// Its notes as printed footnotes.
     notes: Piece,
+    /// Tells this version of the block from every other, without keeping them.
+    serial: u64,
 }
 
+/// Counts every block ever drawn, so a block's version is known by number.
+static SERIALS: AtomicU64 = AtomicU64::new(0);
+
 impl BlockPieces {
-    /// Block `index` as `view` sees it, to follow the block before it in `blocks`.
+    /// Block `index` as `view` sees it, to follow the block before it in `blocks`; with no
+    /// blocks to follow, to follow anything.
     fn render(
         annotated: &Annotated,
         entities: &[Entity],
@@ -210,10 +219,16 @@ impl BlockPieces {
         } else {
             format!("{}{BLOCK_SEPARATOR}", rendered.html)
         };
+        let alone = Piece::new(body);
         Ok(BlockPieces {
             notes: Piece::new(frame::footnote_items(&rendered.footnotes)?),
-            body: Piece::after(before(blocks, index), body),
+            body: match before(blocks, index) {
+                [] => alone.clone(),
+                before => Piece::after(before, alone.html.clone()),
+            },
+            alone,
             rendered,
+            serial: SERIALS.fetch_add(1, Ordering::Relaxed),
         })
     }
 
@@ -222,7 +237,9 @@ impl BlockPieces {
         BlockPieces {
             rendered: self.rendered.clone(),
             body: Piece::after(before, self.body.html.clone()),
+            alone: self.alone.clone(),
             notes: self.notes.clone(),
+            serial: self.serial,
         }
     }
 }
@@ -235,23 +252,75 @@ fn before(blocks: &[Arc<BlockPieces>], index: usize) -> &[u8] {
         .map_or(&[], |b| &b.body.html)
 }
 
-/// Renders the blocks `which` names for `view` in place, in order, and compresses each block
-/// after one of them anew, since its piece refers back to the block before.
+/// Renders the blocks `which` names in place, in order, and compresses each block after one
+/// of them anew, since its piece refers back to the block before.
 fn redraw(
     blocks: &mut [Arc<BlockPieces>],
     which: &BTreeSet<usize>,
     annotated: &Annotated,
     entities: &[Entity],
-    view: &View,
 ) -> Result<(), AppError> {
+    let everyone = View::default();
     for &i in which {
-        blocks[i] = Arc::new(BlockPieces::render(annotated, entities, i, view, blocks)?);
+        blocks[i] = Arc::new(BlockPieces::render(
+            annotated, entities, i, &everyone, blocks,
+        )?);
         let next = i + 1;
         if next < blocks.len() && !which.contains(&next) {
             blocks[next] = Arc::new(blocks[next].after(&blocks[i].body.html));
         }
     }
     Ok(())
+}
+
+/// What was drawn for one reader, to draw their next page from: the blocks they see
+/// otherwise than everyone, and each of their own blocks, with the versions of the shared
+/// blocks each was worked out from. Whatever those have not changed is theirs as it was.
+#[derive(Default)]
+pub struct Drawn {
+    overlay: BTreeSet<usize>,
+    orphans_differ: bool,
+    /// The ids of everything the reader wrote, when the overlay was worked out.
+    own: Option<OrdSet<String>>,
+    /// The shared blocks the overlay was worked out from, by index and serial.
+    basis: Vec<(usize, u64)>,
+    /// Whether the reader saw what everyone sees.
+    shared: bool,
+    blocks: HashMap<usize, Theirs>,
+}
+
+/// A block drawn for one reader, with the versions of the shared blocks it was drawn from.
+type Theirs = (Vec<(usize, u64)>, Arc<BlockPieces>);
+
+impl Drawn {
+    /// Whether block `index` as drawn for the reader still holds in `snapshot`.
+    fn reusable(&self, index: usize, snapshot: &Snapshot) -> bool {
+        self.blocks
+            .get(&index)
+            .is_some_and(|(from, _)| unchanged(from, &snapshot.blocks))
+    }
+
+    fn still_holds(&self, snapshot: &Snapshot, own: &Option<OrdSet<String>>) -> bool {
+        let same_own = match (&self.own, own) {
+            (Some(was), Some(is)) => was.ptr_eq(is),
+            (None, None) => true,
+            _ => false,
+        };
+        same_own && unchanged(&self.basis, &snapshot.blocks)
+    }
+}
+
+fn unchanged(versions: &[(usize, u64)], blocks: &[Arc<BlockPieces>]) -> bool {
+    versions
+        .iter()
+        .all(|&(i, serial)| blocks.get(i).is_some_and(|b| b.serial == serial))
+}
+
+fn versions(
+    indices: impl IntoIterator<Item = usize>,
+    blocks: &[Arc<BlockPieces>],
+) -> Vec<(usize, u64)> {
+    indices.into_iter().map(|i| (i, blocks[i].serial)).collect()
 }
 
 /// One version of an essay's page.
@@ -296,13 +365,7 @@ impl Snapshot {
                 let mut annotated = previous.annotated.clone();
                 let touched = annotated.apply(changes.revision, changes.written, &changes.deleted);
                 let mut blocks = previous.blocks.clone();
-                redraw(
-                    &mut blocks,
-                    &touched.blocks,
-                    &annotated,
-                    entities,
-                    &everyone,
-                )?;
+                redraw(&mut blocks, &touched.blocks, &annotated, entities)?;
                 let orphans = (!touched.orphans).then(|| previous.orphans.clone());
                 (annotated, blocks, orphans, touched.blocks.len())
             }
@@ -310,6 +373,7 @@ impl Snapshot {
         let orphans = orphans.unwrap_or_else(|| render::orphans(&annotated, &everyone));
         let article = annotated.article();
         let layer = Layer {
+            alone: vec![false; blocks.len()],
             blocks: blocks.clone(),
             orphans: orphans.clone(),
             shared: true,
@@ -333,23 +397,40 @@ impl Snapshot {
     }
 
     /// The blocks and orphans as `view` sees them: these shared ones, with the few that differ
-    /// for this reader (their own notes, a shared passage, a paragraph opened in full)
-    /// rendered for them. More than a few are drawn off the serving thread, so that a reader
-    /// with notes all over the essay does not hold up the others it serves.
+    /// for this reader (their own notes, a shared passage, a paragraph opened in full) drawn
+    /// for them, or taken from what was `drawn` for them before where nothing it was drawn
+    /// from has changed. Many blocks are drawn off the serving thread, so that a reader with
+    /// notes all over the essay does not hold up the others it serves.
     pub async fn layer(
         self: &Arc<Self>,
         library: &Arc<Library>,
         view: &View<'_>,
-    ) -> Result<Layer, AppError> {
-        let (overlay, orphans_differ) = self.annotated.overlay(view);
-        if overlay.len() <= DRAWN_IN_PLACE {
-            return self.draw(library.entities(), view, &overlay, orphans_differ);
+        drawn: Option<Arc<Drawn>>,
+    ) -> Result<(Layer, Drawn), AppError> {
+        let own = view.viewer.and_then(|v| self.annotated.ids_by(v));
+        // Which blocks are the reader's is worked out again when any of them changed; each of
+        // their blocks is drawn again only when what it was drawn from changed.
+        let (overlay, orphans_differ) = match drawn.as_ref().filter(|d| d.still_holds(self, &own)) {
+            Some(d) => (d.overlay.clone(), d.orphans_differ),
+            None => self.annotated.overlay(view),
+        };
+        let to_draw = overlay
+            .iter()
+            .filter(|&&i| !drawn.as_ref().is_some_and(|d| d.reusable(i, self)))
+            .count();
+        let plan = Plan {
+            overlay,
+            orphans_differ,
+            own,
+        };
+        if to_draw <= DRAWN_IN_PLACE {
+            return self.draw(library.entities(), view, plan, drawn.as_deref());
         }
         let (snapshot, library) = (Arc::clone(self), Arc::clone(library));
         let owned = OwnedView::from(view);
         tokio::task::spawn_blocking(move || {
             let view = owned.view();
-            snapshot.draw(library.entities(), &view, &overlay, orphans_differ)
+            snapshot.draw(library.entities(), &view, plan, drawn.as_deref())
         })
         .await
         .map_err(|e| AppError::Internal(format!("drawing a reader's page failed: {e}")))?
@@ -359,22 +440,66 @@ impl Snapshot {
         &self,
         entities: &[Entity],
         view: &View,
-        overlay: &BTreeSet<usize>,
-        orphans_differ: bool,
-    ) -> Result<Layer, AppError> {
+        plan: Plan,
+        before: Option<&Drawn>,
+    ) -> Result<(Layer, Drawn), AppError> {
+        let Plan {
+            overlay,
+            orphans_differ,
+            own,
+        } = plan;
         let mut blocks = self.blocks.clone();
-        redraw(&mut blocks, overlay, &self.annotated, entities, view)?;
+        let mut kept = HashMap::new();
+        for &i in &overlay {
+            let theirs = match before.filter(|d| d.reusable(i, self)) {
+                Some(d) => d.blocks[&i].clone(),
+                None => {
+                    let block = Arc::new(BlockPieces::render(
+                        &self.annotated,
+                        entities,
+                        i,
+                        view,
+                        &[],
+                    )?);
+                    let from = versions(block.rendered.drawn_from.iter().copied(), &self.blocks);
+                    (from, block)
+                }
+            };
+            blocks[i] = Arc::clone(&theirs.1);
+            kept.insert(i, theirs);
+        }
         let orphans = if orphans_differ {
             render::orphans(&self.annotated, view)
         } else {
             self.orphans.clone()
         };
-        Ok(Layer {
+        let alone = (0..blocks.len())
+            .map(|i| overlay.contains(&i) || i.checked_sub(1).is_some_and(|p| overlay.contains(&p)))
+            .collect();
+        let drawn = Drawn {
+            basis: versions(overlay.iter().copied(), &self.blocks),
+            shared: overlay.is_empty() && !orphans_differ,
+            overlay,
+            orphans_differ,
+            own,
+            blocks: kept,
+        };
+        let layer = Layer {
             blocks,
             orphans,
-            shared: overlay.is_empty() && !orphans_differ,
-        })
+            shared: drawn.shared,
+            alone,
+        };
+        Ok((layer, drawn))
     }
+}
+
+/// What a reader's layer is to hold: the blocks they see otherwise than everyone, whether
+/// their orphans differ, and what they had written when that was worked out.
+struct Plan {
+    overlay: BTreeSet<usize>,
+    orphans_differ: bool,
+    own: Option<OrdSet<String>>,
 }
 
 /// How many blocks a reader's page may need drawn for them before it is drawn off the
@@ -421,6 +546,9 @@ pub struct Layer {
     pub orphans: Vec<Orphan>,
     /// Whether it is what everyone sees.
     shared: bool,
+    /// By block: whether its piece must follow anything (it or the block before it was
+    /// drawn for this reader) rather than the shared block before it.
+    alone: Vec<bool>,
 }
 
 impl Layer {
@@ -452,7 +580,8 @@ impl Layer {
     fn after_top<'a>(&'a self, frame: &'a Frame) -> impl Iterator<Item = &'a Piece> + Clone {
         self.blocks
             .iter()
-            .map(|b| &b.body)
+            .zip(&self.alone)
+            .map(|(b, alone)| if *alone { &b.alone } else { &b.body })
             .chain(std::iter::once(&frame.middle))
             .chain(self.blocks.iter().map(|b| &b.notes))
             .chain(std::iter::once(&frame.end))

@@ -15,7 +15,7 @@ use super::assets::Assets;
 use super::auth::Viewer;
 use super::body::Params;
 use super::cached::{self, Made};
-use super::essays::{Essay, Snapshot};
+use super::essays::{Drawn, Essay, Snapshot};
 use super::frame::{self, Preview};
 use super::revisions::Lookup;
 use super::written;
@@ -197,32 +197,34 @@ pub async fn article(
         .username()
         .map(|user| (user.to_string(), viewer.csrf.clone().unwrap_or_default()));
     let gzipped = cached::takes_gzip(headers);
-    let memo = params.is_empty() && gzipped;
-    let turn = reader
-        .as_ref()
-        .filter(|_| memo)
-        .map(|reader| state.pages.turn(&slug, reader));
+    // A signed-in reader's plain page is made from what was drawn for them last time.
+    let kept = reader.clone().filter(|_| params.is_empty());
+    let turn = kept.as_ref().map(|reader| state.pages.turn(&slug, reader));
     let _turn = match &turn {
         Some(turn) => Some(turn.lock().await),
         None => None,
     };
-    if memo
-        && let Some(reader) = &reader
+    if gzipped
+        && let Some(reader) = &kept
         && let Some(gzip) = state.pages.reader(&slug, reader, snapshot.revision())
     {
         return Ok(cached::respond_made(headers, Made::Gzip(gzip), cache));
     }
-    let page = Box::pin(reading_page(
-        &state, article, &snapshot, &viewer, &params, gzipped,
+    let drawn = kept
+        .as_ref()
+        .and_then(|reader| state.pages.drawn(&slug, reader));
+    let (page, drawn) = Box::pin(reading_page(
+        &state, article, &snapshot, &viewer, &params, gzipped, drawn,
     ))
     .await?;
-    if memo
-        && let Some(reader) = reader
-        && let Made::Gzip(gzip) = &page
-    {
+    if let Some(reader) = kept {
+        let gzip = match &page {
+            Made::Gzip(gzip) => Some(gzip.clone()),
+            Made::Plain(_) => None,
+        };
         state
             .pages
-            .put_reader(&slug, reader, snapshot.revision(), gzip.clone());
+            .put_reader(&slug, reader, snapshot.revision(), gzip, drawn);
     }
     Ok(cached::respond_made(headers, page, cache))
 }
@@ -236,7 +238,8 @@ async fn reading_page(
     viewer: &Viewer,
     params: &ReadingParams,
     gzipped: bool,
-) -> Result<Made, AppError> {
+    drawn: Option<Arc<Drawn>>,
+) -> Result<(Made, Drawn), AppError> {
     let mut preview = Preview::of(article, &state.config.public_url);
     let base = &state.config.public_url;
     let share = match &params.share {
@@ -284,7 +287,7 @@ async fn reading_page(
         expanded: params.notes.as_deref(),
         share: shared,
     };
-    let layer = snapshot.layer(&state.library, &view).await?;
+    let (layer, drawn) = snapshot.layer(&state.library, &view, drawn).await?;
     let head = Head::for_viewer(&article.meta.title, &preview.description, viewer);
     let frame = layer.frame(
         head,
@@ -293,11 +296,12 @@ async fn reading_page(
         notice.as_deref(),
         snapshot.revision(),
     )?;
-    Ok(if gzipped {
+    let page = if gzipped {
         Made::Gzip(layer.gzip(&frame, snapshot))
     } else {
         Made::Plain(layer.html(&frame))
-    })
+    };
+    Ok((page, drawn))
 }
 
 /// At most 200 characters, for previews and notices.
@@ -324,7 +328,19 @@ pub async fn fragments(
         expanded: params.notes.as_deref(),
         ..View::default()
     };
-    let layer = snapshot.layer(&state.library, &view).await?;
+    let kept = viewer
+        .username()
+        .filter(|_| params.notes.is_none())
+        .map(|user| (user.to_string(), viewer.csrf.clone().unwrap_or_default()));
+    let before = kept
+        .as_ref()
+        .and_then(|reader| state.pages.drawn(&slug, reader));
+    let (layer, drawn) = snapshot.layer(&state.library, &view, before).await?;
+    if let Some(reader) = kept {
+        state
+            .pages
+            .put_reader(&slug, reader, snapshot.revision(), None, drawn);
+    }
     let blocks: Vec<_> = layer
         .blocks
         .iter()
