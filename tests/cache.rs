@@ -422,3 +422,49 @@ async fn gloss_form(router: &Router, uri: &str, cookie: &str, form: &str) -> Rep
         body: String::from_utf8_lossy(&bytes).into_owned(),
     }
 }
+
+/// Each block of the fragments, by id: its `v` and its HTML.
+async fn fragments(router: &Router, token: &str) -> Vec<(String, String, String)> {
+    let path = format!("/articles/{ESSAY}/fragments");
+    let reply = send(router, "GET", &path, &[("authorization", token)], None).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let blocks = reply.json()["blocks"].as_array().unwrap().clone();
+    blocks
+        .iter()
+        .map(|b| {
+            let field = |name: &str| b[name].as_str().unwrap().to_string();
+            (field("id"), field("v"), field("html"))
+        })
+        .collect()
+}
+
+/// The page swaps a block only when its `data-v` differs from the fragment's `v`: a write
+/// must change the `v` of the blocks it touches and of no other, or the page would replace
+/// blocks a reader is using (a Delete awaiting its confirmation) at every live event.
+#[tokio::test]
+async fn fragments_name_each_block_by_the_version_it_carries() {
+    let (_, router) = app().await;
+    let ann = reader_token(&router, "ann").await;
+    let before = fragments(&router, &ann).await;
+    for (id, v, html) in &before {
+        assert!(
+            html.contains(&format!("id=\"{id}\" data-v=\"{v}\"")),
+            "block {id} carries its v {v}: {html}"
+        );
+    }
+    post(&router, &ann, &private(comment("Why not?", "A note."))).await;
+    let after = fragments(&router, &ann).await;
+    let changed: Vec<&str> = before
+        .iter()
+        .zip(&after)
+        .filter(|(was, is)| was.1 != is.1)
+        .map(|(_, is)| is.0.as_str())
+        .collect();
+    assert_eq!(
+        changed.len(),
+        1,
+        "only the noted paragraph changed: {changed:?}"
+    );
+    let noted = after.iter().find(|b| b.0 == changed[0]).unwrap();
+    assert!(noted.2.contains("A note."), "{}", noted.2);
+}

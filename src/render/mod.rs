@@ -147,11 +147,10 @@ pub fn block(
     let mut drawn_from: Vec<usize> = elsewhere.into_keys().chain([index]).collect();
     drawn_from.sort_unstable();
     let more = crowded::more_link(article, &block.id, here.more, view.expanded);
-    let mut html = String::new();
-    render_block(&mut html, article, block, &spans, &inserts, &more);
+    let (html, version) = render_block(article, block, &spans, &inserts, &more);
     RenderedBlock {
         id: block.id.clone(),
-        version: version_of(&html),
+        version,
         html,
         footnotes,
         drawn_from,
@@ -187,14 +186,15 @@ fn version_of(html: &str) -> String {
     format!("{:012x}", hasher.finish() & 0xffff_ffff_ffff)
 }
 
+/// The block's HTML, and the version it carries as `data-v`, which the page compares
+/// with the fragments' `v` to swap only the blocks that changed.
 fn render_block(
-    out: &mut String,
     article: &Article,
     block: &Block,
     spans: &[Span],
     inserts: &[Insert],
     after: &str,
-) {
+) -> (String, String) {
     let mut inner = String::new();
     for segment in &block.segments {
         match segment {
@@ -213,14 +213,12 @@ fn render_block(
         "<a class=\"pilcrow\" href=\"#{}\" data-aside aria-label=\"Link to this paragraph\">¶</a>",
         block.id
     ));
-    out.push_str(&format!(
-        "<{} id=\"{}\"{} data-v=\"{}\">{inner}</{}>",
-        block.tag,
-        block.id,
-        block.attrs,
-        version_of(&inner),
-        block.tag
-    ));
+    let version = version_of(&inner);
+    let html = format!(
+        "<{} id=\"{}\"{} data-v=\"{version}\">{inner}</{}>",
+        block.tag, block.id, block.attrs, block.tag
+    );
+    (html, version)
 }
 
 fn mention_span(card: usize, range: Range<usize>, entity: &Entity) -> Span {
