@@ -468,3 +468,29 @@ async fn fragments_name_each_block_by_the_version_it_carries() {
     let noted = after.iter().find(|b| b.0 == changed[0]).unwrap();
     assert!(noted.2.contains("A note."), "{}", noted.2);
 }
+
+/// A signed-in reader's page may be sent again for a moment while others write, but what
+/// they wrote shows on their very next view, and what others wrote within a second.
+#[tokio::test]
+async fn others_writes_reach_a_reader_within_a_second_and_their_own_at_once() {
+    let (_, router) = app().await;
+    let ann = reader_token(&router, "ann").await;
+    let bob = reader_token(&router, "bob").await;
+    assert!(!gunzipped(&router, &bob).await.contains("Ann wrote this."));
+    post(&router, &ann, &comment("Why not?", "Ann wrote this.")).await;
+    let written = std::time::Instant::now();
+    while !gunzipped(&router, &bob).await.contains("Ann wrote this.") {
+        assert!(
+            written.elapsed() < std::time::Duration::from_secs(1),
+            "ann's note is not on bob's page a second after she wrote it"
+        );
+        tokio::task::yield_now().await;
+    }
+    post(
+        &router,
+        &bob,
+        &comment("Pay attention to the dates", "Bob's own."),
+    )
+    .await;
+    assert!(gunzipped(&router, &bob).await.contains("Bob's own."));
+}

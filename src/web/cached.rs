@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -219,9 +220,16 @@ pub type Reader = (String, String);
 /// one page put together anew.
 const READERS_KEPT: usize = 512;
 
-/// A signed-in reader's page as last made: gzipped, at a revision, and what was drawn for it.
+/// How long a signed-in reader's page may be sent again after others wrote: under a stream
+/// of writes, each reader's page is made a few times a second rather than at every write, and
+/// others' writes show that much later (their own, at once).
+const FRESH_FOR: Duration = Duration::from_millis(250);
+
+/// A signed-in reader's page as last made: gzipped, at a revision, when, and what was drawn
+/// for it.
 struct ReaderPage {
     revision: i64,
+    made: Instant,
     gzip: Option<Bytes>,
     drawn: Arc<Drawn>,
 }
@@ -254,13 +262,17 @@ impl PageCache {
         pages.insert(slug.to_string(), (revision, page));
     }
 
-    /// A signed-in reader's page, gzipped (`reader` is their name and session), at this
-    /// revision.
-    pub fn reader(&self, slug: &str, reader: &Reader, revision: i64) -> Option<Bytes> {
+    /// A signed-in reader's page, gzipped (`reader` is their name and session): the one made
+    /// at `revision`, or one made from an older revision within the last `FRESH_FOR` that
+    /// shows what they wrote (`needed`).
+    pub fn reader(&self, slug: &str, reader: &Reader, revision: i64, needed: i64) -> Option<Bytes> {
         let readers = self.readers.lock().unwrap_or_else(|e| e.into_inner());
         readers
             .get(&(slug.to_string(), reader.clone()))
-            .filter(|page| page.revision == revision)
+            .filter(|page| {
+                page.revision == revision
+                    || (page.revision >= needed && page.made.elapsed() < FRESH_FOR)
+            })
             .and_then(|page| page.gzip.clone())
     }
 
@@ -304,6 +316,7 @@ impl PageCache {
         });
         let page = ReaderPage {
             revision,
+            made: Instant::now(),
             gzip,
             drawn: Arc::new(drawn),
         };

@@ -143,6 +143,21 @@ async fn known_revision(state: &AppState, slug: &str) -> Result<i64, AppError> {
 /// The version of the essay to show: the version at hand (a newer one is made meanwhile if
 /// it is behind), unless it lacks a revision the request must see: the reader's own last
 /// write, made through any instance, or the one a live event announced.
+/// The revision a view must show: the newest a live event announced to the page, or one the
+/// viewer wrote, by what this instance saw or what their browser says.
+fn needed_revision(
+    essay: &Essay,
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    announced: Option<i64>,
+) -> Option<i64> {
+    let own = viewer.username().and_then(|user| essay.written_by(user));
+    [announced, own, written::revision(headers, essay.slug())]
+        .into_iter()
+        .flatten()
+        .max()
+}
+
 async fn version_for(
     state: &AppState,
     essay: &Arc<Essay>,
@@ -150,12 +165,7 @@ async fn version_for(
     headers: &HeaderMap,
     announced: Option<i64>,
 ) -> Result<Arc<Snapshot>, AppError> {
-    let own = viewer.username().and_then(|user| essay.written_by(user));
-    let needed = [announced, own, written::revision(headers, essay.slug())]
-        .into_iter()
-        .flatten()
-        .max();
-    match needed {
+    match needed_revision(essay, viewer, headers, announced) {
         Some(needed) if essay.latest().is_none_or(|s| s.revision() < needed) => {
             essay.at_least(state, needed).await
         }
@@ -206,7 +216,12 @@ pub async fn article(
     };
     if gzipped
         && let Some(reader) = &kept
-        && let Some(gzip) = state.pages.reader(&slug, reader, snapshot.revision())
+        && let Some(gzip) = state.pages.reader(
+            &slug,
+            reader,
+            snapshot.revision(),
+            needed_revision(essay, &viewer, headers, None).unwrap_or(0),
+        )
     {
         return Ok(cached::respond_made(headers, Made::Gzip(gzip), cache));
     }
