@@ -1,5 +1,6 @@
 //! A paragraph with more readers' notes than the margin can hold shows the newest few and a
-//! link to the paragraph with all of them; the editors' notes and the reader's own always show.
+//! link to the paragraph with all of them; the editors' notes always show, and the reader's own
+//! come before others' up to ten.
 
 mod support;
 
@@ -111,6 +112,49 @@ async fn a_reader_always_sees_their_own_note_however_crowded() {
     assert!(seen.contains(oldest), "their own note, though the oldest");
     assert_eq!(seen.len(), 4, "and the three newest of the others'");
     assert_eq!(more_link(&page).unwrap().0, "1 more note on this paragraph");
+}
+
+#[tokio::test]
+async fn a_reader_sees_their_ten_newest_notes_and_a_link_to_the_rest() {
+    let (_, router) = app().await;
+    let token = reader_token(&router, "prolific").await;
+    let auth = [("authorization", token.as_str()), ("accept", "text/html")];
+    let mut own = Vec::new();
+    for i in 1..=12 {
+        let body = comment(PASSAGE, &format!("My note {i}."));
+        let created = send(&router, "POST", "/annotations/", &auth, Some(&body)).await;
+        assert_eq!(created.status, 201, "{}", created.body);
+        own.push(
+            path_of(&created.json())
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string(),
+        );
+    }
+    let essay = format!("/articles/{ESSAY}");
+    let page = Html::parse_document(&send(&router, "GET", &essay, &auth, None).await.body);
+    let seen = shown(&page);
+    assert_eq!(seen.len(), 10, "ten of their twelve notes: {seen:?}");
+    assert!(
+        seen.contains(&own[11]),
+        "the newest, just written, is shown"
+    );
+    assert!(
+        !seen.contains(&own[0]) && !seen.contains(&own[1]),
+        "the two oldest wait"
+    );
+    assert_eq!(
+        more_link(&page).unwrap().0,
+        "2 more notes on this paragraph"
+    );
+    let all = format!("{essay}?notes={BLOCK}");
+    let opened = Html::parse_document(&send(&router, "GET", &all, &auth, None).await.body);
+    assert_eq!(
+        shown(&opened).len(),
+        12,
+        "the paragraph opened shows every one"
+    );
 }
 
 #[tokio::test]

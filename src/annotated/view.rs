@@ -12,6 +12,9 @@ use crate::annotation::{Annotation, Visibility};
 /// Other readers' notes shown beside a paragraph, besides the editors' notes and the viewer's.
 pub const READER_NOTES_PER_BLOCK: usize = 3;
 
+/// The viewer's own notes shown beside a paragraph, the newest first.
+pub const OWN_NOTES_PER_BLOCK: usize = 10;
+
 /// Who is looking, and at what. The default is a signed-out reader of the plain page.
 #[derive(Debug, Clone, Default)]
 pub struct View<'a> {
@@ -48,31 +51,37 @@ impl View<'_> {
     }
 
     fn always_shown(&self, a: &Annotation) -> bool {
-        a.editorial || self.owns(a) || self.focus == Some(a.id.as_str())
+        a.editorial || self.focus == Some(a.id.as_str())
     }
 }
 
 impl Annotated {
     /// Which notes paragraph `block` leaves out: unless it is the one opened in full, other
-    /// readers' notes past the newest few. The editors' notes, the viewer's own and the one
-    /// a link points at are always shown.
+    /// readers' notes past the newest few, and the viewer's own past the newest ten (a
+    /// margin cannot hold hundreds). The editors' notes and the one a link points at are
+    /// always shown.
     pub fn crowding(&self, view: &View, block: usize) -> Crowding {
         if view.expanded == Some(self.article.document.blocks[block].id.as_str()) {
             return Crowding::default();
         }
-        let mut crowd: Vec<&Annotation> = self
+        let (mut own, mut others): (Vec<&Annotation>, Vec<&Annotation>) = self
             .notes(block)
             .map(|e| &e.annotation)
             .filter(|a| view.noted(a) && !view.always_shown(a))
-            .collect();
-        if crowd.len() <= READER_NOTES_PER_BLOCK {
-            return Crowding::default();
+            .partition(|a| view.owns(a));
+        let mut hidden = BTreeSet::new();
+        for (crowd, shown) in [
+            (&mut own, OWN_NOTES_PER_BLOCK),
+            (&mut others, READER_NOTES_PER_BLOCK),
+        ] {
+            if crowd.len() > shown {
+                crowd.sort_by_key(|a| (Reverse(a.created), a.id.as_str()));
+                hidden.extend(crowd[shown..].iter().map(|a| a.id.clone()));
+            }
         }
-        crowd.sort_by_key(|a| (Reverse(a.created), a.id.as_str()));
-        let left_out = &crowd[READER_NOTES_PER_BLOCK..];
         Crowding {
-            hidden: left_out.iter().map(|a| a.id.clone()).collect(),
-            more: Some(left_out.len()),
+            more: (!hidden.is_empty()).then_some(hidden.len()),
+            hidden,
         }
     }
 
