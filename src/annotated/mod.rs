@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
-use imbl::{HashMap, OrdSet, Vector};
+use imbl::{HashMap, OrdMap, OrdSet, Vector};
 use time::OffsetDateTime;
 
 use crate::anchor;
@@ -57,10 +57,11 @@ pub struct Annotated {
     article: Arc<Article>,
     revision: i64,
     entries: HashMap<String, Arc<Entry>>,
-    /// By block: the annotations whose marks reach into it.
-    marks: Vector<OrdSet<String>>,
+    /// By block: the annotations whose marks reach into it, by id (kept with their entries,
+    /// since drawing a block walks them all).
+    marks: Vector<OrdMap<String, Arc<Entry>>>,
     /// By block: the annotations whose notes stand in it.
-    notes: Vector<OrdSet<String>>,
+    notes: Vector<OrdMap<String, Arc<Entry>>>,
     /// By annotation: the replies to it.
     children: HashMap<String, OrdSet<String>>,
     by_creator: HashMap<String, OrdSet<String>>,
@@ -75,8 +76,8 @@ impl Annotated {
             article,
             revision: 0,
             entries: HashMap::new(),
-            marks: std::iter::repeat_n(OrdSet::new(), blocks).collect(),
-            notes: std::iter::repeat_n(OrdSet::new(), blocks).collect(),
+            marks: std::iter::repeat_n(OrdMap::new(), blocks).collect(),
+            notes: std::iter::repeat_n(OrdMap::new(), blocks).collect(),
             children: HashMap::new(),
             by_creator: HashMap::new(),
             orphans: OrdSet::new(),
@@ -113,12 +114,12 @@ impl Annotated {
 
     /// The annotations whose marks reach into block `index`.
     pub fn marks(&self, index: usize) -> impl Iterator<Item = &Entry> {
-        self.marks[index].iter().filter_map(|id| self.entry(id))
+        self.marks[index].values().map(Arc::as_ref)
     }
 
     /// The annotations whose notes stand in block `index`.
     pub fn notes(&self, index: usize) -> impl Iterator<Item = &Entry> {
-        self.notes[index].iter().filter_map(|id| self.entry(id))
+        self.notes[index].values().map(Arc::as_ref)
     }
 
     /// The replies to an annotation.
@@ -185,11 +186,14 @@ impl Annotated {
         let default = View::default();
         let note_blocks: Vec<usize> = touched.blocks.iter().copied().collect();
         for block in note_blocks {
-            let was = before.crowding(&default, block).hidden;
-            let is = self.crowding(&default, block).hidden;
-            for id in was.symmetric_difference(&is) {
+            let apart: Vec<String> = self
+                .crowded_apart(block, (&default, &default), Some(&before))
+                .iter()
+                .map(|e| e.annotation.id.clone())
+                .collect();
+            for id in apart {
                 for state in [&before, &*self] {
-                    if let Some(entry) = state.entry(id) {
+                    if let Some(entry) = state.entry(&id) {
                         state.touch(entry, &mut touched);
                     }
                 }
@@ -201,18 +205,6 @@ impl Annotated {
     fn insert(&mut self, annotation: Annotation, touched: &mut Touched) {
         let place = self.place(&annotation);
         let id = annotation.id.clone();
-        match &place {
-            Place::Passage { blocks, note, .. } => {
-                for b in blocks.clone() {
-                    self.marks[b].insert(id.clone());
-                }
-                self.notes[*note].insert(id.clone());
-            }
-            Place::Orphan => {
-                self.orphans.insert(orphan_key(&annotation));
-            }
-            Place::Reply => {}
-        }
         if let Target::Reply(parent) = &annotation.target {
             self.children
                 .entry(parent.clone())
@@ -223,13 +215,24 @@ impl Annotated {
             .entry(annotation.creator.clone())
             .or_default()
             .insert(id.clone());
-        let entry = Entry {
+        let entry = Arc::new(Entry {
             annotation,
             place,
             body_html: OnceLock::new(),
-        };
-        self.entries.insert(id.clone(), Arc::new(entry));
-        let entry = Arc::clone(&self.entries[&id]);
+        });
+        match &entry.place {
+            Place::Passage { blocks, note, .. } => {
+                for b in blocks.clone() {
+                    self.marks[b].insert(id.clone(), Arc::clone(&entry));
+                }
+                self.notes[*note].insert(id.clone(), Arc::clone(&entry));
+            }
+            Place::Orphan => {
+                self.orphans.insert(orphan_key(&entry.annotation));
+            }
+            Place::Reply => {}
+        }
+        self.entries.insert(id, Arc::clone(&entry));
         self.touch(&entry, touched);
     }
 

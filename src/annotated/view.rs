@@ -27,13 +27,23 @@ pub struct View<'a> {
     pub share: Option<(&'a str, Range<usize>)>,
 }
 
-/// The readers' notes a paragraph leaves out.
+/// Which readers' notes a paragraph shows when it cannot show them all.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Crowding {
-    /// The notes left out, by annotation id.
-    pub hidden: BTreeSet<String>,
+pub struct Crowding<'a> {
+    /// When the paragraph is crowded, the few notes it keeps of those that may be left out,
+    /// by annotation id; every other of those is left out.
+    kept: Option<Vec<&'a str>>,
     /// How many were left out.
     pub more: Option<usize>,
+}
+
+impl Crowding<'_> {
+    /// Whether `view` sees the paragraph without `a`, one of its notes.
+    pub fn hides(&self, view: &View, a: &Annotation) -> bool {
+        self.kept.as_ref().is_some_and(|kept| {
+            view.noted(a) && !view.always_shown(a) && !kept.contains(&a.id.as_str())
+        })
+    }
 }
 
 impl View<'_> {
@@ -60,7 +70,7 @@ impl Annotated {
     /// readers' notes past the newest few, and the viewer's own past the newest ten (a
     /// margin cannot hold hundreds). The editors' notes and the one a link points at are
     /// always shown.
-    pub fn crowding(&self, view: &View, block: usize) -> Crowding {
+    pub fn crowding(&self, view: &View, block: usize) -> Crowding<'_> {
         if view.expanded == Some(self.article.document.blocks[block].id.as_str()) {
             return Crowding::default();
         }
@@ -69,20 +79,54 @@ impl Annotated {
             .map(|e| &e.annotation)
             .filter(|a| view.noted(a) && !view.always_shown(a))
             .partition(|a| view.owns(a));
-        let mut hidden = BTreeSet::new();
+        if own.len() <= OWN_NOTES_PER_BLOCK && others.len() <= READER_NOTES_PER_BLOCK {
+            return Crowding::default();
+        }
+        let mut kept = Vec::new();
+        let mut more = 0;
         for (crowd, shown) in [
             (&mut own, OWN_NOTES_PER_BLOCK),
             (&mut others, READER_NOTES_PER_BLOCK),
         ] {
             if crowd.len() > shown {
-                crowd.sort_by_key(|a| (Reverse(a.created), a.id.as_str()));
-                hidden.extend(crowd[shown..].iter().map(|a| a.id.clone()));
+                crowd.select_nth_unstable_by_key(shown, |a| (Reverse(a.created), a.id.as_str()));
+                more += crowd.len() - shown;
+                crowd.truncate(shown);
             }
+            kept.extend(crowd.iter().map(|a| a.id.as_str()));
         }
         Crowding {
-            more: (!hidden.is_empty()).then_some(hidden.len()),
-            hidden,
+            kept: Some(kept),
+            more: Some(more),
         }
+    }
+
+    /// The notes of paragraph `block` that `one` shows and `other` leaves out, or the other
+    /// way round: `one` and `other` are two viewers of this version, or one viewer of this
+    /// version and of `before`.
+    pub fn crowded_apart<'a>(
+        &'a self,
+        block: usize,
+        (one, other): (&View, &View),
+        before: Option<&'a Annotated>,
+    ) -> Vec<&'a Entry> {
+        let was = before.unwrap_or(self);
+        let (theirs, others) = (self.crowding(one, block), was.crowding(other, block));
+        if theirs.kept.is_none() && others.kept.is_none() {
+            return Vec::new();
+        }
+        let differs =
+            |e: &&Entry| theirs.hides(one, &e.annotation) != others.hides(other, &e.annotation);
+        let mut apart: Vec<&Entry> = self.notes(block).filter(differs).collect();
+        if let Some(before) = before {
+            apart.extend(
+                before
+                    .notes(block)
+                    .filter(|e| self.entry(&e.annotation.id).is_none())
+                    .filter(differs),
+            );
+        }
+        apart
     }
 
     /// The replies under a note that `view` may see, oldest first, however deep.
@@ -150,12 +194,8 @@ impl Annotated {
         let plain = View::default();
         let note_blocks: Vec<usize> = blocks.iter().copied().collect();
         for block in note_blocks {
-            let theirs = self.crowding(view, block).hidden;
-            let everyones = self.crowding(&plain, block).hidden;
-            for id in theirs.symmetric_difference(&everyones) {
-                if let Some(entry) = self.entry(id) {
-                    add(&entry.place, &mut blocks);
-                }
+            for entry in self.crowded_apart(block, (view, &plain), None) {
+                add(&entry.place, &mut blocks);
             }
         }
         (blocks, orphans)

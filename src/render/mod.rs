@@ -73,12 +73,11 @@ pub fn block(
     let here = annotated.crowding(view, index);
     let mut elsewhere: HashMap<usize, Crowding> = HashMap::new();
     let mut hidden = |entry: &Entry| match &entry.place {
-        Place::Passage { note, .. } if *note == index => here.hidden.contains(&entry.annotation.id),
+        Place::Passage { note, .. } if *note == index => here.hides(view, &entry.annotation),
         Place::Passage { note, .. } => elsewhere
             .entry(*note)
             .or_insert_with(|| annotated.crowding(view, *note))
-            .hidden
-            .contains(&entry.annotation.id),
+            .hides(view, &entry.annotation),
         Place::Orphan | Place::Reply => true,
     };
 
@@ -116,7 +115,7 @@ pub fn block(
 
     let mut noted: Vec<(&Entry, Range<usize>, usize)> = annotated
         .notes(index)
-        .filter(|e| view.noted(&e.annotation) && !here.hidden.contains(&e.annotation.id))
+        .filter(|e| view.noted(&e.annotation) && !here.hides(view, &e.annotation))
         .filter_map(|e| {
             let range = passage(e)?;
             Some((e, range.clone(), note_point(article, &range)))
