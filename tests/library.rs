@@ -42,9 +42,9 @@ fn the_repository_library_loads() {
             "{id} has a note"
         );
     }
-    let events = library.timeline();
-    assert!(events.len() >= 6);
-    assert!(events.windows(2).all(|w| w[0].date <= w[1].date));
+    let days = library.timeline();
+    assert!(days.len() >= 6);
+    assert!(days.windows(2).all(|w| w[0].date <= w[1].date));
 }
 
 const ESSAY_SLUG: &str = support::ESSAY;
@@ -117,4 +117,72 @@ fn raw_html_in_an_essay_names_the_line_of_the_file() {
 fn missing_front_matter_is_refused() {
     let err = load("Just text.\n", ENTITIES, None).unwrap_err();
     assert!(err.starts_with("essay.md|1|"), "{err}");
+}
+
+#[test]
+fn mentions_are_whole_words_and_a_place_name_before_a_comma_still_counts() {
+    let entities = "[[places]]\nid = \"washington\"\nname = \"Washington, D.C.\"\nmentions = [\"Washington\"]\nsummary = \"s\"\nsource = \"s\"\n";
+    let essay = format!("{FRONT}They met in Washington, D.C., and read the Washingtonian.\n");
+    let library = load(&essay, entities, None).unwrap();
+    let article = library.article("essay").unwrap();
+    let texts: Vec<&str> = article
+        .mentions
+        .iter()
+        .map(|m| article.document.text.slice(m.range.clone()))
+        .collect();
+    assert_eq!(texts, ["Washington"]);
+}
+
+#[test]
+fn a_phrase_claimed_by_two_entities_names_the_second() {
+    let entities = format!(
+        "{ENTITIES}\n[[places]]\nid = \"w\"\nname = \"W\"\nmentions = [\"Witkoff\"]\nsummary = \"s\"\nsource = \"s\"\n"
+    );
+    let err = load(&format!("{FRONT}{ESSAY}"), &entities, None).unwrap_err();
+    let line = entities.lines().position(|l| l == "[[places]]").unwrap() + 1;
+    assert!(err.starts_with(&format!("entities.toml|{line}|")), "{err}");
+    assert!(
+        err.contains("\"Witkoff\" is already a mention of \"steve-witkoff\""),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_broken_entity_reference_names_its_file_and_line() {
+    let entities = format!("{ENTITIES}published_by = [\"nobody\"]\n");
+    let err = load(&format!("{FRONT}{ESSAY}"), &entities, None).unwrap_err();
+    let line = entities.lines().count();
+    assert!(err.starts_with(&format!("entities.toml|{line}|")), "{err}");
+    assert!(
+        err.contains("published_by names an unknown entity \"nobody\""),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_reference_to_the_wrong_kind_of_entity_is_refused() {
+    let entities = format!("{ENTITIES}place = \"steve-witkoff\"\n");
+    let err = load(&format!("{FRONT}{ESSAY}"), &entities, None).unwrap_err();
+    let line = entities.lines().count();
+    assert!(err.starts_with(&format!("entities.toml|{line}|")), "{err}");
+    assert!(
+        err.contains("place cannot name \"steve-witkoff\", which is in [[people]]"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_event_called_off_before_it_was_announced_is_refused() {
+    let entities = "[[events]]\nid = \"e\"\nname = \"E\"\nannounced = 2025-10-22\ncalled_off = 2025-10-16\nmentions = [\"x\"]\nsummary = \"s\"\nsource = \"s\"\n";
+    let err = load(&format!("{FRONT}{ESSAY}"), entities, None).unwrap_err();
+    assert!(err.starts_with("entities.toml|1|"), "{err}");
+    assert!(err.contains("called off after it was announced"), "{err}");
+}
+
+#[test]
+fn an_event_both_held_and_called_off_is_refused() {
+    let entities = "[[events]]\nid = \"e\"\nname = \"E\"\ndate = 2025-10-16\ncalled_off = 2025-10-22\nmentions = [\"x\"]\nsummary = \"s\"\nsource = \"s\"\n";
+    let err = load(&format!("{FRONT}{ESSAY}"), entities, None).unwrap_err();
+    assert!(err.starts_with("entities.toml|1|"), "{err}");
+    assert!(err.contains("give a date, or"), "{err}");
 }
