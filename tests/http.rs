@@ -185,6 +185,87 @@ async fn the_timeline_lists_events_in_date_order_linked_to_the_essay() {
     assert!(passages >= 6, "{passages}");
 }
 
+fn text(element: scraper::ElementRef) -> String {
+    element.text().collect::<String>().trim().to_string()
+}
+
+/// Each `.related` section's heading, with the addresses it lists.
+fn related_sections(html: &Html) -> Vec<(String, Vec<String>)> {
+    html.select(&selector(".related"))
+        .map(|section| {
+            let heading = text(section.select(&selector("h2")).next().unwrap());
+            let hrefs = section
+                .select(&selector("a"))
+                .filter_map(|a| a.attr("href").map(str::to_string))
+                .collect();
+            (heading, hrefs)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_summit_that_was_called_off_says_so_and_is_never_shown_as_held() {
+    let (_, router) = app().await;
+    let reply = get_html(&router, "/events/budapest-summit").await;
+    assert_eq!(reply.status, 200);
+    let html = Html::parse_document(&reply.body);
+    let announced = html.select(&selector(".entity-date")).next().unwrap();
+    assert_eq!(text(announced), "Announced October 16, 2025");
+    let status = html.select(&selector(".entity-status")).next().unwrap();
+    assert_eq!(
+        text(status),
+        "Called off October 22, 2025. It was never held."
+    );
+    let called_off = status.select(&selector("time")).next().unwrap();
+    assert_eq!(called_off.attr("datetime"), Some("2025-10-22"));
+    let sections = related_sections(&html);
+    assert!(
+        sections.iter().any(|(h, hrefs)| h == "Who was to take part"
+            && hrefs.contains(&"/people/donald-trump".to_string())),
+        "{sections:?}"
+    );
+    assert!(
+        sections.contains(&(
+            "Where it was to be held".to_string(),
+            vec!["/places/budapest".to_string()]
+        )),
+        "{sections:?}"
+    );
+    assert!(!sections.iter().any(|(h, _)| h == "Who took part"));
+
+    let timeline = Html::parse_document(&get_html(&router, "/timeline").await.body);
+    let days: Vec<(String, String)> = timeline
+        .select(&selector(".timeline-item"))
+        .filter(|item| {
+            item.select(&selector("h2 a"))
+                .any(|a| a.attr("href") == Some("/events/budapest-summit"))
+        })
+        .map(|item| {
+            let time = item.select(&selector("time")).next().unwrap();
+            let status = item
+                .select(&selector(".timeline-status"))
+                .next()
+                .map(text)
+                .unwrap_or_default();
+            (time.attr("datetime").unwrap().to_string(), status)
+        })
+        .collect();
+    assert_eq!(
+        days,
+        [
+            (
+                "2025-10-16".to_string(),
+                "Announced; called off on October 22, 2025 and never held.".to_string()
+            ),
+            (
+                "2025-10-22".to_string(),
+                "Called off. It had been announced on October 16, 2025 and was never held."
+                    .to_string()
+            ),
+        ]
+    );
+}
+
 #[tokio::test]
 async fn health_and_assets() {
     let (_, router) = app().await;

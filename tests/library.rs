@@ -2,8 +2,9 @@
 
 mod support;
 
-use gloss::library::{EntityKind, Library};
+use gloss::library::{EntityKind, Library, Moment, When};
 use support::*;
+use time::macros::date;
 
 fn load(essay: &str, entities: &str, notes: Option<&str>) -> Result<Library, String> {
     let dir = tempfile::tempdir().unwrap();
@@ -45,6 +46,34 @@ fn the_repository_library_loads() {
     let days = library.timeline();
     assert!(days.len() >= 6);
     assert!(days.windows(2).all(|w| w[0].date <= w[1].date));
+}
+
+#[test]
+fn a_summit_that_was_called_off_is_never_dated_as_held() {
+    let library = Library::load(&repo_articles()).unwrap();
+    let summit = library
+        .entity(EntityKind::Event, "budapest-summit")
+        .unwrap();
+    assert_eq!(
+        summit.when,
+        Some(When::CalledOff {
+            announced: date!(2025 - 10 - 16),
+            called_off: date!(2025 - 10 - 22),
+        })
+    );
+    let days: Vec<_> = library
+        .timeline()
+        .into_iter()
+        .filter(|d| d.event.id == "budapest-summit")
+        .map(|d| (d.date, d.moment))
+        .collect();
+    assert_eq!(
+        days,
+        [
+            (date!(2025 - 10 - 16), Moment::Announced),
+            (date!(2025 - 10 - 22), Moment::CalledOff),
+        ]
+    );
 }
 
 const ESSAY_SLUG: &str = support::ESSAY;
