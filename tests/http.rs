@@ -267,6 +267,97 @@ async fn a_summit_that_was_called_off_says_so_and_is_never_shown_as_held() {
 }
 
 #[tokio::test]
+async fn organisations_and_places_have_pages_that_the_essays_mentions_link_to() {
+    let (_, router) = app().await;
+    let article =
+        Html::parse_document(&get_html(&router, &format!("/articles/{ESSAY}")).await.body);
+    for (path, words) in [
+        ("/organisations/the-kremlin", "Kremlin"),
+        ("/organisations/bloomberg", "Bloomberg"),
+        ("/organisations/politico", "Politico"),
+        ("/organisations/nato", "NATO"),
+        ("/places/donetsk-province", "Donetsk province"),
+        ("/places/gaza", "Gaza"),
+        ("/places/budapest", "Budapest"),
+        ("/places/washington", "Washington"),
+        ("/places/arctic", "Arctic"),
+    ] {
+        let links: Vec<String> = article
+            .select(&selector(&format!(
+                "article a.mention-link[href=\"{path}\"]"
+            )))
+            .map(text)
+            .collect();
+        assert!(
+            !links.is_empty() && links.iter().all(|l| l == words),
+            "{path}: {links:?}"
+        );
+        let reply = get_html(&router, path).await;
+        assert_eq!(reply.status, 200, "{path}");
+        let page = Html::parse_document(&reply.body);
+        let hits: Vec<String> = page
+            .select(&selector(".mention-list mark"))
+            .map(text)
+            .collect();
+        assert!(
+            !hits.is_empty() && hits.iter().all(|h| h == words),
+            "{path}: {hits:?}"
+        );
+        assert!(reply.body.contains("Source: "), "{path} names its source");
+    }
+
+    let fund = Html::parse_document(
+        &get_html(&router, "/organisations/russian-direct-investment-fund")
+            .await
+            .body,
+    );
+    assert!(
+        related_sections(&fund).contains(&(
+            "People".to_string(),
+            vec!["/people/kirill-dmitriev".to_string()]
+        )),
+        "{:?}",
+        related_sections(&fund)
+    );
+}
+
+#[tokio::test]
+async fn the_published_recording_names_who_was_recorded_and_who_published_it() {
+    let (_, router) = app().await;
+    let leak = Html::parse_document(
+        &get_html(&router, "/events/witkoff-ushakov-call-leak")
+            .await
+            .body,
+    );
+    let sections = related_sections(&leak);
+    assert_eq!(
+        sections,
+        [
+            (
+                "Who was recorded".to_string(),
+                vec![
+                    "/people/steve-witkoff".to_string(),
+                    "/people/yuri-ushakov".to_string()
+                ]
+            ),
+            (
+                "Published by".to_string(),
+                vec!["/organisations/bloomberg".to_string()]
+            ),
+        ]
+    );
+    let bloomberg = Html::parse_document(&get_html(&router, "/organisations/bloomberg").await.body);
+    assert!(
+        related_sections(&bloomberg).contains(&(
+            "Events".to_string(),
+            vec!["/events/witkoff-ushakov-call-leak".to_string()]
+        )),
+        "{:?}",
+        related_sections(&bloomberg)
+    );
+}
+
+#[tokio::test]
 async fn health_and_assets() {
     let (_, router) = app().await;
     let health = get(&router, "/healthz", "*/*").await;

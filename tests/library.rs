@@ -2,7 +2,7 @@
 
 mod support;
 
-use gloss::library::{EntityKind, Library, Moment, When};
+use gloss::library::{EntityKind, Library, Moment, Relation, When};
 use support::*;
 use time::macros::date;
 
@@ -43,6 +43,25 @@ fn the_repository_library_loads() {
             "{id} has a note"
         );
     }
+    for (kind, id) in [
+        (EntityKind::Organisation, "the-kremlin"),
+        (EntityKind::Organisation, "bloomberg"),
+        (EntityKind::Organisation, "politico"),
+        (EntityKind::Organisation, "nato"),
+        (EntityKind::Place, "donetsk-province"),
+        (EntityKind::Place, "gaza"),
+        (EntityKind::Place, "budapest"),
+        (EntityKind::Place, "washington"),
+        (EntityKind::Place, "arctic"),
+    ] {
+        let entity = library.entity(kind, id).unwrap_or_else(|| panic!("{id}"));
+        assert!(!library.mentions_of(entity).is_empty(), "{id} is mentioned");
+    }
+    assert!(
+        library
+            .entity(EntityKind::Organisation, "russian-direct-investment-fund")
+            .is_some()
+    );
     let days = library.timeline();
     assert!(days.len() >= 6);
     assert!(days.windows(2).all(|w| w[0].date <= w[1].date));
@@ -74,6 +93,21 @@ fn a_summit_that_was_called_off_is_never_dated_as_held() {
             (date!(2025 - 10 - 22), Moment::CalledOff),
         ]
     );
+}
+
+#[test]
+fn the_published_recording_names_who_was_recorded_and_who_published_it() {
+    let library = Library::load(&repo_articles()).unwrap();
+    let leak = library
+        .entity(EntityKind::Event, "witkoff-ushakov-call-leak")
+        .unwrap();
+    let linked = |relation| leak.linked(relation).collect::<Vec<_>>();
+    assert_eq!(
+        linked(Relation::Recorded),
+        ["steve-witkoff", "yuri-ushakov"]
+    );
+    assert_eq!(linked(Relation::Publisher), ["bloomberg"]);
+    assert!(linked(Relation::Participant).is_empty());
 }
 
 const ESSAY_SLUG: &str = support::ESSAY;
