@@ -358,6 +358,43 @@ async fn the_published_recording_names_who_was_recorded_and_who_published_it() {
 }
 
 #[tokio::test]
+async fn people_pages_carry_the_corrected_facts_with_their_sources() {
+    let (_, router) = app().await;
+    for (path, facts) in [
+        (
+            "/people/steve-witkoff",
+            &[
+                "former New York real-estate developer",
+                "special envoy for peace missions",
+            ][..],
+        ),
+        (
+            "/people/volodymyr-zelensky",
+            &["inauguration on May 20, 2019"][..],
+        ),
+        (
+            "/people/yuri-ushakov",
+            &[
+                "since 2008",
+                "presidential aide since May 2012",
+                "from 1999 to 2008",
+            ][..],
+        ),
+        (
+            "/people/kirill-dmitriev",
+            &["under sanctions on February 28, 2022"][..],
+        ),
+    ] {
+        let page = Html::parse_document(&get_html(&router, path).await.body);
+        let summary = text(page.select(&selector(".entity-summary")).next().unwrap());
+        for fact in facts {
+            assert!(summary.contains(fact), "{path}: {fact:?} in {summary:?}");
+        }
+        assert!(summary.contains("Source: "), "{path}");
+    }
+}
+
+#[tokio::test]
 async fn health_and_assets() {
     let (_, router) = app().await;
     let health = get(&router, "/healthz", "*/*").await;
