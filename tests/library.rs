@@ -68,6 +68,38 @@ fn the_repository_library_loads() {
 }
 
 #[test]
+fn every_note_names_its_source_and_the_added_notes_sit_on_the_essays_words() {
+    let library = Library::load(&repo_articles()).unwrap();
+    let article = library.article(ESSAY_SLUG).unwrap();
+    for note in &article.notes {
+        let last = note.body.lines().last().unwrap_or_default();
+        assert!(last.starts_with("Source: "), "{}: {last:?}", note.key);
+    }
+    for (key, words, entity) in [
+        (
+            "document-made-public",
+            "the document made public last week",
+            None,
+        ),
+        (
+            "deepest-respect",
+            "the deepest respect for President Putin",
+            Some("witkoff-ushakov-call"),
+        ),
+        ("nato", "NATO", Some("nato")),
+        ("kidnapped-children", "kidnapped Ukrainian children", None),
+    ] {
+        let note = article
+            .notes
+            .iter()
+            .find(|n| n.key == key)
+            .unwrap_or_else(|| panic!("{key}"));
+        assert_eq!(article.document.text.slice(note.range.clone()), words);
+        assert_eq!(note.entity.as_deref(), entity, "{key}");
+    }
+}
+
+#[test]
 fn a_summit_that_was_called_off_is_never_dated_as_held() {
     let library = Library::load(&repo_articles()).unwrap();
     let summit = library
