@@ -185,6 +185,215 @@ async fn the_timeline_lists_events_in_date_order_linked_to_the_essay() {
     assert!(passages >= 6, "{passages}");
 }
 
+fn text(element: scraper::ElementRef) -> String {
+    element.text().collect::<String>().trim().to_string()
+}
+
+/// Each `.related` section's heading, with the addresses it lists.
+fn related_sections(html: &Html) -> Vec<(String, Vec<String>)> {
+    html.select(&selector(".related"))
+        .map(|section| {
+            let heading = text(section.select(&selector("h2")).next().unwrap());
+            let hrefs = section
+                .select(&selector("a"))
+                .filter_map(|a| a.attr("href").map(str::to_string))
+                .collect();
+            (heading, hrefs)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_summit_that_was_called_off_says_so_and_is_never_shown_as_held() {
+    let (_, router) = app().await;
+    let reply = get_html(&router, "/events/budapest-summit").await;
+    assert_eq!(reply.status, 200);
+    let html = Html::parse_document(&reply.body);
+    let announced = html.select(&selector(".entity-date")).next().unwrap();
+    assert_eq!(text(announced), "Announced October 16, 2025");
+    let status = html.select(&selector(".entity-status")).next().unwrap();
+    assert_eq!(
+        text(status),
+        "Called off October 22, 2025. It was never held."
+    );
+    let called_off = status.select(&selector("time")).next().unwrap();
+    assert_eq!(called_off.attr("datetime"), Some("2025-10-22"));
+    let sections = related_sections(&html);
+    assert!(
+        sections.iter().any(|(h, hrefs)| h == "Who was to take part"
+            && hrefs.contains(&"/people/donald-trump".to_string())),
+        "{sections:?}"
+    );
+    assert!(
+        sections.contains(&(
+            "Where it was to be held".to_string(),
+            vec!["/places/budapest".to_string()]
+        )),
+        "{sections:?}"
+    );
+    assert!(!sections.iter().any(|(h, _)| h == "Who took part"));
+
+    let timeline = Html::parse_document(&get_html(&router, "/timeline").await.body);
+    let days: Vec<(String, String)> = timeline
+        .select(&selector(".timeline-item"))
+        .filter(|item| {
+            item.select(&selector("h2 a"))
+                .any(|a| a.attr("href") == Some("/events/budapest-summit"))
+        })
+        .map(|item| {
+            let time = item.select(&selector("time")).next().unwrap();
+            let status = item
+                .select(&selector(".timeline-status"))
+                .next()
+                .map(text)
+                .unwrap_or_default();
+            (time.attr("datetime").unwrap().to_string(), status)
+        })
+        .collect();
+    assert_eq!(
+        days,
+        [
+            (
+                "2025-10-16".to_string(),
+                "Announced; called off on October 22, 2025 and never held.".to_string()
+            ),
+            (
+                "2025-10-22".to_string(),
+                "Called off. It had been announced on October 16, 2025 and was never held."
+                    .to_string()
+            ),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn organisations_and_places_have_pages_that_the_essays_mentions_link_to() {
+    let (_, router) = app().await;
+    let article =
+        Html::parse_document(&get_html(&router, &format!("/articles/{ESSAY}")).await.body);
+    for (path, words) in [
+        ("/organisations/the-kremlin", "Kremlin"),
+        ("/organisations/bloomberg", "Bloomberg"),
+        ("/organisations/politico", "Politico"),
+        ("/organisations/nato", "NATO"),
+        ("/places/donetsk-province", "Donetsk province"),
+        ("/places/gaza", "Gaza"),
+        ("/places/budapest", "Budapest"),
+        ("/places/washington", "Washington"),
+        ("/places/arctic", "Arctic"),
+    ] {
+        let links: Vec<String> = article
+            .select(&selector(&format!(
+                "article a.mention-link[href=\"{path}\"]"
+            )))
+            .map(text)
+            .collect();
+        assert!(
+            !links.is_empty() && links.iter().all(|l| l == words),
+            "{path}: {links:?}"
+        );
+        let reply = get_html(&router, path).await;
+        assert_eq!(reply.status, 200, "{path}");
+        let page = Html::parse_document(&reply.body);
+        let hits: Vec<String> = page
+            .select(&selector(".mention-list mark"))
+            .map(text)
+            .collect();
+        assert!(
+            !hits.is_empty() && hits.iter().all(|h| h == words),
+            "{path}: {hits:?}"
+        );
+        assert!(reply.body.contains("Source: "), "{path} names its source");
+    }
+
+    let fund = Html::parse_document(
+        &get_html(&router, "/organisations/russian-direct-investment-fund")
+            .await
+            .body,
+    );
+    assert!(
+        related_sections(&fund).contains(&(
+            "People".to_string(),
+            vec!["/people/kirill-dmitriev".to_string()]
+        )),
+        "{:?}",
+        related_sections(&fund)
+    );
+}
+
+#[tokio::test]
+async fn the_published_recording_names_who_was_recorded_and_who_published_it() {
+    let (_, router) = app().await;
+    let leak = Html::parse_document(
+        &get_html(&router, "/events/witkoff-ushakov-call-leak")
+            .await
+            .body,
+    );
+    let sections = related_sections(&leak);
+    assert_eq!(
+        sections,
+        [
+            (
+                "Who was recorded".to_string(),
+                vec![
+                    "/people/steve-witkoff".to_string(),
+                    "/people/yuri-ushakov".to_string()
+                ]
+            ),
+            (
+                "Published by".to_string(),
+                vec!["/organisations/bloomberg".to_string()]
+            ),
+        ]
+    );
+    let bloomberg = Html::parse_document(&get_html(&router, "/organisations/bloomberg").await.body);
+    assert!(
+        related_sections(&bloomberg).contains(&(
+            "Events".to_string(),
+            vec!["/events/witkoff-ushakov-call-leak".to_string()]
+        )),
+        "{:?}",
+        related_sections(&bloomberg)
+    );
+}
+
+#[tokio::test]
+async fn people_pages_carry_the_corrected_facts_with_their_sources() {
+    let (_, router) = app().await;
+    for (path, facts) in [
+        (
+            "/people/steve-witkoff",
+            &[
+                "former New York real-estate developer",
+                "special envoy for peace missions",
+            ][..],
+        ),
+        (
+            "/people/volodymyr-zelensky",
+            &["inauguration on May 20, 2019"][..],
+        ),
+        (
+            "/people/yuri-ushakov",
+            &[
+                "since 2008",
+                "presidential aide since May 2012",
+                "from 1999 to 2008",
+            ][..],
+        ),
+        (
+            "/people/kirill-dmitriev",
+            &["under sanctions on February 28, 2022"][..],
+        ),
+    ] {
+        let page = Html::parse_document(&get_html(&router, path).await.body);
+        let summary = text(page.select(&selector(".entity-summary")).next().unwrap());
+        for fact in facts {
+            assert!(summary.contains(fact), "{path}: {fact:?} in {summary:?}");
+        }
+        assert!(summary.contains("Source: "), "{path}");
+    }
+}
+
 #[tokio::test]
 async fn health_and_assets() {
     let (_, router) = app().await;

@@ -2,8 +2,9 @@
 
 mod support;
 
-use gloss::library::{EntityKind, Library};
+use gloss::library::{EntityKind, Library, Moment, Relation, When};
 use support::*;
+use time::macros::date;
 
 fn load(essay: &str, entities: &str, notes: Option<&str>) -> Result<Library, String> {
     let dir = tempfile::tempdir().unwrap();
@@ -42,9 +43,103 @@ fn the_repository_library_loads() {
             "{id} has a note"
         );
     }
-    let events = library.timeline();
-    assert!(events.len() >= 6);
-    assert!(events.windows(2).all(|w| w[0].date <= w[1].date));
+    for (kind, id) in [
+        (EntityKind::Organisation, "the-kremlin"),
+        (EntityKind::Organisation, "bloomberg"),
+        (EntityKind::Organisation, "politico"),
+        (EntityKind::Organisation, "nato"),
+        (EntityKind::Place, "donetsk-province"),
+        (EntityKind::Place, "gaza"),
+        (EntityKind::Place, "budapest"),
+        (EntityKind::Place, "washington"),
+        (EntityKind::Place, "arctic"),
+    ] {
+        let entity = library.entity(kind, id).unwrap_or_else(|| panic!("{id}"));
+        assert!(!library.mentions_of(entity).is_empty(), "{id} is mentioned");
+    }
+    assert!(
+        library
+            .entity(EntityKind::Organisation, "russian-direct-investment-fund")
+            .is_some()
+    );
+    let days = library.timeline();
+    assert!(days.len() >= 6);
+    assert!(days.windows(2).all(|w| w[0].date <= w[1].date));
+}
+
+#[test]
+fn every_note_names_its_source_and_the_added_notes_sit_on_the_essays_words() {
+    let library = Library::load(&repo_articles()).unwrap();
+    let article = library.article(ESSAY_SLUG).unwrap();
+    for note in &article.notes {
+        let last = note.body.lines().last().unwrap_or_default();
+        assert!(last.starts_with("Source: "), "{}: {last:?}", note.key);
+    }
+    for (key, words, entity) in [
+        (
+            "document-made-public",
+            "the document made public last week",
+            None,
+        ),
+        (
+            "deepest-respect",
+            "the deepest respect for President Putin",
+            Some("witkoff-ushakov-call"),
+        ),
+        ("nato", "NATO", Some("nato")),
+        ("kidnapped-children", "kidnapped Ukrainian children", None),
+    ] {
+        let note = article
+            .notes
+            .iter()
+            .find(|n| n.key == key)
+            .unwrap_or_else(|| panic!("{key}"));
+        assert_eq!(article.document.text.slice(note.range.clone()), words);
+        assert_eq!(note.entity.as_deref(), entity, "{key}");
+    }
+}
+
+#[test]
+fn a_summit_that_was_called_off_is_never_dated_as_held() {
+    let library = Library::load(&repo_articles()).unwrap();
+    let summit = library
+        .entity(EntityKind::Event, "budapest-summit")
+        .unwrap();
+    assert_eq!(
+        summit.when,
+        Some(When::CalledOff {
+            announced: date!(2025 - 10 - 16),
+            called_off: date!(2025 - 10 - 22),
+        })
+    );
+    let days: Vec<_> = library
+        .timeline()
+        .into_iter()
+        .filter(|d| d.event.id == "budapest-summit")
+        .map(|d| (d.date, d.moment))
+        .collect();
+    assert_eq!(
+        days,
+        [
+            (date!(2025 - 10 - 16), Moment::Announced),
+            (date!(2025 - 10 - 22), Moment::CalledOff),
+        ]
+    );
+}
+
+#[test]
+fn the_published_recording_names_who_was_recorded_and_who_published_it() {
+    let library = Library::load(&repo_articles()).unwrap();
+    let leak = library
+        .entity(EntityKind::Event, "witkoff-ushakov-call-leak")
+        .unwrap();
+    let linked = |relation| leak.linked(relation).collect::<Vec<_>>();
+    assert_eq!(
+        linked(Relation::Recorded),
+        ["steve-witkoff", "yuri-ushakov"]
+    );
+    assert_eq!(linked(Relation::Publisher), ["bloomberg"]);
+    assert!(linked(Relation::Participant).is_empty());
 }
 
 const ESSAY_SLUG: &str = support::ESSAY;
@@ -117,4 +212,72 @@ fn raw_html_in_an_essay_names_the_line_of_the_file() {
 fn missing_front_matter_is_refused() {
     let err = load("Just text.\n", ENTITIES, None).unwrap_err();
     assert!(err.starts_with("essay.md|1|"), "{err}");
+}
+
+#[test]
+fn mentions_are_whole_words_and_a_place_name_before_a_comma_still_counts() {
+    let entities = "[[places]]\nid = \"washington\"\nname = \"Washington, D.C.\"\nmentions = [\"Washington\"]\nsummary = \"s\"\nsource = \"s\"\n";
+    let essay = format!("{FRONT}They met in Washington, D.C., and read the Washingtonian.\n");
+    let library = load(&essay, entities, None).unwrap();
+    let article = library.article("essay").unwrap();
+    let texts: Vec<&str> = article
+        .mentions
+        .iter()
+        .map(|m| article.document.text.slice(m.range.clone()))
+        .collect();
+    assert_eq!(texts, ["Washington"]);
+}
+
+#[test]
+fn a_phrase_claimed_by_two_entities_names_the_second() {
+    let entities = format!(
+        "{ENTITIES}\n[[places]]\nid = \"w\"\nname = \"W\"\nmentions = [\"Witkoff\"]\nsummary = \"s\"\nsource = \"s\"\n"
+    );
+    let err = load(&format!("{FRONT}{ESSAY}"), &entities, None).unwrap_err();
+    let line = entities.lines().position(|l| l == "[[places]]").unwrap() + 1;
+    assert!(err.starts_with(&format!("entities.toml|{line}|")), "{err}");
+    assert!(
+        err.contains("\"Witkoff\" is already a mention of \"steve-witkoff\""),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_broken_entity_reference_names_its_file_and_line() {
+    let entities = format!("{ENTITIES}published_by = [\"nobody\"]\n");
+    let err = load(&format!("{FRONT}{ESSAY}"), &entities, None).unwrap_err();
+    let line = entities.lines().count();
+    assert!(err.starts_with(&format!("entities.toml|{line}|")), "{err}");
+    assert!(
+        err.contains("published_by names an unknown entity \"nobody\""),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_reference_to_the_wrong_kind_of_entity_is_refused() {
+    let entities = format!("{ENTITIES}place = \"steve-witkoff\"\n");
+    let err = load(&format!("{FRONT}{ESSAY}"), &entities, None).unwrap_err();
+    let line = entities.lines().count();
+    assert!(err.starts_with(&format!("entities.toml|{line}|")), "{err}");
+    assert!(
+        err.contains("place cannot name \"steve-witkoff\", which is in [[people]]"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_event_called_off_before_it_was_announced_is_refused() {
+    let entities = "[[events]]\nid = \"e\"\nname = \"E\"\nannounced = 2025-10-22\ncalled_off = 2025-10-16\nmentions = [\"x\"]\nsummary = \"s\"\nsource = \"s\"\n";
+    let err = load(&format!("{FRONT}{ESSAY}"), entities, None).unwrap_err();
+    assert!(err.starts_with("entities.toml|1|"), "{err}");
+    assert!(err.contains("called off after it was announced"), "{err}");
+}
+
+#[test]
+fn an_event_both_held_and_called_off_is_refused() {
+    let entities = "[[events]]\nid = \"e\"\nname = \"E\"\ndate = 2025-10-16\ncalled_off = 2025-10-22\nmentions = [\"x\"]\nsummary = \"s\"\nsource = \"s\"\n";
+    let err = load(&format!("{FRONT}{ESSAY}"), entities, None).unwrap_err();
+    assert!(err.starts_with("entities.toml|1|"), "{err}");
+    assert!(err.contains("give a date, or"), "{err}");
 }

@@ -1,6 +1,6 @@
 //! `entities.toml`: the people, events, organisations and places the essays name.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -47,6 +47,77 @@ impl EntityKind {
             EntityKind::Place => "Place",
         }
     }
+
+    pub fn plural_label(self) -> &'static str {
+        match self {
+            EntityKind::Person => "People",
+            EntityKind::Event => "Events",
+            EntityKind::Organisation => "Organisations",
+            EntityKind::Place => "Places",
+        }
+    }
+}
+
+/// When an event happened; or, for one that was announced and never held, when it was
+/// announced and when it was called off, so that nothing dates a meeting that did not happen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    On(Date),
+    CalledOff { announced: Date, called_off: Date },
+}
+
+/// How an entity names another in `entities.toml`, each field saying what the link means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    /// `participants`: who took part in an event, or was to.
+    Participant,
+    /// `recorded`: whose words a recording, made public in an event, holds.
+    Recorded,
+    /// `published_by`: who made an event's material public.
+    Publisher,
+    /// `place`: where an event was held, or was to be.
+    Place,
+    /// `organisations`: what a person leads or works for.
+    Organisation,
+}
+
+impl Relation {
+    pub const ALL: [Relation; 5] = [
+        Relation::Participant,
+        Relation::Recorded,
+        Relation::Publisher,
+        Relation::Place,
+        Relation::Organisation,
+    ];
+
+    fn field(self) -> &'static str {
+        match self {
+            Relation::Participant => "participants",
+            Relation::Recorded => "recorded",
+            Relation::Publisher => "published_by",
+            Relation::Place => "place",
+            Relation::Organisation => "organisations",
+        }
+    }
+
+    /// The kind of entity that may carry the field.
+    fn carried_by(self) -> EntityKind {
+        match self {
+            Relation::Organisation => EntityKind::Person,
+            _ => EntityKind::Event,
+        }
+    }
+
+    /// Whether the field may name an entity of `kind`.
+    fn accepts(self, kind: EntityKind) -> bool {
+        match self {
+            Relation::Participant | Relation::Recorded | Relation::Publisher => {
+                matches!(kind, EntityKind::Person | EntityKind::Organisation)
+            }
+            Relation::Place => kind == EntityKind::Place,
+            Relation::Organisation => kind == EntityKind::Organisation,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -55,18 +126,31 @@ pub struct Entity {
     pub kind: EntityKind,
     pub name: String,
     pub role: Option<String>,
-    pub date: Option<Date>,
+    pub when: Option<When>,
     /// The phrases by which essays name it; possessives are matched too.
     pub mentions: Vec<String>,
     pub summary: String,
     pub source: String,
-    /// Ids of the people who took part in an event.
-    pub participants: Vec<String>,
+    /// The ids of the entities it names, each with how, in file order.
+    pub links: Vec<(Relation, String)>,
 }
 
 impl Entity {
     pub fn path(&self) -> String {
         format!("/{}/{}", self.kind.segment(), self.id)
+    }
+
+    /// Whether it names the entity `id` in any of its links.
+    pub fn names(&self, id: &str) -> bool {
+        self.links.iter().any(|(_, linked)| linked == id)
+    }
+
+    /// The ids it names by `relation`, in file order.
+    pub fn linked(&self, relation: Relation) -> impl Iterator<Item = &str> {
+        self.links
+            .iter()
+            .filter(move |(r, _)| *r == relation)
+            .map(|(_, id)| id.as_str())
     }
 }
 
@@ -90,11 +174,44 @@ struct EntitySpec {
     name: String,
     role: Option<String>,
     date: Option<toml::value::Datetime>,
+    announced: Option<toml::value::Datetime>,
+    called_off: Option<toml::value::Datetime>,
     mentions: Vec<String>,
     summary: String,
     source: String,
     #[serde(default)]
     participants: Vec<Spanned<String>>,
+    #[serde(default)]
+    recorded: Vec<Spanned<String>>,
+    #[serde(default)]
+    published_by: Vec<Spanned<String>>,
+    place: Option<Spanned<String>>,
+    #[serde(default)]
+    organisations: Vec<Spanned<String>>,
+}
+
+impl EntitySpec {
+    /// Every reference to another entity, with the field it is in, in file order.
+    fn references(&mut self) -> Vec<(Relation, Spanned<String>)> {
+        let mut refs: Vec<(Relation, Spanned<String>)> = [
+            (
+                Relation::Participant,
+                std::mem::take(&mut self.participants),
+            ),
+            (Relation::Recorded, std::mem::take(&mut self.recorded)),
+            (Relation::Publisher, std::mem::take(&mut self.published_by)),
+            (Relation::Place, self.place.take().into_iter().collect()),
+            (
+                Relation::Organisation,
+                std::mem::take(&mut self.organisations),
+            ),
+        ]
+        .into_iter()
+        .flat_map(|(relation, ids)| ids.into_iter().map(move |id| (relation, id)))
+        .collect();
+        refs.sort_by_key(|(_, id)| id.span().start);
+        refs
+    }
 }
 
 pub fn load(path: &Path) -> Result<Vec<Entity>, LoadError> {
@@ -108,12 +225,14 @@ pub fn load(path: &Path) -> Result<Vec<Entity>, LoadError> {
         (EntityKind::Place, file.places),
     ];
     let mut entities = Vec::new();
-    let mut participant_refs = Vec::new();
-    let mut ids = HashSet::new();
+    let mut references = Vec::new();
+    let mut kinds: HashMap<String, EntityKind> = HashMap::new();
+    // Two entities sharing a phrase would leave the essay's link to whichever came first.
+    let mut phrases: HashMap<String, String> = HashMap::new();
     for (kind, specs) in groups {
         for spanned in specs {
             let line = line_of(&source, spanned.span().start);
-            let spec = spanned.into_inner();
+            let mut spec = spanned.into_inner();
             let fail = |message: String| LoadError::new(path, line, message);
             if !is_valid_id(&spec.id) {
                 return Err(fail(format!(
@@ -121,7 +240,7 @@ pub fn load(path: &Path) -> Result<Vec<Entity>, LoadError> {
                     spec.id
                 )));
             }
-            if !ids.insert(spec.id.clone()) {
+            if kinds.insert(spec.id.clone(), kind).is_some() {
                 return Err(fail(format!("id {:?} is used twice", spec.id)));
             }
             if spec.mentions.iter().any(|m| m.trim().is_empty()) || spec.mentions.is_empty() {
@@ -130,48 +249,118 @@ pub fn load(path: &Path) -> Result<Vec<Entity>, LoadError> {
                     spec.id
                 )));
             }
+            for phrase in &spec.mentions {
+                let owner = phrases
+                    .entry(phrase.clone())
+                    .or_insert_with(|| spec.id.clone());
+                if *owner != spec.id {
+                    return Err(fail(format!(
+                        "{:?}: the mention {phrase:?} is already a mention of {owner:?}",
+                        spec.id
+                    )));
+                }
+            }
             if spec.summary.trim().is_empty() || spec.source.trim().is_empty() {
                 return Err(fail(format!("{:?} needs a summary and a source", spec.id)));
             }
-            let date = match spec.date {
-                Some(d) => Some(to_date(&d).ok_or_else(|| {
-                    fail(format!(
-                        "{:?}: date must be a plain date like 2025-10-14",
-                        spec.id
-                    ))
-                })?),
-                None if kind == EntityKind::Event => {
-                    return Err(fail(format!("event {:?} needs a date", spec.id)));
-                }
-                None => None,
+            let day = |field: &str, value: Option<toml::value::Datetime>| {
+                value
+                    .map(|d| {
+                        to_date(&d).ok_or_else(|| {
+                            fail(format!(
+                                "{:?}: {field} must be a plain date like 2025-10-14",
+                                spec.id
+                            ))
+                        })
+                    })
+                    .transpose()
             };
-            for p in &spec.participants {
-                participant_refs.push((line_of(&source, p.span().start), p.get_ref().clone()));
+            let when = match (
+                day("date", spec.date)?,
+                day("announced", spec.announced)?,
+                day("called_off", spec.called_off)?,
+            ) {
+                (Some(date), None, None) => Some(When::On(date)),
+                (None, Some(announced), Some(called_off))
+                    if kind == EntityKind::Event && announced < called_off =>
+                {
+                    Some(When::CalledOff {
+                        announced,
+                        called_off,
+                    })
+                }
+                (None, Some(_), Some(_)) if kind == EntityKind::Event => {
+                    return Err(fail(format!(
+                        "event {:?} must be called off after it was announced",
+                        spec.id
+                    )));
+                }
+                (None, None, None) if kind == EntityKind::Event => {
+                    return Err(fail(format!(
+                        "event {:?} needs a date, or announced and called_off dates",
+                        spec.id
+                    )));
+                }
+                (None, None, None) => None,
+                _ => {
+                    return Err(fail(format!(
+                        "{:?}: give a date, or for an event never held, announced and called_off",
+                        spec.id
+                    )));
+                }
+            };
+            let mut links = Vec::new();
+            for (relation, id) in spec.references() {
+                let at = line_of(&source, id.span().start);
+                if kind != relation.carried_by() {
+                    return Err(LoadError::new(
+                        path,
+                        at,
+                        format!(
+                            "{:?}: only [[{}]] have {}",
+                            spec.id,
+                            relation.carried_by().segment(),
+                            relation.field()
+                        ),
+                    ));
+                }
+                references.push((at, relation, id.get_ref().clone()));
+                links.push((relation, id.into_inner()));
             }
             entities.push(Entity {
                 id: spec.id,
                 kind,
                 name: spec.name,
                 role: spec.role,
-                date,
+                when,
                 mentions: spec.mentions,
                 summary: spec.summary,
                 source: spec.source,
-                participants: spec
-                    .participants
-                    .into_iter()
-                    .map(Spanned::into_inner)
-                    .collect(),
+                links,
             });
         }
     }
-    for (line, id) in participant_refs {
-        if !ids.contains(&id) {
-            return Err(LoadError::new(
-                path,
-                line,
-                format!("unknown participant {id:?}"),
-            ));
+    for (line, relation, id) in references {
+        match kinds.get(&id) {
+            None => {
+                return Err(LoadError::new(
+                    path,
+                    line,
+                    format!("{} names an unknown entity {id:?}", relation.field()),
+                ));
+            }
+            Some(&kind) if !relation.accepts(kind) => {
+                return Err(LoadError::new(
+                    path,
+                    line,
+                    format!(
+                        "{} cannot name {id:?}, which is in [[{}]]",
+                        relation.field(),
+                        kind.segment()
+                    ),
+                ));
+            }
+            Some(_) => {}
         }
     }
     Ok(entities)

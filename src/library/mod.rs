@@ -11,8 +11,10 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
+use time::Date;
+
 pub use article::{Article, Meta};
-pub use entities::{Entity, EntityKind};
+pub use entities::{Entity, EntityKind, Relation, When};
 pub use error::LoadError;
 pub use mentions::{InContext, Mention, in_context};
 pub use notes::EditorialNote;
@@ -100,14 +102,53 @@ impl Library {
             .collect()
     }
 
-    /// Events in date order.
-    pub fn timeline(&self) -> Vec<&Entity> {
-        let mut events: Vec<&Entity> = self
+    /// Every day an event is dated by, in date order: an event that was called off is
+    /// placed both on the day it was announced and on the day it was called off.
+    pub fn timeline(&self) -> Vec<Dated<'_>> {
+        let mut days: Vec<Dated> = self
             .entities
             .iter()
             .filter(|e| e.kind == EntityKind::Event)
+            .flat_map(|event| {
+                let days = match event.when {
+                    Some(When::On(date)) => vec![(date, Moment::Held)],
+                    Some(When::CalledOff {
+                        announced,
+                        called_off,
+                    }) => vec![
+                        (announced, Moment::Announced),
+                        (called_off, Moment::CalledOff),
+                    ],
+                    None => Vec::new(),
+                };
+                days.into_iter().map(move |(date, moment)| Dated {
+                    date,
+                    event,
+                    moment,
+                })
+            })
             .collect();
-        events.sort_by_key(|e| (e.date, e.name.clone()));
-        events
+        // On a shared day, what happened comes before what was announced or called off,
+        // as an announcement follows the talks that led to it.
+        days.sort_by(|a, b| {
+            (a.date, a.moment, &a.event.name).cmp(&(b.date, b.moment, &b.event.name))
+        });
+        days
     }
+}
+
+/// An event on one of its days.
+#[derive(Debug, Clone, Copy)]
+pub struct Dated<'a> {
+    pub date: Date,
+    pub event: &'a Entity,
+    pub moment: Moment,
+}
+
+/// What happened to an event on a day of the timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Moment {
+    Held,
+    Announced,
+    CalledOff,
 }

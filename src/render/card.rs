@@ -2,12 +2,24 @@
 
 use super::format_date;
 use crate::document::escape_html;
-use crate::library::{Entity, EntityKind};
+use crate::library::{Entity, EntityKind, When};
 
 /// Name, role or date, and summary; hidden until hover or focus.
 pub fn card_html(card: usize, entity: &Entity) -> String {
-    let detail = match (entity.kind, &entity.role, entity.date) {
-        (EntityKind::Event, _, Some(date)) => format_date(date),
+    let detail = match (entity.kind, &entity.role, entity.when) {
+        (EntityKind::Event, _, Some(When::On(date))) => format_date(date),
+        (
+            EntityKind::Event,
+            _,
+            Some(When::CalledOff {
+                announced,
+                called_off,
+            }),
+        ) => format!(
+            "Announced {}; called off {}",
+            format_date(announced),
+            format_date(called_off)
+        ),
         (_, Some(role), _) => role.clone(),
         (kind, _, _) => kind.label().to_string(),
     };

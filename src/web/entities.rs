@@ -7,7 +7,7 @@ use axum::response::Html;
 use super::pages::Head;
 use crate::app::AppState;
 use crate::error::AppError;
-use crate::library::{Entity, EntityKind, InContext};
+use crate::library::{Dated, Entity, EntityKind, InContext, Moment, Relation, When};
 use crate::render::{format_date, note_html};
 
 /// A mention, with where to read it.
@@ -24,15 +24,57 @@ struct NoteView {
     article_title: String,
 }
 
+/// A line under an entity's name that holds a date, e.g. "Announced <time>…</time>".
+struct DateLine {
+    class: &'static str,
+    before: &'static str,
+    iso: String,
+    text: String,
+    after: &'static str,
+}
+
+impl DateLine {
+    fn of(when: When) -> Vec<DateLine> {
+        let line = |class, before, date: time::Date, after| DateLine {
+            class,
+            before,
+            iso: date.to_string(),
+            text: format_date(date),
+            after,
+        };
+        match when {
+            When::On(date) => vec![line("entity-date", "", date, "")],
+            When::CalledOff {
+                announced,
+                called_off,
+            } => vec![
+                line("entity-date", "Announced ", announced, ""),
+                line(
+                    "entity-status",
+                    "Called off ",
+                    called_off,
+                    ". It was never held.",
+                ),
+            ],
+        }
+    }
+}
+
+/// Entities linked with this one, under a heading that says how.
+struct Related<'a> {
+    heading: &'static str,
+    entities: Vec<&'a Entity>,
+}
+
 #[derive(Template)]
 #[template(path = "entity.html")]
 struct EntityPage<'a> {
     head: Head,
     entity: &'a Entity,
-    date: Option<String>,
+    dates: Vec<DateLine>,
     notes: Vec<NoteView>,
     passages: Vec<Passage>,
-    related: Vec<&'a Entity>,
+    related: Vec<Related<'a>>,
 }
 
 pub async fn entity(
@@ -66,7 +108,7 @@ pub async fn entity(
     let page = EntityPage {
         head: Head::new(&entity.name, &entity.summary),
         entity,
-        date: entity.date.map(format_date),
+        dates: entity.when.map(DateLine::of).unwrap_or_default(),
         notes,
         passages: passages(&state, entity),
         related,
@@ -87,21 +129,80 @@ fn passages(state: &AppState, entity: &Entity) -> Vec<Passage> {
         .collect()
 }
 
-/// For an event, its participants; for a person, the events they took part in.
-fn related<'a>(entities: &'a [Entity], entity: &Entity) -> Vec<&'a Entity> {
-    entities
-        .iter()
-        .filter(|other| {
-            entity.participants.contains(&other.id) || other.participants.contains(&entity.id)
-        })
+/// The entities `entity` names, by how it names them; then those that name it, by kind.
+fn related<'a>(entities: &'a [Entity], entity: &Entity) -> Vec<Related<'a>> {
+    let called_off = matches!(entity.when, Some(When::CalledOff { .. }));
+    let named = Relation::ALL.into_iter().map(|relation| Related {
+        heading: heading(relation, called_off),
+        entities: entity
+            .linked(relation)
+            .filter_map(|id| entities.iter().find(|e| e.id == id))
+            .collect(),
+    });
+    let naming = EntityKind::ALL.into_iter().map(|kind| Related {
+        heading: kind.plural_label(),
+        entities: entities
+            .iter()
+            .filter(|other| other.kind == kind && other.names(&entity.id))
+            .collect(),
+    });
+    named
+        .chain(naming)
+        .filter(|r| !r.entities.is_empty())
         .collect()
+}
+
+fn heading(relation: Relation, called_off: bool) -> &'static str {
+    match (relation, called_off) {
+        (Relation::Participant, false) => "Who took part",
+        (Relation::Participant, true) => "Who was to take part",
+        (Relation::Recorded, _) => "Who was recorded",
+        (Relation::Publisher, _) => "Published by",
+        (Relation::Place, false) => "Where",
+        (Relation::Place, true) => "Where it was to be held",
+        (Relation::Organisation, _) => "Organisations",
+    }
 }
 
 struct TimelineEntry<'a> {
     event: &'a Entity,
     date: String,
     iso_date: String,
+    /// What became of an event that was never held, said on each of its days.
+    status: Option<String>,
+    /// The summary and passages, given once: on the day it happened or was announced.
+    summary: Option<&'a str>,
     passages: Vec<Passage>,
+}
+
+impl<'a> TimelineEntry<'a> {
+    fn new(state: &AppState, day: Dated<'a>) -> Self {
+        let event = day.event;
+        let status = match (day.moment, event.when) {
+            (Moment::Announced, Some(When::CalledOff { called_off, .. })) => Some(format!(
+                "Announced; called off on {} and never held.",
+                format_date(called_off)
+            )),
+            (Moment::CalledOff, Some(When::CalledOff { announced, .. })) => Some(format!(
+                "Called off. It had been announced on {} and was never held.",
+                format_date(announced)
+            )),
+            _ => None,
+        };
+        let first = day.moment != Moment::CalledOff;
+        TimelineEntry {
+            event,
+            date: format_date(day.date),
+            iso_date: day.date.to_string(),
+            status,
+            summary: first.then_some(event.summary.as_str()),
+            passages: if first {
+                passages(state, event)
+            } else {
+                Vec::new()
+            },
+        }
+    }
 }
 
 #[derive(Template)]
@@ -116,14 +217,7 @@ pub async fn timeline(State(state): State<AppState>) -> Result<Html<String>, App
         .library
         .timeline()
         .into_iter()
-        .filter_map(|event| {
-            event.date.map(|date| TimelineEntry {
-                event,
-                date: format_date(date),
-                iso_date: date.to_string(),
-                passages: passages(&state, event),
-            })
-        })
+        .map(|day| TimelineEntry::new(&state, day))
         .collect();
     let page = TimelinePage {
         head: Head::new("Timeline", "The events the essays speak of, in date order."),

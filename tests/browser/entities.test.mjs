@@ -89,6 +89,42 @@ test('an event mention leads to an event page with a heading', { timeout: 60_000
   assertNoErrors(errors, READING_PATH);
 });
 
+test('an organisation mention leads to its page, which lists what it published', { timeout: 60_000 }, async () => {
+  const { page, errors } = await openPage(browser, server.url(READING_PATH), { contextOptions: DESKTOP });
+  const link = page.locator('article.essay a.mention-link[href="/organisations/bloomberg"]');
+  assert.equal(await link.count(), 1, 'the essay names Bloomberg once, linked to /organisations/bloomberg');
+  assert.equal((await link.textContent()).trim(), 'Bloomberg');
+  await link.click();
+  await page.waitForURL('**/organisations/bloomberg');
+  assert.equal((await page.locator('h1').first().textContent()).trim(), 'Bloomberg');
+  const events = page.locator('section.related', { has: page.getByRole('heading', { name: 'Events' }) });
+  assert.ok(
+    await events.locator('a[href="/events/witkoff-ushakov-call-leak"]').isVisible(),
+    'the Bloomberg page lists the publication of the recorded call under "Events"',
+  );
+  assertNoErrors(errors, '/organisations/bloomberg');
+});
+
+test('the Budapest summit reads as announced and called off, never as held', { timeout: 60_000 }, async () => {
+  const summit = await openPage(browser, server.url('/events/budapest-summit'), { contextOptions: DESKTOP });
+  const status = (await summit.page.locator('.entity-status').innerText()).trim();
+  assert.match(status, /^Called off October 22, 2025\. It was never held\.$/, `the event page says it was called off, saw ${JSON.stringify(status)}`);
+  assert.match((await summit.page.locator('.entity-date').innerText()).trim(), /^Announced October 16, 2025$/);
+  assertNoErrors(summit.errors, '/events/budapest-summit');
+
+  const { page, errors } = await openPage(browser, server.url('/timeline'), { contextOptions: DESKTOP });
+  const days = await page.locator('.timeline-item').evaluateAll((items) => items
+    .filter((item) => item.querySelector('h2 a[href="/events/budapest-summit"]'))
+    .map((item) => ({
+      date: item.querySelector('time').getAttribute('datetime'),
+      status: item.querySelector('.timeline-status')?.innerText.trim() ?? '',
+    })));
+  assert.deepEqual(days.map((d) => d.date), ['2025-10-16', '2025-10-22'], 'the summit is on the timeline on the day it was announced and the day it was called off');
+  assert.match(days[0].status, /^Announced; called off on October 22, 2025/);
+  assert.match(days[1].status, /^Called off\./);
+  assertNoErrors(errors, '/timeline');
+});
+
 test('the timeline page answers with a heading', { timeout: 60_000 }, async () => {
   const { page, errors } = await openPage(browser, server.url('/timeline'), { contextOptions: DESKTOP });
   assert.ok((await page.locator('h1').first().textContent()).trim().length > 0, '/timeline has a non-empty h1');
