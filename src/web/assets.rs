@@ -1,4 +1,4 @@
-//! The stylesheet and script, built into the binary and served under names that change with
+//! The stylesheet and scripts, built into the binary and served under names that change with
 //! their content, so browsers may cache them for a year.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -15,16 +15,20 @@ use crate::error::AppError;
 
 const CSS: &str = include_str!("../../static/reading.css");
 const JS: &str = include_str!("../../static/gloss.js");
+const MARGIN: &str = include_str!("../../static/margin.js");
 
 /// The URLs pages link the assets by.
 pub struct Assets {
     pub css: String,
     pub js: String,
+    /// Margin notes on wide screens: a module of its own, which reading pages alone load.
+    pub margin: String,
 }
 
 static ASSETS: LazyLock<Assets> = LazyLock::new(|| Assets {
     css: format!("/static/reading.{}.css", fingerprint(CSS)),
     js: format!("/static/gloss.{}.js", fingerprint(JS)),
+    margin: format!("/static/margin.{}.js", fingerprint(MARGIN)),
 });
 
 impl Assets {
@@ -39,28 +43,34 @@ fn fingerprint(content: &str) -> String {
     format!("{:016x}", hasher.finish())[..10].to_string()
 }
 
-/// Both assets, compressed once when first asked for.
-static ENCODED: LazyLock<(Encoded, Encoded)> = LazyLock::new(|| {
-    (
+/// Every asset, compressed once when first asked for.
+static ENCODED: LazyLock<[Encoded; 3]> = LazyLock::new(|| {
+    let script = |js: &'static str| {
+        Encoded::of(
+            "text/javascript; charset=utf-8",
+            "Accept-Encoding",
+            Bytes::from_static(js.as_bytes()),
+        )
+    };
+    [
         Encoded::of(
             "text/css; charset=utf-8",
             "Accept-Encoding",
             Bytes::from_static(CSS.as_bytes()),
         ),
-        Encoded::of(
-            "text/javascript; charset=utf-8",
-            "Accept-Encoding",
-            Bytes::from_static(JS.as_bytes()),
-        ),
-    )
+        script(JS),
+        script(MARGIN),
+    ]
 });
 
 pub async fn serve(Path(file): Path<String>, headers: HeaderMap) -> Result<Response, AppError> {
     let path = format!("/static/{file}");
     let asset = if path == ASSETS.css {
-        &ENCODED.0
+        &ENCODED[0]
     } else if path == ASSETS.js {
-        &ENCODED.1
+        &ENCODED[1]
+    } else if path == ASSETS.margin {
+        &ENCODED[2]
     } else {
         return Err(AppError::NotFound(format!("There is no file {path}.")));
     };
