@@ -65,6 +65,9 @@ function place() {
   article.classList.toggle("notes-placed", on);
   article.style.paddingBottom = "";
   items = [];
+  // Blocks swapped in for new notes bring fresh twins of the open note and the kept one.
+  if (opened && !opened.isConnected) opened = noteOf(idOf(opened));
+  if (kept && !kept.isConnected) kept = noteOf(idOf(kept));
   // An open note makes room only while it is open: the notes at rest are placed without it.
   opened?.classList.remove("is-open");
   if (!on) return shut();
@@ -92,8 +95,10 @@ function place() {
   for (const it of items) if (it.mark) it.el.classList.add("is-compact");
   for (const it of items) it.small = it.mark ? it.el.offsetHeight : it.full;
   solve();
-  if (opened?.classList.contains("is-compact")) opened.classList.add("is-open");
-  else shut();
+  if (opened?.classList.contains("is-compact")) {
+    opened.classList.add("is-open");
+    expand(gist(opened), true);
+  } else shut();
   restack();
 }
 
@@ -280,8 +285,7 @@ if (article) {
   });
   document.addEventListener("focusin", (e) => {
     const note = e.target.closest?.(".notes-placed .sidenote");
-    if (note?.classList.contains("is-over")) reach(note);
-    else if (note) open(note);
+    if (note) open(note);
   });
   document.addEventListener("focusout", (e) => {
     if (opened?.contains(e.target) && !pinned && !(e.relatedTarget instanceof Node && opened.contains(e.relatedTarget))) shut();
