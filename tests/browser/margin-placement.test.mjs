@@ -174,7 +174,12 @@ async function readersNotes(page, count = 0) {
 test('the essay as shipped: every note beside its passage, in order, none over another or the text, at 1920, 1440 and 1280 px', { timeout: 120_000 }, async (t) => {
   const { context, page, errors } = await openPage(browser, shipped.url(READING_PATH), { contextOptions: { viewport: { width: WIDTHS[0], height: 900 } } });
   await atEachWidth(t, page, 'essay', 'the essay');
-  assert.match(await page.locator('link[rel="icon"]').getAttribute('href'), /^data:image\/svg\+xml,/, 'the page names its icon');
+  const icon = await page.locator('link[rel="icon"]').getAttribute('href');
+  for (const url of [icon, '/favicon.ico']) {
+    const res = await fetch(shipped.url(url));
+    assert.equal(res.status, 200, `GET ${url}`);
+    assert.equal(res.headers.get('content-type'), 'image/svg+xml', `GET ${url} is the icon`);
+  }
   assertNoErrors(errors, READING_PATH);
   await context.close();
 });
