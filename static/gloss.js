@@ -96,18 +96,6 @@ document.addEventListener("keydown", (e) => {
 
 window.addEventListener("resize", close);
 
-// A sidenote under the pointer lights up its passage.
-function link(e, on) {
-  const note = e.target instanceof Element ? e.target.closest(".sidenote[id^='note-']") : null;
-  if (!note || (e.relatedTarget instanceof Node && note.contains(e.relatedTarget))) return;
-  const key = CSS.escape(note.id.slice(5));
-  for (const mk of document.querySelectorAll(`.note-mark[data-annotation="${key}"]`)) {
-    mk.classList.toggle("is-linked", on);
-  }
-}
-document.addEventListener("mouseover", (e) => link(e, true));
-document.addEventListener("mouseout", (e) => link(e, false));
-
 // ---------------------------------------------------------------------------
 // Annotating: select a passage, then Annotate, Highlight or Copy link.
 // Selectors count code points in the plain text: the article's text minus [data-aside].
@@ -384,6 +372,7 @@ function reveal(id) {
   if (!note) return;
   const toggle = document.getElementById(`toggle-${(note.closest(".sidenote[id^='note-']") || note).id.slice(5)}`);
   if (toggle) toggle.checked = true;
+  note.dispatchEvent(new Event("gloss:reveal", { bubbles: true }));
   focusOn(note);
 }
 

@@ -51,6 +51,7 @@ const ROUTES: &[(&str, &str, Kind)] = &[
     ("/s/{code}", "GET", ForBrowsers),
     ("/healthz", "GET", Documented),
     ("/static/{file}", "GET", ForBrowsers),
+    ("/favicon.ico", "GET", ForBrowsers),
     ("/api/openapi.json", "GET", Documented),
 ];
 

@@ -1,5 +1,5 @@
-//! The stylesheet and script, built into the binary and served under names that change with
-//! their content, so browsers may cache them for a year.
+//! The stylesheet, scripts and icon, built into the binary and served under names that change
+//! with their content, so browsers may cache them for a year.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::LazyLock;
@@ -15,16 +15,23 @@ use crate::error::AppError;
 
 const CSS: &str = include_str!("../../static/reading.css");
 const JS: &str = include_str!("../../static/gloss.js");
+const MARGIN: &str = include_str!("../../static/margin.js");
+const ICON: &str = include_str!("../../static/icon.svg");
 
 /// The URLs pages link the assets by.
 pub struct Assets {
     pub css: String,
     pub js: String,
+    /// Margin notes on wide screens: a module of its own, which reading pages alone load.
+    pub margin: String,
+    pub icon: String,
 }
 
 static ASSETS: LazyLock<Assets> = LazyLock::new(|| Assets {
     css: format!("/static/reading.{}.css", fingerprint(CSS)),
     js: format!("/static/gloss.{}.js", fingerprint(JS)),
+    margin: format!("/static/margin.{}.js", fingerprint(MARGIN)),
+    icon: format!("/static/icon.{}.svg", fingerprint(ICON)),
 });
 
 impl Assets {
@@ -39,30 +46,48 @@ fn fingerprint(content: &str) -> String {
     format!("{:016x}", hasher.finish())[..10].to_string()
 }
 
-/// Both assets, compressed once when first asked for.
-static ENCODED: LazyLock<(Encoded, Encoded)> = LazyLock::new(|| {
-    (
+/// Every asset, compressed once when first asked for.
+static ENCODED: LazyLock<[Encoded; 4]> = LazyLock::new(|| {
+    let script = |js: &'static str| {
+        Encoded::of(
+            "text/javascript; charset=utf-8",
+            "Accept-Encoding",
+            Bytes::from_static(js.as_bytes()),
+        )
+    };
+    [
         Encoded::of(
             "text/css; charset=utf-8",
             "Accept-Encoding",
             Bytes::from_static(CSS.as_bytes()),
         ),
+        script(JS),
+        script(MARGIN),
         Encoded::of(
-            "text/javascript; charset=utf-8",
+            "image/svg+xml",
             "Accept-Encoding",
-            Bytes::from_static(JS.as_bytes()),
+            Bytes::from_static(ICON.as_bytes()),
         ),
-    )
+    ]
 });
 
 pub async fn serve(Path(file): Path<String>, headers: HeaderMap) -> Result<Response, AppError> {
     let path = format!("/static/{file}");
     let asset = if path == ASSETS.css {
-        &ENCODED.0
+        &ENCODED[0]
     } else if path == ASSETS.js {
-        &ENCODED.1
+        &ENCODED[1]
+    } else if path == ASSETS.margin {
+        &ENCODED[2]
+    } else if path == ASSETS.icon {
+        &ENCODED[3]
     } else {
         return Err(AppError::NotFound(format!("There is no file {path}.")));
     };
     Ok(asset.respond(&headers, "public, max-age=31536000, immutable"))
+}
+
+/// The icon, for browsers and tools that ask for it by its old name rather than the page's link.
+pub async fn favicon(headers: HeaderMap) -> Response {
+    ENCODED[3].respond(&headers, "public, max-age=86400")
 }

@@ -55,7 +55,8 @@ pub fn router(state: AppState) -> Router {
     // response type alone is kilobytes to move on every request.
     let precompressed = Router::new()
         .route("/articles/{slug}", get(pages::article))
-        .route("/static/{file}", get(assets::serve));
+        .route("/static/{file}", get(assets::serve))
+        .route("/favicon.ico", get(assets::favicon));
     let streams = Router::new().route("/articles/{slug}/live", get(live::live));
     let compressed = Router::new()
         .route("/", get(pages::index))

@@ -218,7 +218,7 @@ async function caretBrowsing() {
   const errors = [];
   page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error' && !/favicon/.test(m.location().url || '')) errors.push(`console error: ${m.text()}`);
+    if (m.type() === 'error') errors.push(`console error: ${m.text()}`);
   });
   return { context, page, errors };
 }

@@ -135,8 +135,7 @@ export function launchBrowser() {
  * Open `url` in a new browser context built from `contextOptions`, recording
  * console errors and uncaught page errors. Returns { context, page, response, errors }.
  * `errors` keeps filling while the page lives; call assertNoErrors(errors) at the end.
- * The 404 for the document itself (when expectedStatus is 404) and the browser's own
- * implicit /favicon.ico request are not counted.
+ * The 404 for the document itself (when expectedStatus is 404) is not counted.
  */
 export async function openPage(browser, url, { contextOptions = {}, expectedStatus = 200 } = {}) {
   // bypassCSP lets axe-core be injected as an inline script; it changes nothing else.
@@ -149,9 +148,7 @@ export async function openPage(browser, url, { contextOptions = {}, expectedStat
     if (message.type() !== 'error') return;
     const where = message.location().url || '';
     const text = message.text();
-    const isDocument404 = expectedStatus === 404 && where === url && /status of 404/.test(text);
-    const isImplicitFavicon = new URL(where || 'about:blank', url).pathname === '/favicon.ico';
-    if (isDocument404 || isImplicitFavicon) return;
+    if (expectedStatus === 404 && where === url && /status of 404/.test(text)) return;
     errors.push(`console error: ${text}${where ? ` (${where})` : ''}`);
   });
   const response = await page.goto(url, { waitUntil: 'load' });
@@ -296,7 +293,6 @@ export async function newPage(browser, contextOptions = {}) {
   page.on('console', (message) => {
     if (message.type() !== 'error') return;
     const where = message.location().url || '';
-    if (where && new URL(where).pathname === '/favicon.ico') return;
     errors.push(`console error: ${message.text()}${where ? ` (${where})` : ''}`);
   });
   return { context, page, errors };
