@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
   DESKTOP, PHONE, READING_PATH, REPO_ROOT, assertNoErrors, describeViolations, launchBrowser, newPage,
-  seriousA11yViolations, startServer, waitShownWithText,
+  postCreated, seriousA11yViolations, startServer, waitShownWithText,
 } from './support.mjs';
 
 const ESSAY_FILE = 'witkoff-takes-russias-side.md';
@@ -28,16 +28,7 @@ let shareGone;
 let shareKept;
 const entityPaths = new Set();
 
-async function api(p, body, token) {
-  const res = await fetch(server.url(p), {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  const text = await res.text();
-  assert.equal(res.status, 201, `POST ${p}: ${res.status} ${text}`);
-  return JSON.parse(text);
-}
+const api = (p, body, token) => postCreated(server, p, body, token);
 
 const target = (exact) => ({ source: READING_PATH, selector: { type: 'TextQuoteSelector', exact } });
 const comment = (text, tags = []) => [

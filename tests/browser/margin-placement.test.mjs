@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
   READING_PATH, REPO_ROOT, assertNoErrors, describeViolations, essayTextBoxes, fmtBox, launchBrowser, newPage,
-  openPage, overlaps, seriousA11yViolations, startServer,
+  openPage, overlaps, postCreated, seriousA11yViolations, startServer,
 } from './support.mjs';
 
 const WIDTHS = [1920, 1440, 1280];
@@ -30,16 +30,7 @@ let browser;
 before(async () => {
   [shipped, crowded, browser] = await Promise.all([startServer(), startServer(), launchBrowser()]);
   mkdirSync(SHOTS, { recursive: true });
-  const post = async (p, body, token) => {
-    const res = await fetch(crowded.url(p), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
-    });
-    const text = await res.text();
-    assert.equal(res.status, 201, `POST ${p}: ${res.status} ${text}`);
-    return JSON.parse(text);
-  };
+  const post = (p, body, token) => postCreated(crowded, p, body, token);
   const tokens = [];
   for (const reader of READERS) {
     await post('/api/users', reader);

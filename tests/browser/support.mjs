@@ -297,3 +297,15 @@ export async function newPage(browser, contextOptions = {}) {
   });
   return { context, page, errors };
 }
+
+/** POSTs JSON to `server` (with a Bearer token when given) and returns the created resource. */
+export async function postCreated(server, p, body, token) {
+  const res = await fetch(server.url(p), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (res.status !== 201) throw new Error(`POST ${p}: ${res.status} ${text}`);
+  return JSON.parse(text);
+}
