@@ -192,8 +192,7 @@ fn broken_toml_names_its_line() {
 #[test]
 fn an_event_without_a_date_is_refused() {
     let entities = "[[events]]\nid = \"e\"\nname = \"E\"\nmentions = [\"x\"]\nsummary = \"s\"\nsource = \"s\"\n";
-    let err = load(&format!("{FRONT}{ESSAY}"), entities, None).unwrap_err();
-    assert!(err.starts_with("entities.toml|1|"), "{err}");
+    let err = refused_at(entities, 1);
     assert!(err.contains("needs a date"), "{err}");
 }
 
@@ -228,14 +227,21 @@ fn mentions_are_whole_words_and_a_place_name_before_a_comma_still_counts() {
     assert_eq!(texts, ["Washington"]);
 }
 
+/// Why the test essay cannot load with `entities`, an error that must name entities.toml at
+/// `line`.
+fn refused_at(entities: &str, line: usize) -> String {
+    let err = load(&format!("{FRONT}{ESSAY}"), entities, None).unwrap_err();
+    assert!(err.starts_with(&format!("entities.toml|{line}|")), "{err}");
+    err
+}
+
 #[test]
 fn a_phrase_claimed_by_two_entities_names_the_second() {
     let entities = format!(
         "{ENTITIES}\n[[places]]\nid = \"w\"\nname = \"W\"\nmentions = [\"Witkoff\"]\nsummary = \"s\"\nsource = \"s\"\n"
     );
-    let err = load(&format!("{FRONT}{ESSAY}"), &entities, None).unwrap_err();
     let line = entities.lines().position(|l| l == "[[places]]").unwrap() + 1;
-    assert!(err.starts_with(&format!("entities.toml|{line}|")), "{err}");
+    let err = refused_at(&entities, line);
     assert!(
         err.contains("\"Witkoff\" is already a mention of \"steve-witkoff\""),
         "{err}"
@@ -245,9 +251,8 @@ fn a_phrase_claimed_by_two_entities_names_the_second() {
 #[test]
 fn a_broken_entity_reference_names_its_file_and_line() {
     let entities = format!("{ENTITIES}published_by = [\"nobody\"]\n");
-    let err = load(&format!("{FRONT}{ESSAY}"), &entities, None).unwrap_err();
     let line = entities.lines().count();
-    assert!(err.starts_with(&format!("entities.toml|{line}|")), "{err}");
+    let err = refused_at(&entities, line);
     assert!(
         err.contains("published_by names an unknown entity \"nobody\""),
         "{err}"
@@ -257,9 +262,8 @@ fn a_broken_entity_reference_names_its_file_and_line() {
 #[test]
 fn a_reference_to_the_wrong_kind_of_entity_is_refused() {
     let entities = format!("{ENTITIES}place = \"steve-witkoff\"\n");
-    let err = load(&format!("{FRONT}{ESSAY}"), &entities, None).unwrap_err();
     let line = entities.lines().count();
-    assert!(err.starts_with(&format!("entities.toml|{line}|")), "{err}");
+    let err = refused_at(&entities, line);
     assert!(
         err.contains("place cannot name \"steve-witkoff\", which is in [[people]]"),
         "{err}"
@@ -269,15 +273,13 @@ fn a_reference_to_the_wrong_kind_of_entity_is_refused() {
 #[test]
 fn an_event_called_off_before_it_was_announced_is_refused() {
     let entities = "[[events]]\nid = \"e\"\nname = \"E\"\nannounced = 2025-10-22\ncalled_off = 2025-10-16\nmentions = [\"x\"]\nsummary = \"s\"\nsource = \"s\"\n";
-    let err = load(&format!("{FRONT}{ESSAY}"), entities, None).unwrap_err();
-    assert!(err.starts_with("entities.toml|1|"), "{err}");
+    let err = refused_at(entities, 1);
     assert!(err.contains("called off after it was announced"), "{err}");
 }
 
 #[test]
 fn an_event_both_held_and_called_off_is_refused() {
     let entities = "[[events]]\nid = \"e\"\nname = \"E\"\ndate = 2025-10-16\ncalled_off = 2025-10-22\nmentions = [\"x\"]\nsummary = \"s\"\nsource = \"s\"\n";
-    let err = load(&format!("{FRONT}{ESSAY}"), entities, None).unwrap_err();
-    assert!(err.starts_with("entities.toml|1|"), "{err}");
+    let err = refused_at(entities, 1);
     assert!(err.contains("give a date, or"), "{err}");
 }
