@@ -21,36 +21,13 @@ fn cookie_value(set_cookies: &[String], name: &str) -> String {
         .unwrap_or_else(|| panic!("no {name} cookie in {set_cookies:?}"))
 }
 
-async fn form(router: &axum::Router, uri: &str, cookie: &str, body: &str) -> Reply {
-    let request = axum::http::Request::post(uri)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("cookie", cookie)
-        .header("accept", "text/html")
-        .body(axum::body::Body::from(body.to_string()))
-        .unwrap();
-    let response = tower::ServiceExt::oneshot(router.clone(), request)
-        .await
-        .unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = http_body_util::BodyExt::collect(response.into_body())
-        .await
-        .unwrap()
-        .to_bytes();
-    Reply {
-        status,
-        headers,
-        body: String::from_utf8(bytes.to_vec()).unwrap(),
-    }
-}
-
 /// Signs up through the page and returns the Cookie header a browser would then send.
 async fn sign_up(router: &axum::Router, name: &str, next: &str) -> (Reply, String, String) {
     let page = get_html(router, "/signup").await;
     let csrf = cookie_value(&cookies(&page.headers), "gloss_csrf");
     assert!(page.body.contains(&csrf), "the form carries the token");
     let body = format!("username={name}&password=a+long+password+123&csrf={csrf}&next={next}");
-    let reply = form(router, "/signup", &format!("gloss_csrf={csrf}"), &body).await;
+    let reply = post_form(router, "/signup", &format!("gloss_csrf={csrf}"), &body).await;
     let set = cookies(&reply.headers);
     let session = cookie_value(&set, "gloss_session");
     let session_csrf = cookie_value(&set, "gloss_csrf");
@@ -143,7 +120,7 @@ async fn logging_in_and_out() {
     let csrf = cookie_value(&cookies(&page.headers), "gloss_csrf");
     let jar = format!("gloss_csrf={csrf}");
 
-    let wrong = form(
+    let wrong = post_form(
         &router,
         "/login",
         &jar,
@@ -153,7 +130,7 @@ async fn logging_in_and_out() {
     assert_eq!(wrong.status, 401);
     assert!(wrong.body.contains("Wrong username or password."));
 
-    let forged = form(
+    let forged = post_form(
         &router,
         "/login",
         &jar,
@@ -162,7 +139,7 @@ async fn logging_in_and_out() {
     .await;
     assert_eq!(forged.status, 403, "a cross-site form cannot log people in");
 
-    let ok = form(
+    let ok = post_form(
         &router,
         "/login",
         &jar,
@@ -176,9 +153,9 @@ async fn logging_in_and_out() {
     let session_csrf = cookie_value(&set, "gloss_csrf");
     let signed_in = format!("gloss_session={session}; gloss_csrf={session_csrf}");
 
-    let refused = form(&router, "/logout", &signed_in, "csrf=forged").await;
+    let refused = post_form(&router, "/logout", &signed_in, "csrf=forged").await;
     assert_eq!(refused.status, 403);
-    let out = form(
+    let out = post_form(
         &router,
         "/logout",
         &signed_in,

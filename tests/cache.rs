@@ -42,19 +42,6 @@ fn latest(state: &AppState) -> Arc<Snapshot> {
     state.essays.get(ESSAY).unwrap().latest().unwrap()
 }
 
-async fn post(router: &Router, token: &str, note: &Value) -> Reply {
-    let reply = send(
-        router,
-        "POST",
-        "/annotations/",
-        &[("authorization", token)],
-        Some(note),
-    )
-    .await;
-    assert_eq!(reply.status, 201, "{}", reply.body);
-    reply
-}
-
 fn private(mut note: Value) -> Value {
     note["visibility"] = json!("private");
     note
@@ -68,7 +55,7 @@ async fn a_write_re_renders_only_the_blocks_it_touches() {
     let blocks = latest(&state).blocks.len();
     assert!(blocks > 10, "the essay has {blocks} blocks");
 
-    let note = post(&router, &ann, &comment("Why not?", "A note.")).await;
+    let note = create(&router, &ann, &comment("Why not?", "A note.")).await;
     page(&router, Some(&ann)).await;
     assert_eq!(latest(&state).rendered, 1, "one paragraph of {blocks}");
 
@@ -76,7 +63,7 @@ async fn a_write_re_renders_only_the_blocks_it_touches() {
         "type": "Annotation", "motivation": "replying", "bodyValue": "A reply.",
         "target": note.json()["id"],
     });
-    post(&router, &ann, &reply).await;
+    create(&router, &ann, &reply).await;
     page(&router, Some(&ann)).await;
     assert_eq!(
         latest(&state).rendered,
@@ -98,15 +85,13 @@ async fn a_private_note_reaches_no_one_else() {
     let ann = reader_token(&router, "ann").await;
     let bob = reader_token(&router, "bob").await;
     let secret = "Ann's secret thought about the dates";
-    let note = post(
+    let note = create(
         &router,
         &ann,
         &private(comment("responsible for prolonging the war", secret)),
     )
     .await;
-    let id = path_of(&note.json())
-        .trim_start_matches("/annotations/")
-        .to_string();
+    let id = id_of(&note);
 
     let hers = page(&router, Some(&ann)).await;
     assert!(hers.contains(secret), "ann sees her note");
@@ -178,7 +163,7 @@ async fn random_writes(router: &Router, tokens: &[String], seed: u64, count: usi
                 if rng.below(3) == 0 {
                     note = private(note);
                 }
-                notes.push(post(router, who, &note).await);
+                notes.push(create(router, who, &note).await);
             }
             (3, false) => {
                 let parent = notes[rng.below(notes.len())].json()["id"].clone();
@@ -309,7 +294,7 @@ async fn a_writer_sees_their_write_at_once_on_another_instance() {
         "username=ann&password={}&csrf={csrf}",
         PASSWORD.replace(' ', "+")
     );
-    let logged_in = gloss_form(&one, "/login", &csrf_cookie, &form).await;
+    let logged_in = post_form(&one, "/login", &csrf_cookie, &form).await;
     let session = logged_in
         .headers
         .get_all("set-cookie")
@@ -402,27 +387,6 @@ async fn gunzipped(router: &Router, token: &str) -> String {
     page
 }
 
-/// A browser's form post.
-async fn gloss_form(router: &Router, uri: &str, cookie: &str, form: &str) -> Reply {
-    use axum::body::Body;
-    use http_body_util::BodyExt;
-    use tower::ServiceExt;
-    let request = axum::http::Request::post(uri)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("cookie", cookie)
-        .body(Body::from(form.to_string()))
-        .unwrap();
-    let response = router.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    Reply {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
-}
-
 /// Each block of the fragments, by id: its `v` and its HTML.
 async fn fragments(router: &Router, token: &str) -> Vec<(String, String, String)> {
     let path = format!("/articles/{ESSAY}/fragments");
@@ -452,7 +416,7 @@ async fn fragments_name_each_block_by_the_version_it_carries() {
             "block {id} carries its v {v}: {html}"
         );
     }
-    post(&router, &ann, &private(comment("Why not?", "A note."))).await;
+    create(&router, &ann, &private(comment("Why not?", "A note."))).await;
     let after = fragments(&router, &ann).await;
     let changed: Vec<&str> = before
         .iter()
@@ -477,7 +441,7 @@ async fn others_writes_reach_a_reader_within_a_second_and_their_own_at_once() {
     let ann = reader_token(&router, "ann").await;
     let bob = reader_token(&router, "bob").await;
     assert!(!gunzipped(&router, &bob).await.contains("Ann wrote this."));
-    post(&router, &ann, &comment("Why not?", "Ann wrote this.")).await;
+    create(&router, &ann, &comment("Why not?", "Ann wrote this.")).await;
     let written = std::time::Instant::now();
     while !gunzipped(&router, &bob).await.contains("Ann wrote this.") {
         assert!(
@@ -486,7 +450,7 @@ async fn others_writes_reach_a_reader_within_a_second_and_their_own_at_once() {
         );
         tokio::task::yield_now().await;
     }
-    post(
+    create(
         &router,
         &bob,
         &comment("Pay attention to the dates", "Bob's own."),

@@ -15,15 +15,8 @@ async fn crowded(router: &axum::Router) -> Vec<(String, String)> {
     let mut notes = Vec::new();
     for i in 1..=5 {
         let token = reader_token(router, &format!("reader{i}")).await;
-        let auth = [("authorization", token.as_str())];
         let body = comment(PASSAGE, &format!("Note number {i}."));
-        let created = send(router, "POST", "/annotations/", &auth, Some(&body)).await;
-        assert_eq!(created.status, 201, "{}", created.body);
-        let id = path_of(&created.json())
-            .rsplit('/')
-            .next()
-            .unwrap()
-            .to_string();
+        let id = id_of(&create(router, &token, &body).await);
         notes.push((id, token));
     }
     notes
@@ -122,15 +115,7 @@ async fn a_reader_sees_their_ten_newest_notes_and_a_link_to_the_rest() {
     let mut own = Vec::new();
     for i in 1..=12 {
         let body = comment(PASSAGE, &format!("My note {i}."));
-        let created = send(&router, "POST", "/annotations/", &auth, Some(&body)).await;
-        assert_eq!(created.status, 201, "{}", created.body);
-        own.push(
-            path_of(&created.json())
-                .rsplit('/')
-                .next()
-                .unwrap()
-                .to_string(),
-        );
+        own.push(id_of(&create(&router, &token, &body).await));
     }
     let essay = format!("/articles/{ESSAY}");
     let page = Html::parse_document(&send(&router, "GET", &essay, &auth, None).await.body);

@@ -45,15 +45,7 @@ async fn creating_editing_and_deleting_a_public_note_are_announced() {
     let (state, router) = app().await;
     let mut events = state.live.subscribe();
     let ann = reader_token(&router, "ann").await;
-    let created = send(
-        &router,
-        "POST",
-        "/annotations/",
-        &[("authorization", &ann)],
-        Some(&comment("pressure on Russia", "First.")),
-    )
-    .await;
-    assert_eq!(created.status, 201, "{}", created.body);
+    let created = create(&router, &ann, &comment("pressure on Russia", "First.")).await;
     let revision = state.store.revision(ESSAY).await.unwrap();
     assert_eq!(next(&mut events).await, (Change::Created, revision));
 
@@ -123,20 +115,8 @@ async fn a_reader_is_told_of_a_new_note_then_bye_when_the_server_closes() {
     );
 
     let ann = reader_token(&router, "ann").await;
-    let created = send(
-        &router,
-        "POST",
-        "/annotations/",
-        &[("authorization", &ann)],
-        Some(&comment("pressure on Russia", "First.")),
-    )
-    .await;
-    assert_eq!(created.status, 201, "{}", created.body);
-    let id = path_of(&created.json())
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_string();
+    let created = create(&router, &ann, &comment("pressure on Russia", "First.")).await;
+    let id = id_of(&created);
     let revision = state.store.revision(ESSAY).await.unwrap();
     assert_eq!(
         message(&mut body).await.unwrap(),

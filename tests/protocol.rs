@@ -207,15 +207,7 @@ async fn replies_thread_under_their_note() {
         "bodyValue": "Because of the dates.",
         "target": note["id"],
     });
-    let created = send(
-        &router,
-        "POST",
-        "/annotations/",
-        &[("authorization", &bob)],
-        Some(&reply),
-    )
-    .await;
-    assert_eq!(created.status, 201, "{}", created.body);
+    let created = create(&router, &bob, &reply).await;
     assert_eq!(created.json()["target"], note["id"]);
     let page = get_html(&router, &format!("/articles/{ESSAY}")).await;
     let html = scraper::Html::parse_document(&page.body);

@@ -51,15 +51,7 @@ async fn annotations_follow_their_words_through_edits_and_orphans_are_listed() {
         "Ushakov gave Putin this advice.",
         "The call lasted for more than two hours.",
     ] {
-        let created = send(
-            &router,
-            "POST",
-            "/annotations/",
-            &[("authorization", &token)],
-            Some(&comment(quote, "Noted.")),
-        )
-        .await;
-        assert_eq!(created.status, 201, "{}", created.body);
+        let created = create(&router, &token, &comment(quote, "Noted.")).await;
         ids.push(
             path_of(&created.json())
                 .rsplit('/')

@@ -54,6 +54,11 @@ pub async fn get(router: &Router, uri: &str, accept: &str) -> Reply {
         .header("accept", accept)
         .body(Body::empty())
         .unwrap();
+    respond(router, request).await
+}
+
+/// The router's answer to `request`, read whole.
+pub async fn respond(router: &Router, request: Request<Body>) -> Reply {
     let response = router.clone().oneshot(request).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
@@ -63,6 +68,17 @@ pub async fn get(router: &Router, uri: &str, accept: &str) -> Reply {
         headers,
         body: String::from_utf8_lossy(&bytes).into_owned(),
     }
+}
+
+/// A browser's form post, with its cookies.
+pub async fn post_form(router: &Router, uri: &str, cookie: &str, form: &str) -> Reply {
+    let request = Request::post(uri)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("cookie", cookie)
+        .header("accept", "text/html")
+        .body(Body::from(form.to_string()))
+        .unwrap();
+    respond(router, request).await
 }
 
 pub async fn get_html(router: &Router, uri: &str) -> Reply {
@@ -159,19 +175,7 @@ pub async fn send(
         }
         None => Body::empty(),
     };
-    let response = router
-        .clone()
-        .oneshot(request.body(body).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    Reply {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
+    respond(router, request.body(body).unwrap()).await
 }
 
 impl Reply {
@@ -217,6 +221,21 @@ pub fn comment(exact: &str, text: &str) -> serde_json::Value {
             "selector": [{"type": "TextQuoteSelector", "exact": exact}]
         }
     })
+}
+
+/// Creates an annotation as the token's owner; it must be created.
+pub async fn create(router: &Router, token: &str, note: &serde_json::Value) -> Reply {
+    let headers = [("authorization", token)];
+    let reply = send(router, "POST", "/annotations/", &headers, Some(note)).await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    reply
+}
+
+/// The bare id of an annotation created or fetched through the API.
+pub fn id_of(reply: &Reply) -> String {
+    path_of(&reply.json())
+        .trim_start_matches("/annotations/")
+        .to_string()
 }
 
 /// The path of an annotation from its absolute id.
