@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
@@ -302,24 +302,40 @@ impl PageCache {
         gzip: Option<Bytes>,
         drawn: Drawn,
     ) {
-        let mut readers = self.readers.lock().unwrap_or_else(|e| e.into_inner());
-        if readers.len() >= READERS_KEPT {
-            readers.clear();
-        }
-        let key = (slug.to_string(), reader);
-        // Fragments draw without making the page: the page made at this revision still holds.
-        let gzip = gzip.or_else(|| {
-            readers
-                .get(&key)
-                .filter(|page| page.revision == revision)
-                .and_then(|page| page.gzip.clone())
-        });
         let page = ReaderPage {
             revision,
             made: Instant::now(),
             gzip,
             drawn: Arc::new(drawn),
         };
-        readers.insert(key, page);
+        self.readers().insert((slug.to_string(), reader), page);
+    }
+
+    /// Keeps what was drawn for a reader's fragments: the page made for them before holds
+    /// as it would have.
+    pub fn put_drawn(&self, slug: &str, reader: Reader, drawn: Drawn) {
+        let drawn = Arc::new(drawn);
+        let mut readers = self.readers();
+        match readers.get_mut(&(slug.to_string(), reader.clone())) {
+            Some(page) => page.drawn = drawn,
+            None => {
+                let page = ReaderPage {
+                    revision: 0,
+                    made: Instant::now(),
+                    gzip: None,
+                    drawn,
+                };
+                readers.insert((slug.to_string(), reader), page);
+            }
+        }
+    }
+
+    /// The readers' pages, forgotten all at once when too many to keep.
+    fn readers(&self) -> MutexGuard<'_, HashMap<(String, Reader), ReaderPage>> {
+        let mut readers = self.readers.lock().unwrap_or_else(|e| e.into_inner());
+        if readers.len() >= READERS_KEPT {
+            readers.clear();
+        }
+        readers
     }
 }

@@ -140,9 +140,6 @@ async fn known_revision(state: &AppState, slug: &str) -> Result<i64, AppError> {
     })
 }
 
-/// The version of the essay to show: the version at hand (a newer one is made meanwhile if
-/// it is behind), unless it lacks a revision the request must see: the reader's own last
-/// write, made through any instance, or the one a live event announced.
 /// The revision a view must show: the newest a live event announced to the page, or one the
 /// viewer wrote, by what this instance saw or what their browser says.
 fn needed_revision(
@@ -158,14 +155,14 @@ fn needed_revision(
         .max()
 }
 
+/// The version of the essay to show: the version at hand (a newer one is made meanwhile if
+/// it is behind), unless it lacks the revision the request must see.
 async fn version_for(
     state: &AppState,
     essay: &Arc<Essay>,
-    viewer: &Viewer,
-    headers: &HeaderMap,
-    announced: Option<i64>,
+    needed: Option<i64>,
 ) -> Result<Arc<Snapshot>, AppError> {
-    match needed_revision(essay, viewer, headers, announced) {
+    match needed {
         Some(needed) if essay.latest().is_none_or(|s| s.revision() < needed) => {
             essay.at_least(state, needed).await
         }
@@ -197,7 +194,8 @@ pub async fn article(
             .put(&slug, snapshot.revision(), snapshot.page.clone());
         return Ok(snapshot.page.respond(headers, "no-cache"));
     }
-    let snapshot = version_for(&state, essay, &viewer, headers, None).await?;
+    let needed = needed_revision(essay, &viewer, headers, None);
+    let snapshot = version_for(&state, essay, needed).await?;
     let cache = if viewer.user.is_some() {
         "private, no-cache"
     } else {
@@ -209,21 +207,24 @@ pub async fn article(
     let gzipped = cached::takes_gzip(headers);
     // A signed-in reader's plain page is made from what was drawn for them last time.
     let kept = reader.clone().filter(|_| params.is_empty());
+    let made_before = || {
+        let reader = kept.as_ref().filter(|_| gzipped)?;
+        let gzip = state
+            .pages
+            .reader(&slug, reader, snapshot.revision(), needed.unwrap_or(0))?;
+        Some(cached::respond_made(headers, Made::Gzip(gzip), cache))
+    };
+    if let Some(page) = made_before() {
+        return Ok(page);
+    }
+    // Requests of one reader that come while their page is made wait for it, then take it.
     let turn = kept.as_ref().map(|reader| state.pages.turn(&slug, reader));
     let _turn = match &turn {
         Some(turn) => Some(turn.lock().await),
         None => None,
     };
-    if gzipped
-        && let Some(reader) = &kept
-        && let Some(gzip) = state.pages.reader(
-            &slug,
-            reader,
-            snapshot.revision(),
-            needed_revision(essay, &viewer, headers, None).unwrap_or(0),
-        )
-    {
-        return Ok(cached::respond_made(headers, Made::Gzip(gzip), cache));
+    if let Some(page) = made_before() {
+        return Ok(page);
     }
     let drawn = kept
         .as_ref()
@@ -337,7 +338,8 @@ pub async fn fragments(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let (_, essay) = find(&state, &slug)?;
-    let snapshot = version_for(&state, essay, &viewer, &headers, params.revision).await?;
+    let needed = needed_revision(essay, &viewer, &headers, params.revision);
+    let snapshot = version_for(&state, essay, needed).await?;
     let view = View {
         viewer: viewer.username(),
         expanded: params.notes.as_deref(),
@@ -352,9 +354,7 @@ pub async fn fragments(
         .and_then(|reader| state.pages.drawn(&slug, reader));
     let (layer, drawn) = snapshot.layer(&state.library, &view, before).await?;
     if let Some(reader) = kept {
-        state
-            .pages
-            .put_reader(&slug, reader, snapshot.revision(), None, drawn);
+        state.pages.put_drawn(&slug, reader, drawn);
     }
     let blocks: Vec<_> = layer
         .blocks
