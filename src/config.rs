@@ -114,6 +114,11 @@ pub struct Config {
 }
 
 impl Config {
+    /// Whether cookies must be sent over HTTPS alone: when readers reach Gloss by HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
     pub fn from_args(args: &ServeArgs) -> Config {
         let public_url = args
             .public_url

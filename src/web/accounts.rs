@@ -65,10 +65,6 @@ fn local_path(next: Option<&str>) -> String {
     }
 }
 
-fn secure(state: &AppState) -> bool {
-    state.config.public_url.starts_with("https://")
-}
-
 fn form_page(
     state: &AppState,
     headers: &HeaderMap,
@@ -96,7 +92,7 @@ fn form_page(
             &csrf,
             SESSION_DAYS * 86_400,
             false,
-            secure(state),
+            state.config.secure_cookies(),
         );
         response
             .headers_mut()
@@ -231,7 +227,7 @@ pub async fn logout(
         state.store.delete_session(hash).await?;
         state.signed_in.forget(hash);
     }
-    let secure = secure(&state);
+    let secure = state.config.secure_cookies();
     Ok((
         AppendHeaders([
             (
@@ -289,7 +285,7 @@ async fn start_session(state: &AppState, user: &User, next: &str) -> Result<Resp
         .store
         .create_session(&auth::hash_token(&token), &user.username, &csrf, expires)
         .await?;
-    let secure = secure(state);
+    let secure = state.config.secure_cookies();
     let age = SESSION_DAYS * 86_400;
     Ok((
         AppendHeaders([

@@ -126,9 +126,22 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
-/// A `Set-Cookie` value; `http_only` hides it from scripts, `max_age` 0 deletes it.
+/// A `Set-Cookie` value for the whole site; `http_only` hides it from scripts, `max_age` 0
+/// deletes it.
 pub fn set_cookie(name: &str, value: &str, max_age: i64, http_only: bool, secure: bool) -> String {
-    let mut cookie = format!("{name}={value}; Path=/; Max-Age={max_age}; SameSite=Lax");
+    set_cookie_under("/", name, value, max_age, http_only, secure)
+}
+
+/// The same, sent back only with requests under `path`.
+pub fn set_cookie_under(
+    path: &str,
+    name: &str,
+    value: &str,
+    max_age: i64,
+    http_only: bool,
+    secure: bool,
+) -> String {
+    let mut cookie = format!("{name}={value}; Path={path}; Max-Age={max_age}; SameSite=Lax");
     if http_only {
         cookie.push_str("; HttpOnly");
     }

@@ -4,7 +4,7 @@
 
 use axum::http::{HeaderMap, HeaderValue};
 
-use super::auth::cookie;
+use super::auth::{cookie, set_cookie_under};
 
 const COOKIE: &str = "gloss_wrote";
 
@@ -12,11 +12,11 @@ const COOKIE: &str = "gloss_wrote";
 const MAX_AGE_SECONDS: i64 = 60;
 
 /// The `Set-Cookie` value for a write that made `revision` of essay `slug`.
-pub fn cookie_for(slug: &str, revision: i64) -> HeaderValue {
-    let value = format!(
-        "{COOKIE}={revision}:{slug}; Path=/articles/{slug}; Max-Age={MAX_AGE_SECONDS}; SameSite=Lax; HttpOnly"
-    );
-    HeaderValue::from_str(&value).expect("slugs are lowercase letters, digits and hyphens")
+pub fn cookie_for(slug: &str, revision: i64, secure: bool) -> HeaderValue {
+    let path = format!("/articles/{slug}");
+    let value = format!("{revision}:{slug}");
+    let cookie = set_cookie_under(&path, COOKIE, &value, MAX_AGE_SECONDS, true, secure);
+    HeaderValue::from_str(&cookie).expect("slugs are lowercase letters, digits and hyphens")
 }
 
 /// The revision of essay `slug` this browser last wrote, if the cookie says so.
@@ -33,12 +33,18 @@ mod tests {
 
     #[test]
     fn the_cookie_names_the_essay_and_revision() {
-        let set = cookie_for("essay", 42);
+        let set = cookie_for("essay", 42, false);
         let pair = set.to_str().unwrap().split(';').next().unwrap().to_string();
         let mut headers = HeaderMap::new();
         headers.insert(header::COOKIE, HeaderValue::from_str(&pair).unwrap());
         assert_eq!(revision(&headers, "essay"), Some(42));
         assert_eq!(revision(&headers, "other"), None);
         assert_eq!(revision(&HeaderMap::new(), "essay"), None);
+        assert!(
+            cookie_for("essay", 42, true)
+                .to_str()
+                .unwrap()
+                .ends_with("; Secure")
+        );
     }
 }

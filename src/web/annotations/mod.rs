@@ -297,7 +297,7 @@ async fn written(
     if let Some(essay) = state.essays.get(&a.article) {
         essay.wrote(writer, revision);
     }
-    let cookie = super::written::cookie_for(&a.article, revision);
+    let cookie = super::written::cookie_for(&a.article, revision, state.config.secure_cookies());
     if a.visibility != Visibility::Public {
         return cookie;
     }
