@@ -113,8 +113,16 @@ impl Document {
 
     /// The block whose text holds the code point `offset` (or ends at it).
     pub fn block_at(&self, offset: usize) -> Option<&Block> {
+        self.block_index_at(offset).map(|i| &self.blocks[i])
+    }
+
+    /// The index of that block.
+    pub fn block_index_at(&self, offset: usize) -> Option<usize> {
         let i = self.blocks.partition_point(|b| b.range.end < offset);
-        self.blocks.get(i).filter(|b| b.range.start <= offset)
+        self.blocks
+            .get(i)
+            .filter(|b| b.range.start <= offset)
+            .map(|_| i)
     }
 }
 

@@ -16,7 +16,7 @@ use crate::anchor;
 use crate::annotation::{Annotation, Target};
 use crate::library::Article;
 
-pub use view::{Crowding, READER_NOTES_PER_BLOCK, View};
+pub use view::{Crowding, View};
 
 /// Where an annotation stands in this version of the essay.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,7 +87,7 @@ impl Annotated {
     /// The essay with these annotations, as of `revision`.
     pub fn with(article: Arc<Article>, revision: i64, annotations: Vec<Annotation>) -> Annotated {
         let mut annotated = Annotated::new(article);
-        annotated.apply(revision, annotations, &[]);
+        annotated.change(revision, annotations, &[]);
         annotated
     }
 
@@ -123,7 +123,7 @@ impl Annotated {
     }
 
     /// The replies to an annotation.
-    pub fn replies(&self, id: &str) -> impl Iterator<Item = &Entry> {
+    fn replies(&self, id: &str) -> impl Iterator<Item = &Entry> {
         self.children
             .get(id)
             .into_iter()
@@ -131,7 +131,7 @@ impl Annotated {
     }
 
     /// Everything `creator` wrote on the essay.
-    pub fn by(&self, creator: &str) -> impl Iterator<Item = &Entry> {
+    fn by(&self, creator: &str) -> impl Iterator<Item = &Entry> {
         self.by_creator
             .get(creator)
             .into_iter()
@@ -150,7 +150,7 @@ impl Annotated {
     }
 
     /// The annotation at the top of a reply's thread, if it is on a passage or an orphan.
-    pub fn root(&self, id: &str) -> Option<&Entry> {
+    fn root(&self, id: &str) -> Option<&Entry> {
         let mut entry = self.entry(id)?;
         for _ in 0..=self.entries.len() {
             match &entry.annotation.target {
@@ -170,17 +170,7 @@ impl Annotated {
         deleted: &[String],
     ) -> Touched {
         let before = self.clone();
-        let mut touched = Touched::default();
-        for id in deleted {
-            self.remove_thread(id, &mut touched);
-        }
-        for annotation in written {
-            if self.entries.contains_key(&annotation.id) {
-                self.remove(&annotation.id.clone(), &mut touched);
-            }
-            self.insert(annotation, &mut touched);
-        }
-        self.revision = self.revision.max(revision);
+        let mut touched = self.change(revision, written, deleted);
         // A note joining or leaving a crowded paragraph can show or hide another reader's
         // note, whose marks may reach into other paragraphs.
         let default = View::default();
@@ -199,6 +189,20 @@ impl Annotated {
                 }
             }
         }
+        touched
+    }
+
+    /// The change itself, and the blocks and orphans its own annotations touch.
+    fn change(&mut self, revision: i64, written: Vec<Annotation>, deleted: &[String]) -> Touched {
+        let mut touched = Touched::default();
+        for id in deleted {
+            self.remove_thread(id, &mut touched);
+        }
+        for annotation in written {
+            self.remove(&annotation.id, &mut touched);
+            self.insert(annotation, &mut touched);
+        }
+        self.revision = self.revision.max(revision);
         touched
     }
 
@@ -315,7 +319,9 @@ impl Annotated {
         let last = document
             .blocks
             .partition_point(|b| b.range.start < range.end);
-        let note = note_block(&self.article, &range).unwrap_or(first);
+        let note = document
+            .block_index_at(note_point(&self.article, &range))
+            .unwrap_or(first);
         Place::Passage {
             blocks: first..last.max(first + 1).min(document.blocks.len()),
             note,
@@ -339,12 +345,4 @@ pub fn note_point(article: &Article, range: &Range<usize>) -> usize {
         .document
         .block_at(last)
         .map_or(range.end, |b| range.end.min(b.range.end))
-}
-
-/// The index of the block a passage's note stands in.
-fn note_block(article: &Article, range: &Range<usize>) -> Option<usize> {
-    let at = note_point(article, range);
-    let blocks = &article.document.blocks;
-    let i = blocks.partition_point(|b| b.range.end < at);
-    blocks.get(i).filter(|b| b.range.start <= at).map(|_| i)
 }

@@ -6,7 +6,7 @@ use std::cmp::Reverse;
 use std::collections::BTreeSet;
 use std::ops::Range;
 
-use super::{Annotated, Entry, Place};
+use super::{Annotated, Entry, Place, Touched};
 use crate::annotation::{Annotation, Visibility};
 
 /// Other readers' notes shown beside a paragraph, besides the editors' notes and the viewer's.
@@ -148,69 +148,42 @@ impl Annotated {
     /// The blocks that `view` sees otherwise than a signed-out reader of the plain page, and
     /// whether the orphans differ too: everything else is the same bytes for everyone.
     pub fn overlay(&self, view: &View) -> (BTreeSet<usize>, bool) {
-        let mut blocks = BTreeSet::new();
-        let mut orphans = false;
-        let mut add = |place: &Place, blocks: &mut BTreeSet<usize>| match place {
-            Place::Passage {
-                blocks: b, note, ..
-            } => {
-                blocks.extend(b.clone());
-                blocks.insert(*note);
-            }
-            Place::Orphan => orphans = true,
-            Place::Reply => {}
-        };
+        let mut touched = Touched::default();
         if let Some(viewer) = view.viewer {
             for entry in self.by(viewer).filter(|e| !e.annotation.editorial) {
-                match &entry.place {
-                    Place::Reply if entry.annotation.visibility == Visibility::Private => {
-                        if let Some(root) = self.root(&entry.annotation.id) {
-                            add(&thread_home(root), &mut blocks);
-                        }
-                    }
-                    Place::Reply => {}
-                    Place::Orphan if entry.annotation.visibility == Visibility::Public => {}
-                    place => add(place, &mut blocks),
+                // A public reply or orphan of theirs shows to everyone alike.
+                let alike = entry.annotation.visibility == Visibility::Public
+                    && matches!(entry.place, Place::Reply | Place::Orphan);
+                if !alike {
+                    self.touch(entry, &mut touched);
                 }
             }
         }
         if let Some(entry) = view.focus.and_then(|id| self.entry(id)) {
-            add(&entry.place, &mut blocks);
+            self.touch(entry, &mut touched);
         }
         let document = &self.article.document;
         if let Some(i) = view
             .expanded
             .and_then(|id| document.blocks.iter().position(|b| b.id == id))
         {
-            blocks.insert(i);
+            touched.blocks.insert(i);
         }
         if let Some((_, range)) = &view.share {
-            blocks.extend(
+            touched.blocks.extend(
                 (0..document.blocks.len()).filter(|&i| overlaps(&document.blocks[i].range, range)),
             );
         }
         // Where the viewer's crowding differs, notes hidden for one and shown for the other
         // carry marks that may reach into other blocks.
         let plain = View::default();
-        let note_blocks: Vec<usize> = blocks.iter().copied().collect();
+        let note_blocks: Vec<usize> = touched.blocks.iter().copied().collect();
         for block in note_blocks {
             for entry in self.crowded_apart(block, (view, &plain), None) {
-                add(&entry.place, &mut blocks);
+                self.touch(entry, &mut touched);
             }
         }
-        (blocks, orphans)
-    }
-}
-
-/// Where a thread is shown: its root's note, not its marks.
-fn thread_home(root: &Entry) -> Place {
-    match &root.place {
-        Place::Passage { note, range, .. } => Place::Passage {
-            blocks: *note..*note + 1,
-            note: *note,
-            range: range.clone(),
-        },
-        place => place.clone(),
+        (touched.blocks, touched.orphans)
     }
 }
 

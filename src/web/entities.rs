@@ -7,7 +7,7 @@ use axum::response::Html;
 use super::pages::Head;
 use crate::app::AppState;
 use crate::error::AppError;
-use crate::library::{Dated, Entity, EntityKind, InContext, Moment, Relation, When};
+use crate::library::{Dated, Entity, EntityKind, InContext, Library, Moment, Relation, When};
 use crate::render::{format_date, note_html};
 
 /// A mention, with where to read it.
@@ -104,7 +104,7 @@ pub async fn entity(
                 })
         })
         .collect();
-    let related = related(library.entities(), entity);
+    let related = related(library, entity);
     let page = EntityPage {
         head: Head::new(&entity.name, &entity.summary),
         entity,
@@ -130,13 +130,14 @@ fn passages(state: &AppState, entity: &Entity) -> Vec<Passage> {
 }
 
 /// The entities `entity` names, by how it names them; then those that name it, by kind.
-fn related<'a>(entities: &'a [Entity], entity: &Entity) -> Vec<Related<'a>> {
+fn related<'a>(library: &'a Library, entity: &Entity) -> Vec<Related<'a>> {
+    let entities = library.entities();
     let called_off = matches!(entity.when, Some(When::CalledOff { .. }));
     let named = Relation::ALL.into_iter().map(|relation| Related {
         heading: heading(relation, called_off),
         entities: entity
             .linked(relation)
-            .filter_map(|id| entities.iter().find(|e| e.id == id))
+            .filter_map(|id| library.entity_by_id(id))
             .collect(),
     });
     let naming = EntityKind::ALL.into_iter().map(|kind| Related {
