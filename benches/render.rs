@@ -176,14 +176,23 @@ async fn main() {
         .map(|n| n.to_annotation(ESSAY, time::OffsetDateTime::now_utc()))
         .collect();
     let annotations: Vec<_> = notes.iter().cycle().take(10_000).cloned().collect();
+    let anchored = |annotations: &[gloss::annotation::Annotation]| {
+        annotations
+            .iter()
+            .filter(|a| match &a.target {
+                Target::Text(t) => anchor::anchor(&article.document.text, t).is_some(),
+                Target::Reply(_) => false,
+            })
+            .count()
+    };
     let started = Instant::now();
-    let placement = anchor::place(&article.document.text, &annotations);
+    let placed = anchored(&annotations);
     report(
         "anchor 10,000 annotations (by position)",
         1,
         started.elapsed(),
     );
-    assert_eq!(placement.placed.len(), 10_000);
+    assert_eq!(placed, 10_000);
 
     let shifted: Vec<_> = annotations
         .iter()
@@ -197,11 +206,11 @@ async fn main() {
         })
         .collect();
     let started = Instant::now();
-    let placement = anchor::place(&article.document.text, &shifted);
+    let placed = anchored(&shifted);
     report(
         "anchor 10,000 annotations (moved: by quote)",
         1,
         started.elapsed(),
     );
-    assert_eq!(placement.placed.len(), 10_000);
+    assert_eq!(placed, 10_000);
 }

@@ -9,7 +9,7 @@ mod fuzzy;
 
 use std::ops::Range;
 
-use crate::annotation::{Annotation, Target, TextPosition, TextQuote, TextTarget};
+use crate::annotation::{TextPosition, TextQuote, TextTarget};
 use crate::document::PlainText;
 
 /// How many characters of context a new selector keeps on each side.
@@ -62,38 +62,6 @@ pub fn anchor(text: &PlainText, target: &TextTarget) -> Option<Anchor> {
         range,
         method: Method::Fuzzy,
     })
-}
-
-/// An annotation and the range it anchored to in this version of the essay.
-#[derive(Debug, Clone)]
-pub struct Placed<'a> {
-    pub annotation: &'a Annotation,
-    pub range: Range<usize>,
-}
-
-/// The annotations of an essay sorted into those that anchored and the orphans.
-#[derive(Debug, Default)]
-pub struct Placement<'a> {
-    pub placed: Vec<Placed<'a>>,
-    pub orphans: Vec<&'a Annotation>,
-}
-
-/// Anchors every annotation that targets the text; replies are left to their parents.
-pub fn place<'a>(text: &PlainText, annotations: &'a [Annotation]) -> Placement<'a> {
-    let mut placement = Placement::default();
-    for annotation in annotations {
-        let Target::Text(target) = &annotation.target else {
-            continue;
-        };
-        match anchor(text, target) {
-            Some(found) => placement.placed.push(Placed {
-                annotation,
-                range: found.range,
-            }),
-            None => placement.orphans.push(annotation),
-        }
-    }
-    placement
 }
 
 /// The selectors for a range: the quote with its context, and the position.

@@ -71,7 +71,7 @@ fn a_removed_passage_is_an_orphan() {
 }
 
 #[test]
-fn place_sorts_annotations_into_placed_and_orphans() {
+fn annotations_anchor_or_are_orphans() {
     use crate::annotation::{Annotation, Motivation, Target, Visibility};
     let doc = Document::parse("Witkoff spoke with Ushakov.\n", 1).unwrap();
     let make = |id: &str, exact: &str| Annotation {
@@ -98,9 +98,15 @@ fn place_sorts_annotations_into_placed_and_orphans() {
         make("a", "Ushakov"),
         make("b", "Budapest summit at the palace"),
     ];
-    let placement = place(&doc.text, &annotations);
-    assert_eq!(placement.placed.len(), 1);
-    assert_eq!(placement.placed[0].range, 19..26);
-    assert_eq!(placement.orphans.len(), 1);
-    assert_eq!(placement.orphans[0].id, "b");
+    let (placed, orphans): (Vec<_>, Vec<_>) = annotations
+        .iter()
+        .map(|a| match &a.target {
+            Target::Text(t) => (a, anchor(&doc.text, t)),
+            Target::Reply(_) => unreachable!("both target the text"),
+        })
+        .partition(|(_, found)| found.is_some());
+    assert_eq!(placed.len(), 1);
+    assert_eq!(placed[0].1.as_ref().unwrap().range, 19..26);
+    assert_eq!(orphans.len(), 1);
+    assert_eq!(orphans[0].0.id, "b");
 }
