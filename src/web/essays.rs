@@ -188,7 +188,8 @@ impl Essay {
 
 /// A block as everyone sees it who has no notes of their own in it, or as one reader does.
 pub struct BlockPieces {
-    pub rendered: RenderedBlock,
+    /// Shared with the block's other compressions (after another version of the block before).
+    pub rendered: Arc<RenderedBlock>,
     /// The block's HTML and the separator after it, compressed to follow the block before.
     body: Piece,
     /// The same, compressed to follow anything: after a block drawn for one reader.
@@ -227,7 +228,7 @@ impl BlockPieces {
                 before => Piece::after(before, alone.html.clone()),
             },
             alone,
-            rendered,
+            rendered: Arc::new(rendered),
             serial: SERIALS.fetch_add(1, Ordering::Relaxed),
         })
     }
@@ -235,7 +236,7 @@ impl BlockPieces {
     /// The same block compressed anew to follow another version of the block before it.
     fn after(&self, before: &[u8]) -> BlockPieces {
         BlockPieces {
-            rendered: self.rendered.clone(),
+            rendered: Arc::clone(&self.rendered),
             body: Piece::after(before, self.body.html.clone()),
             alone: self.alone.clone(),
             notes: self.notes.clone(),
@@ -276,7 +277,6 @@ fn redraw(
 /// What was drawn for one reader, to draw their next page from: the blocks they see
 /// otherwise than everyone, and each of their own blocks, with the versions of the shared
 /// blocks each was worked out from. Whatever those have not changed is theirs as it was.
-#[derive(Default)]
 pub struct Drawn {
     overlay: BTreeSet<usize>,
     orphans_differ: bool,
@@ -284,8 +284,6 @@ pub struct Drawn {
     own: Option<OrdSet<String>>,
     /// The shared blocks the overlay was worked out from, by index and serial.
     basis: Vec<(usize, u64)>,
-    /// Whether the reader saw what everyone sees.
-    shared: bool,
     blocks: HashMap<usize, Theirs>,
 }
 
@@ -476,9 +474,9 @@ impl Snapshot {
         let alone = (0..blocks.len())
             .map(|i| overlay.contains(&i) || i.checked_sub(1).is_some_and(|p| overlay.contains(&p)))
             .collect();
+        let shared = overlay.is_empty() && !orphans_differ;
         let drawn = Drawn {
             basis: versions(overlay.iter().copied(), &self.blocks),
-            shared: overlay.is_empty() && !orphans_differ,
             overlay,
             orphans_differ,
             own,
@@ -487,7 +485,7 @@ impl Snapshot {
         let layer = Layer {
             blocks,
             orphans,
-            shared: drawn.shared,
+            shared,
             alone,
         };
         Ok((layer, drawn))
