@@ -80,6 +80,7 @@ impl Connection {
     /// [`streams`], anything else by hyper.
     async fn serve(mut self, stream: TcpStream, peer: SocketAddr) {
         let mut first = vec![0; streams::PEEK_BYTES];
+        let arrived = tokio::time::Instant::now();
         let peeked = tokio::select! {
             peeked = tokio::time::timeout(HEADER_TIMEOUT, stream.peek(&mut first)) => peeked,
             () = stopped(&mut self.stopping) => return,
@@ -102,6 +103,9 @@ impl Connection {
             }
             None => {
                 drop(self.streams);
+                // One deadline for the headers, however long the first byte took.
+                self.http
+                    .header_read_timeout(HEADER_TIMEOUT.saturating_sub(arrived.elapsed()));
                 let router = self.router;
                 let service = TowerToHyperService::new(tower::service_fn(
                     move |mut request: Request<Incoming>| {
