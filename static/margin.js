@@ -2,7 +2,8 @@
 // the margin on wide screens and open under the line on phones; with it, on wide screens each
 // note stands by its passage's line, in number order, none over another. Where a paragraph has
 // more notes than its margin holds, notes show compact (number and gist) and open in place,
-// pushing their neighbours down; those that fit nowhere wait behind a button.
+// pushing their neighbours down; those that fit nowhere wait behind a button. Notes the
+// reader's layer hides take no place.
 const article = document.querySelector("article.essay");
 const wide = matchMedia("(min-width: 1000px)");
 const GAP = 6;
@@ -18,6 +19,7 @@ const blockOf = (el) => {
   return el;
 };
 const expand = (el, on) => el.setAttribute("aria-expanded", on);
+const shown = (el) => el.getClientRects().length > 0;
 let items = [];
 let opened = null;
 let pinned = false;
@@ -61,6 +63,7 @@ function place() {
   cancelAnimationFrame(frame);
   frame = 0;
   const notes = all(".sidenote[id^='note-']");
+  for (const note of notes) note.classList.remove("is-compact", "is-over");
   const on = wide.matches && notes.length > 0;
   article.classList.toggle("notes-placed", on);
   article.style.paddingBottom = "";
@@ -73,14 +76,13 @@ function place() {
   if (!on) return shut();
   const origin = article.getBoundingClientRect().top;
   // Notes, "more notes" links and overflow buttons in the order they stand in the page.
-  for (const el of all(".sidenote[id^='note-'], .more-notes")) {
+  for (const el of all(".sidenote[id^='note-'], .more-notes, .layer-more").filter(shown)) {
     const block = blockOf(el);
     const last = items.at(-1);
     if (last && last.block !== block) items.push({ el: moreOf(last.block), block: last.block });
     let mark = null;
     if (el.matches(".sidenote")) {
       gist(el);
-      el.classList.remove("is-compact", "is-over");
       const marks = marksOf(idOf(el));
       mark = marks.find((m) => block.contains(m)) || marks[0];
     }
@@ -161,6 +163,15 @@ function solve() {
       it.el.classList.toggle("is-over", state[i] === 2);
     } else if (it.el.matches(".margin-more")) {
       const hidden = items.filter((n, k) => n.block === it.block && n.mark && (state[k] === 2 || n.late)).length;
+      // A paragraph that leaves readers' notes out has one word for all it does not show: its
+      // link to them all counts those without room here too.
+      const crowd = it.block.querySelector(":scope > .more-notes[data-more]");
+      if (crowd && shown(crowd) && !unfolded.has(it.block)) {
+        const n = Number(crowd.dataset.more) + hidden;
+        crowd.textContent = `${n} more ${n === 1 ? "note" : "notes"} on this paragraph`;
+        it.el.hidden = true;
+        return;
+      }
       it.el.hidden = state[i] === 2;
       it.el.textContent = unfolded.has(it.block) ? "Fewer notes here" : `${hidden} more ${hidden === 1 ? "note" : "notes"} here`;
       expand(it.el, unfolded.has(it.block));
@@ -231,11 +242,15 @@ function arrive() {
   const id = decodeURIComponent(location.hash.slice(1));
   const note = id.startsWith("note-") ? document.getElementById(id)?.closest(".sidenote") : null;
   if (!note || !article.contains(note)) return;
-  if (article.classList.contains("notes-placed")) reach(note);
-  else document.getElementById(`toggle-${idOf(note)}`).checked = true;
-  const mark = marksOf(idOf(note))[0];
-  const top = Math.min(...[note, mark].filter(Boolean).map((el) => el.getBoundingClientRect().top));
-  scrollBy(0, top - innerHeight / 4);
+  // Reached here when the notes are placed, and shown by the layers' script if hidden.
+  note.dispatchEvent(new Event("gloss:reveal", { bubbles: true }));
+  if (!article.classList.contains("notes-placed")) document.getElementById(`toggle-${idOf(note)}`).checked = true;
+  // Once placed anew for a paragraph the layer hid.
+  requestAnimationFrame(() => {
+    const mark = marksOf(idOf(note))[0];
+    const top = Math.min(...[note, mark].filter(shown).map((el) => el.getBoundingClientRect().top));
+    scrollBy(0, top - innerHeight / 4);
+  });
 }
 
 // Lighting: a note and its passage light up together under the pointer or the focus.
@@ -246,17 +261,22 @@ function light(e, on) {
   for (const el of [noteOf(id), ...marksOf(id)]) el?.classList.toggle("is-linked", on);
 }
 
-/** Marks that open their note from the keyboard: one per note, and none in or around a link or
- * another passage (controls may not nest). */
+/** Marks that open their note from the keyboard: one per note the layer shows, and none in or
+ * around a link or another passage (controls may not nest). */
 function markable() {
   const done = new Set();
   for (const mark of all(".note-mark[data-annotation]")) {
     const id = mark.dataset.annotation;
-    if (done.has(id) || mark.parentElement.closest("a, .note-mark") || mark.querySelector("a, button, input, .note-mark") || !noteOf(id)) continue;
-    done.add(id);
-    mark.tabIndex = 0;
-    mark.setAttribute("role", "button");
-    mark.setAttribute("aria-controls", `note-${id}`);
+    const ref = document.querySelector(`label[for="toggle-${CSS.escape(id)}"]`);
+    const on = !done.has(id) && !mark.parentElement.closest("a, .note-mark") && !mark.querySelector("a, button, input, .note-mark") && !!noteOf(id) && !!ref && shown(ref);
+    if (on) {
+      done.add(id);
+      mark.tabIndex = 0;
+      mark.setAttribute("role", "button");
+      mark.setAttribute("aria-controls", `note-${id}`);
+    } else if (mark.hasAttribute("role")) {
+      for (const a of ["tabindex", "role", "aria-controls"]) mark.removeAttribute(a);
+    }
   }
 }
 
@@ -329,10 +349,13 @@ if (article) {
   new ResizeObserver(schedule).observe(article);
   wide.addEventListener("change", schedule);
   document.fonts?.addEventListener("loadingdone", schedule);
-  new MutationObserver(() => {
+  const moved = () => {
     markable();
     place();
-  }).observe(article, { childList: true });
+  };
+  new MutationObserver(moved).observe(article, { childList: true });
+  // A layer chosen, a paragraph's hidden notes opened or shut.
+  new MutationObserver(moved).observe(article.parentElement, { attributes: true, attributeFilter: ["data-show", "data-reveal"], subtree: true });
   addEventListener("hashchange", arrive);
   // The page's script reveals a note just saved; one that fits nowhere must come out first.
   document.addEventListener("gloss:reveal", (e) => article.classList.contains("notes-placed") && reach(e.target.closest(".sidenote")));

@@ -66,7 +66,8 @@ async fn a_second_request_is_served_from_the_cache_with_the_same_bytes() {
     let (state, router) = app().await;
     let first = get_html(&router, &format!("/articles/{ESSAY}")).await;
     let revision = state.store.revision(ESSAY).await.unwrap();
-    assert!(state.pages.get(ESSAY, revision).is_some());
+    let everyone = gloss::render::Show::All;
+    assert!(state.pages.get(ESSAY, everyone, revision).is_some());
     let second = get_html(&router, &format!("/articles/{ESSAY}")).await;
     assert_eq!(first.body, second.body);
 }

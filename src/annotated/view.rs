@@ -151,9 +151,10 @@ impl Annotated {
         let mut touched = Touched::default();
         if let Some(viewer) = view.viewer {
             for entry in self.by(viewer).filter(|e| !e.annotation.editorial) {
-                // A public reply or orphan of theirs shows to everyone alike.
+                // A public reply of theirs shows to everyone alike; their orphans are marked
+                // as their own, for the layer that shows only theirs.
                 let alike = entry.annotation.visibility == Visibility::Public
-                    && matches!(entry.place, Place::Reply | Place::Orphan);
+                    && matches!(entry.place, Place::Reply);
                 if !alike {
                     self.touch(entry, &mut touched);
                 }

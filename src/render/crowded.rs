@@ -13,7 +13,7 @@ pub fn more_link(
 ) -> String {
     match more {
         Some(n) => format!(
-            "<a class=\"more-notes\" href=\"{}?notes={block}#{block}\" data-aside>{n} more {} on this paragraph</a>",
+            "<a class=\"more-notes\" href=\"{}?notes={block}#{block}\" data-kind=\"reader\" data-more=\"{n}\" data-aside>{n} more {} on this paragraph</a>",
             article.url_path(),
             if n == 1 { "note" } else { "notes" }
         ),

@@ -4,6 +4,7 @@
 
 mod card;
 mod crowded;
+mod layers;
 mod note;
 mod sidenote;
 mod splice;
@@ -19,6 +20,7 @@ use crate::annotated::{Annotated, Crowding, Entry, Place, View, note_point};
 use crate::annotation::{Annotation, Target};
 use crate::document::{Block, Segment, escape_html};
 use crate::library::{Article, Entity};
+pub use layers::Show;
 pub use note::note_html;
 pub use sidenote::encode_query;
 use splice::{Insert, Span, splice};
@@ -27,6 +29,8 @@ use splice::{Insert, Span, splice};
 #[derive(Debug, Clone)]
 pub struct Footnote {
     pub id: String,
+    /// Whose note it is, for the layers (see [`kind`]).
+    pub kind: &'static str,
     pub html: String,
 }
 
@@ -48,6 +52,8 @@ pub struct RenderedBlock {
 #[derive(Debug, Clone)]
 pub struct Orphan {
     pub id: String,
+    /// Whose note it is, for the layers (see [`kind`]).
+    pub kind: &'static str,
     pub quote: String,
     /// The note with its meta and thread, as in the margin.
     pub html: String,
@@ -107,7 +113,7 @@ pub fn block(
         marked
             .iter()
             .enumerate()
-            .map(|(i, (a, range))| mark_span(i, a, range.clone(), view.focus)),
+            .map(|(i, (a, range))| mark_span(i, a, range.clone(), view)),
     );
     if let Some((code, range)) = &view.share {
         spans.push(share_span(code, range.clone()));
@@ -140,13 +146,23 @@ pub fn block(
         .iter()
         .map(|(e, _, _)| Footnote {
             id: e.annotation.id.clone(),
+            kind: kind(view, &e.annotation),
             html: sidenote::footnote_html(e),
         })
         .collect();
     let mut drawn_from: Vec<usize> = elsewhere.into_keys().chain([index]).collect();
     drawn_from.sort_unstable();
-    let more = crowded::more_link(article, &block.id, here.more, view.expanded);
-    let (html, version) = render_block(article, block, &spans, &inserts, &more);
+    let expanded = view.expanded == Some(block.id.as_str());
+    let mut after = crowded::more_link(article, &block.id, here.more, view.expanded);
+    if !expanded {
+        after.push_str(&layers::placeholders(
+            article,
+            &block.id,
+            noted.iter().map(|(e, _, _)| kind(view, &e.annotation)),
+            here.more.unwrap_or(0),
+        ));
+    }
+    let (html, version) = render_block(article, block, &spans, &inserts, &after, expanded);
     RenderedBlock {
         id: block.id.clone(),
         version,
@@ -170,11 +186,12 @@ pub fn orphans(annotated: &Annotated, view: &View) -> Vec<Orphan> {
         .filter(|e| view.sees(&e.annotation))
         .map(|e| Orphan {
             id: e.annotation.id.clone(),
+            kind: kind(view, &e.annotation),
             quote: match &e.annotation.target {
                 Target::Text(t) => t.quote.exact.clone(),
                 Target::Reply(_) => String::new(),
             },
-            html: sidenote::orphan_note(e, &annotated.thread(view, &e.annotation.id)),
+            html: sidenote::orphan_note(e, view, &annotated.thread(view, &e.annotation.id)),
         })
         .collect()
 }
@@ -193,6 +210,7 @@ fn render_block(
     spans: &[Span],
     inserts: &[Insert],
     after: &str,
+    revealed: bool,
 ) -> (String, String) {
     let mut inner = String::new();
     for segment in &block.segments {
@@ -213,8 +231,10 @@ fn render_block(
         block.id
     ));
     let version = version_of(&inner);
+    // A paragraph opened with all its notes shows them whatever the reader's layer.
+    let reveal = if revealed { " data-reveal" } else { "" };
     let html = format!(
-        "<{} id=\"{}\"{} data-v=\"{version}\">{inner}</{}>",
+        "<{} id=\"{}\"{} data-v=\"{version}\"{reveal}>{inner}</{}>",
         block.tag, block.id, block.attrs, block.tag
     );
     (html, version)
@@ -235,8 +255,8 @@ fn mention_span(card: usize, range: Range<usize>, entity: &Entity) -> Span {
     }
 }
 
-fn mark_span(index: usize, a: &Annotation, range: Range<usize>, focus: Option<&str>) -> Span {
-    let class = match (a.editorial, focus == Some(a.id.as_str())) {
+fn mark_span(index: usize, a: &Annotation, range: Range<usize>, view: &View) -> Span {
+    let class = match (a.editorial, view.focus == Some(a.id.as_str())) {
         (true, false) => "note-mark editorial",
         (true, true) => "note-mark editorial is-target",
         (false, false) => "note-mark",
@@ -245,7 +265,8 @@ fn mark_span(index: usize, a: &Annotation, range: Range<usize>, focus: Option<&s
     Span {
         rank: (1, range.start, Reverse(range.end), index),
         open: format!(
-            "<mark class=\"{class}\" data-annotation=\"{}\">",
+            "<mark class=\"{class}\" data-kind=\"{}\" data-annotation=\"{}\">",
+            kind(view, a),
             escape_html(&a.id)
         ),
         first_open: None,
@@ -267,6 +288,21 @@ fn share_span(code: &str, range: Range<usize>) -> Span {
         close: "</mark>".to_string(),
         range,
         atomic: false,
+    }
+}
+
+/// Whose an annotation is, as its marks and note carry it in `data-kind`, for the layer a
+/// reader chooses to hide the rest: `editorial`, `own`, another `reader`'s, or the `target`
+/// a link points at, which every layer shows.
+pub fn kind(view: &View, a: &Annotation) -> &'static str {
+    if view.focus == Some(a.id.as_str()) {
+        "target"
+    } else if a.editorial {
+        "editorial"
+    } else if view.owns(a) {
+        "own"
+    } else {
+        "reader"
     }
 }
 

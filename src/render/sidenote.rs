@@ -1,7 +1,7 @@
 //! Margin notes: the editors' notes, and readers' notes with their threads of replies.
 
-use super::format_date;
 use super::note::note_html;
+use super::{format_date, kind};
 use crate::annotated::{Entry, View};
 use crate::annotation::{Annotation, Visibility};
 use crate::document::escape_html;
@@ -31,19 +31,21 @@ pub fn margin_note(entry: &Entry, entities: &[Entity], view: &View, thread: &Thr
     } else {
         ""
     };
+    let kind = kind(view, a);
     format!(
-        "<input type=\"checkbox\" class=\"note-toggle-input\" id=\"toggle-{id}\" data-aside{checked}><label class=\"note-ref\" for=\"toggle-{id}\" data-aside><span class=\"visually-hidden\">Note </span></label><span class=\"{class}\" id=\"note-{id}\" role=\"note\" data-aside{}><span class=\"note-number\"></span> {}</span>",
+        "<input type=\"checkbox\" class=\"note-toggle-input\" id=\"toggle-{id}\" data-kind=\"{kind}\" data-aside{checked}><label class=\"note-ref\" for=\"toggle-{id}\" data-kind=\"{kind}\" data-aside><span class=\"visually-hidden\">Note </span></label><span class=\"{class}\" id=\"note-{id}\" role=\"note\" data-kind=\"{kind}\" data-aside{}><span class=\"note-number\"></span> {}</span>",
         creator_attr(a),
         content(entry, entities, thread)
     )
 }
 
 /// A note whose passage is gone, with the words it was attached to.
-pub fn orphan_note(entry: &Entry, thread: &Thread) -> String {
+pub fn orphan_note(entry: &Entry, view: &View, thread: &Thread) -> String {
     let a = &entry.annotation;
     format!(
-        "<div class=\"orphan-note\" id=\"note-{}\"{}>{}</div>",
+        "<div class=\"orphan-note\" id=\"note-{}\" data-kind=\"{}\"{}>{}</div>",
         escape_html(&a.id),
+        kind(view, a),
         creator_attr(a),
         content(entry, &[], thread)
     )

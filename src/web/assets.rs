@@ -16,6 +16,7 @@ use crate::error::AppError;
 const CSS: &str = include_str!("../../static/reading.css");
 const JS: &str = include_str!("../../static/gloss.js");
 const MARGIN: &str = include_str!("../../static/margin.js");
+const LAYERS: &str = include_str!("../../static/layers.js");
 const ICON: &str = include_str!("../../static/icon.svg");
 
 /// The URLs pages link the assets by.
@@ -24,6 +25,8 @@ pub struct Assets {
     pub js: String,
     /// Margin notes on wide screens: a module of its own, which reading pages alone load.
     pub margin: String,
+    /// The control that chooses which notes a reading page shows.
+    pub layers: String,
     pub icon: String,
 }
 
@@ -31,6 +34,7 @@ static ASSETS: LazyLock<Assets> = LazyLock::new(|| Assets {
     css: format!("/static/reading.{}.css", fingerprint(CSS)),
     js: format!("/static/gloss.{}.js", fingerprint(JS)),
     margin: format!("/static/margin.{}.js", fingerprint(MARGIN)),
+    layers: format!("/static/layers.{}.js", fingerprint(LAYERS)),
     icon: format!("/static/icon.{}.svg", fingerprint(ICON)),
 });
 
@@ -47,7 +51,7 @@ fn fingerprint(content: &str) -> String {
 }
 
 /// Every asset, compressed once when first asked for.
-static ENCODED: LazyLock<[Encoded; 4]> = LazyLock::new(|| {
+static ENCODED: LazyLock<[Encoded; 5]> = LazyLock::new(|| {
     let script = |js: &'static str| {
         Encoded::of(
             "text/javascript; charset=utf-8",
@@ -63,6 +67,7 @@ static ENCODED: LazyLock<[Encoded; 4]> = LazyLock::new(|| {
         ),
         script(JS),
         script(MARGIN),
+        script(LAYERS),
         Encoded::of(
             "image/svg+xml",
             "Accept-Encoding",
@@ -79,8 +84,10 @@ pub async fn serve(Path(file): Path<String>, headers: HeaderMap) -> Result<Respo
         &ENCODED[1]
     } else if path == ASSETS.margin {
         &ENCODED[2]
-    } else if path == ASSETS.icon {
+    } else if path == ASSETS.layers {
         &ENCODED[3]
+    } else if path == ASSETS.icon {
+        &ENCODED[4]
     } else {
         return Err(AppError::NotFound(format!("There is no file {path}.")));
     };
@@ -89,5 +96,5 @@ pub async fn serve(Path(file): Path<String>, headers: HeaderMap) -> Result<Respo
 
 /// The icon, for browsers and tools that ask for it by its old name rather than the page's link.
 pub async fn favicon(headers: HeaderMap) -> Response {
-    ENCODED[3].respond(&headers, "public, max-age=86400")
+    ENCODED[4].respond(&headers, "public, max-age=86400")
 }

@@ -12,6 +12,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::essays::Drawn;
+use crate::render::Show;
 
 /// One rendered page in every encoding it is sent in.
 #[derive(Clone)]
@@ -63,6 +64,10 @@ impl Encoded {
             brotli: Arc::default(),
             etag,
         }
+    }
+
+    pub fn has_brotli(&self) -> bool {
+        self.brotli.get().is_some()
     }
 
     /// Compresses with brotli, which takes milliseconds on a long page.
@@ -225,9 +230,10 @@ const READERS_KEPT: usize = 512;
 /// others' writes show that much later (their own, at once).
 const FRESH_FOR: Duration = Duration::from_millis(250);
 
-/// A signed-in reader's page as last made: gzipped, at a revision, when, and what was drawn
-/// for it.
+/// A signed-in reader's page as last made: gzipped, of a layer at a revision, when, and what
+/// was drawn for it.
 struct ReaderPage {
+    show: Show,
     revision: i64,
     made: Instant,
     gzip: Option<Bytes>,
@@ -235,11 +241,12 @@ struct ReaderPage {
 }
 
 /// Reading pages ready to send, by essay, each of one store revision: for signed-out readers
-/// whole and compressed three ways; for signed-in readers as they last had it, gzipped. Each serving
-/// thread keeps its own, so a cached view touches no memory another thread writes.
+/// whole and compressed three ways, by layer; for signed-in readers as they last had it,
+/// gzipped. Each serving thread keeps its own, so a cached view touches no memory another
+/// thread writes.
 #[derive(Default)]
 pub struct PageCache {
-    pages: Mutex<HashMap<String, (i64, Encoded)>>,
+    pages: Mutex<HashMap<(String, Show), (i64, Encoded)>>,
     /// By essay, reader and session.
     readers: Mutex<HashMap<(String, Reader), ReaderPage>>,
     /// One page made at a time for each reader: their requests that come meanwhile wait for
@@ -248,27 +255,35 @@ pub struct PageCache {
 }
 
 impl PageCache {
-    /// The essay's page for signed-out readers at this revision, if it was kept.
-    pub fn get(&self, slug: &str, revision: i64) -> Option<Encoded> {
+    /// The essay's page for signed-out readers of a layer at this revision, if it was kept.
+    pub fn get(&self, slug: &str, show: Show, revision: i64) -> Option<Encoded> {
         let pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
         pages
-            .get(slug)
+            .get(&(slug.to_string(), show))
             .filter(|(r, _)| *r == revision)
             .map(|(_, page)| page.clone())
     }
 
-    pub fn put(&self, slug: &str, revision: i64, page: Encoded) {
+    pub fn put(&self, slug: &str, show: Show, revision: i64, page: Encoded) {
         let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
-        pages.insert(slug.to_string(), (revision, page));
+        pages.insert((slug.to_string(), show), (revision, page));
     }
 
-    /// A signed-in reader's page, gzipped (`reader` is their name and session): the one made
-    /// at `revision`, or one made from an older revision within the last `FRESH_FOR` that
-    /// shows what they wrote (`needed`).
-    pub fn reader(&self, slug: &str, reader: &Reader, revision: i64, needed: i64) -> Option<Bytes> {
+    /// A signed-in reader's page of a layer, gzipped (`reader` is their name and session):
+    /// the one made at `revision`, or one made from an older revision within the last
+    /// `FRESH_FOR` that shows what they wrote (`needed`).
+    pub fn reader(
+        &self,
+        slug: &str,
+        reader: &Reader,
+        show: Show,
+        revision: i64,
+        needed: i64,
+    ) -> Option<Bytes> {
         let readers = self.readers.lock().unwrap_or_else(|e| e.into_inner());
         readers
             .get(&(slug.to_string(), reader.clone()))
+            .filter(|page| page.show == show)
             .filter(|page| {
                 page.revision == revision
                     || (page.revision >= needed && page.made.elapsed() < FRESH_FOR)
@@ -293,16 +308,18 @@ impl PageCache {
         Arc::clone(turns.entry((slug.to_string(), reader.clone())).or_default())
     }
 
-    /// Keeps what was drawn for a reader at `revision`, and their page gzipped if it was made.
+    /// Keeps what was drawn for a reader, and their page gzipped if it was made, with the
+    /// layer and revision it was `made` of.
     pub fn put_reader(
         &self,
         slug: &str,
         reader: Reader,
-        revision: i64,
+        (show, revision): (Show, i64),
         gzip: Option<Bytes>,
         drawn: Drawn,
     ) {
         let page = ReaderPage {
+            show,
             revision,
             made: Instant::now(),
             gzip,
@@ -320,6 +337,7 @@ impl PageCache {
             Some(page) => page.drawn = drawn,
             None => {
                 let page = ReaderPage {
+                    show: Show::default(),
                     revision: 0,
                     made: Instant::now(),
                     gzip: None,

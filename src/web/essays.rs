@@ -7,7 +7,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use axum::body::Bytes;
 use imbl::OrdSet;
@@ -21,7 +21,7 @@ use crate::app::AppState;
 use crate::document::BLOCK_SEPARATOR;
 use crate::error::AppError;
 use crate::library::{Article, Entity, Library};
-use crate::render::{self, Orphan, RenderedBlock};
+use crate::render::{self, Orphan, RenderedBlock, Show};
 use crate::store::Changes;
 
 /// How many writers an essay remembers: past that it forgets them all, and a writer whose
@@ -178,7 +178,7 @@ impl Essay {
         let (essay, made) = (Arc::clone(self), Arc::clone(&next));
         tokio::task::spawn_blocking(move || {
             if essay.latest().is_some_and(|l| Arc::ptr_eq(&l, &made)) {
-                made.page.make_brotli();
+                made.everyones().make_brotli();
             }
         });
         tracing::debug!(essay = %self.slug, revision = next.revision(), blocks = next.rendered, "page updated");
@@ -326,11 +326,14 @@ pub struct Snapshot {
     pub annotated: Annotated,
     pub blocks: Vec<Arc<BlockPieces>>,
     pub orphans: Vec<Orphan>,
-    /// The whole page for signed-out readers.
-    pub page: Encoded,
-    /// That page after its top, compressed: a reader who sees every block as everyone does
-    /// gets it after a top of their own.
+    /// The whole page for signed-out readers, by layer in the order of `Show::EVERY`:
+    /// everyone's notes made with the version, the other layers when first asked for.
+    pages: [OnceLock<Encoded>; 4],
+    /// That page after its top, which is the same whatever the layer, compressed: a reader
+    /// who sees every block as everyone does gets it after a top of their own.
     rest: Run,
+    /// The same uncompressed.
+    rest_html: Bytes,
     /// How many blocks were rendered to make this version from the one before.
     pub rendered: usize,
 }
@@ -370,28 +373,55 @@ impl Snapshot {
         };
         let orphans = orphans.unwrap_or_else(|| render::orphans(&annotated, &everyone));
         let article = annotated.article();
-        let layer = Layer {
-            alone: vec![false; blocks.len()],
-            blocks: blocks.clone(),
-            orphans: orphans.clone(),
-            shared: true,
-        };
-        let preview = Preview::of(article, public_url);
-        let head = Head::new(&article.meta.title, &article.meta.summary);
-        let frame = layer.frame(head, article, &preview, None, annotated.revision())?;
+        let layer = Layer::shared(&blocks, &orphans);
+        let frame = signed_out_frame(&layer, article, annotated.revision(), Show::All, public_url)?;
         let rest = Run::of(layer.after_top(&frame));
-        let page = Encoded::page(layer.html(&frame), deflate::gzip_after(&frame.top, &rest));
+        let html = layer.html(&frame);
+        let rest_html = html.slice(frame.top.html.len()..);
+        let page = Encoded::page(html, deflate::gzip_after(&frame.top, &rest));
         if previous.is_none() {
             page.make_brotli();
         }
         Ok(Snapshot {
+            pages: [
+                OnceLock::from(page),
+                OnceLock::new(),
+                OnceLock::new(),
+                OnceLock::new(),
+            ],
             rest,
+            rest_html,
             rendered,
             annotated,
             blocks,
             orphans,
-            page,
         })
+    }
+
+    /// The page for signed-out readers who see everyone's notes.
+    pub fn everyones(&self) -> &Encoded {
+        self.pages[0]
+            .get()
+            .expect("everyone's page is made with the version")
+    }
+
+    /// The page for signed-out readers who chose `show`: the same blocks under a top that
+    /// says which to show.
+    pub fn signed_out(&self, show: Show, public_url: &str) -> Result<Encoded, AppError> {
+        let kept = &self.pages[Show::EVERY.iter().position(|s| *s == show).unwrap_or(0)];
+        if let Some(page) = kept.get() {
+            return Ok(page.clone());
+        }
+        let layer = Layer::shared(&self.blocks, &self.orphans);
+        let article = self.annotated.article();
+        let frame = signed_out_frame(&layer, article, self.revision(), show, public_url)?;
+        let mut html = Vec::with_capacity(frame.top.html.len() + self.rest_html.len());
+        html.extend_from_slice(&frame.top.html);
+        html.extend_from_slice(&self.rest_html);
+        let gzip = deflate::gzip_after(&frame.top, &self.rest);
+        Ok(kept
+            .get_or_init(|| Encoded::page(Bytes::from(html), gzip))
+            .clone())
     }
 
     /// The blocks and orphans as `view` sees them: these shared ones, with the few that differ
@@ -538,6 +568,19 @@ impl OwnedView {
     }
 }
 
+/// The frame of the page for signed-out readers.
+fn signed_out_frame(
+    layer: &Layer,
+    article: &Article,
+    revision: i64,
+    show: Show,
+    public_url: &str,
+) -> Result<Frame, AppError> {
+    let preview = Preview::of(article, public_url);
+    let head = Head::new(&article.meta.title, &article.meta.summary);
+    layer.frame(head, article, &preview, None, revision, show)
+}
+
 /// What one reader sees of the essay's annotations: every block and the orphans.
 pub struct Layer {
     pub blocks: Vec<Arc<BlockPieces>>,
@@ -550,6 +593,16 @@ pub struct Layer {
 }
 
 impl Layer {
+    /// What everyone sees who has no notes of their own.
+    fn shared(blocks: &[Arc<BlockPieces>], orphans: &[Orphan]) -> Layer {
+        Layer {
+            alone: vec![false; blocks.len()],
+            blocks: blocks.to_vec(),
+            orphans: orphans.to_vec(),
+            shared: true,
+        }
+    }
+
     pub fn has_footnotes(&self) -> bool {
         self.blocks.iter().any(|b| !b.rendered.footnotes.is_empty())
     }
@@ -562,6 +615,7 @@ impl Layer {
         preview: &Preview,
         notice: Option<&str>,
         revision: i64,
+        show: Show,
     ) -> Result<Frame, AppError> {
         Frame::render(Surround {
             head,
@@ -569,6 +623,7 @@ impl Layer {
             preview,
             notice,
             revision,
+            show,
             orphans: &self.orphans,
             has_footnotes: self.has_footnotes(),
         })

@@ -11,7 +11,7 @@ use super::deflate::Piece;
 use super::pages::Head;
 use crate::error::AppError;
 use crate::library::Article;
-use crate::render::{Footnote, Orphan, format_date};
+use crate::render::{Footnote, Orphan, Show, format_date};
 
 /// What link previews (Open Graph, Twitter cards) show of the page.
 pub struct Preview {
@@ -48,6 +48,15 @@ struct ArticlePage<'a> {
     notice: Option<&'a str>,
     /// The essay's revision the page shows, so its live stream can catch up from there.
     revision: i64,
+    /// The layer shown, and the choices of the control that changes it.
+    show: Show,
+    layers: Vec<LayerChoice>,
+}
+
+struct LayerChoice {
+    name: &'static str,
+    label: &'static str,
+    chosen: bool,
 }
 
 #[derive(Template)]
@@ -96,6 +105,7 @@ pub struct Surround<'a> {
     pub preview: &'a Preview,
     pub notice: Option<&'a str>,
     pub revision: i64,
+    pub show: Show,
     pub orphans: &'a [Orphan],
     pub has_footnotes: bool,
 }
@@ -114,6 +124,15 @@ impl Frame {
             preview: s.preview,
             notice: s.notice,
             revision: s.revision,
+            show: s.show,
+            layers: Show::EVERY
+                .into_iter()
+                .map(|show| LayerChoice {
+                    name: show.name(),
+                    label: show.label(),
+                    chosen: show == s.show,
+                })
+                .collect(),
         }
         .render()?;
         let hole = |text: &'_ str, hole: &str| -> Result<(usize, usize), AppError> {

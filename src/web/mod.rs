@@ -12,6 +12,7 @@ mod entities;
 mod errors;
 mod essays;
 mod frame;
+mod layers;
 pub mod limit;
 mod live;
 mod openapi;

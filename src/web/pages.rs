@@ -17,6 +17,7 @@ use super::body::Params;
 use super::cached::{self, Made};
 use super::essays::{Drawn, Essay, Snapshot};
 use super::frame::{self, Preview};
+use super::layers;
 use super::revisions::Lookup;
 use super::written;
 use crate::anchor;
@@ -25,7 +26,7 @@ use crate::annotation::Target;
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::library::Article;
-use crate::render::format_date;
+use crate::render::{Show, format_date};
 
 /// What every page's `<head>` and header need.
 pub struct Head {
@@ -98,12 +99,14 @@ pub async fn index(
 }
 
 /// `?share=CODE` marks a shared passage; `?annotation=ID` opens an annotation's note;
-/// `?notes=BLOCK` shows a paragraph with all its notes.
+/// `?notes=BLOCK` shows a paragraph with all its notes; `?show=LAYER` chooses which notes the
+/// page shows, and is remembered.
 #[derive(Debug, Default, Deserialize)]
 pub struct ReadingParams {
     share: Option<String>,
     annotation: Option<String>,
     notes: Option<String>,
+    show: Option<Show>,
 }
 
 impl ReadingParams {
@@ -181,21 +184,56 @@ pub async fn article(
     viewer: Viewer,
     request: Request,
 ) -> Result<Response, AppError> {
-    let (article, essay) = find(&state, &slug)?;
     let headers = request.headers();
-    if viewer.user.is_none() && params.is_empty() {
-        let revision = known_revision(&state, &slug).await?;
-        if let Some(page) = state.pages.get(&slug, revision) {
-            return Ok(page.respond(headers, "no-cache"));
-        }
-        let snapshot = essay.at_hand(&state, revision).await?;
-        state
-            .pages
-            .put(&slug, snapshot.revision(), snapshot.page.clone());
-        return Ok(snapshot.page.respond(headers, "no-cache"));
+    let show = layers::chosen(params.show, headers);
+    let mut response = if viewer.user.is_none() && params.is_empty() {
+        signed_out(&state, &slug, show, headers).await?
+    } else {
+        Box::pin(personal(&state, &slug, &params, show, &viewer, headers)).await?
+    };
+    if let Some(asked) = params.show {
+        let cookie = layers::remember(asked, state.config.secure_cookies());
+        response.headers_mut().append(header::SET_COOKIE, cookie);
     }
-    let needed = needed_revision(essay, &viewer, headers, None);
-    let snapshot = version_for(&state, essay, needed).await?;
+    Ok(response)
+}
+
+/// The page a signed-out reader of the plain page gets: made once per version and layer.
+async fn signed_out(
+    state: &AppState,
+    slug: &str,
+    show: Show,
+    headers: &HeaderMap,
+) -> Result<Response, AppError> {
+    let (_, essay) = find(state, slug)?;
+    let revision = known_revision(state, slug).await?;
+    if let Some(page) = state.pages.get(slug, show, revision) {
+        return Ok(page.respond(headers, "no-cache"));
+    }
+    let snapshot = essay.at_hand(state, revision).await?;
+    let page = snapshot.signed_out(show, &state.config.public_url)?;
+    state
+        .pages
+        .put(slug, show, snapshot.revision(), page.clone());
+    if !page.has_brotli() {
+        let page = page.clone();
+        tokio::task::spawn_blocking(move || page.make_brotli());
+    }
+    Ok(page.respond(headers, "no-cache"))
+}
+
+/// The page as one reader sees it: signed in, or with a passage, note or paragraph asked for.
+async fn personal(
+    state: &AppState,
+    slug: &str,
+    params: &ReadingParams,
+    show: Show,
+    viewer: &Viewer,
+    headers: &HeaderMap,
+) -> Result<Response, AppError> {
+    let (article, essay) = find(state, slug)?;
+    let needed = needed_revision(essay, viewer, headers, None);
+    let snapshot = version_for(state, essay, needed).await?;
     let cache = if viewer.user.is_some() {
         "private, no-cache"
     } else {
@@ -209,16 +247,17 @@ pub async fn article(
     let kept = reader.clone().filter(|_| params.is_empty());
     let made_before = || {
         let reader = kept.as_ref().filter(|_| gzipped)?;
-        let gzip = state
-            .pages
-            .reader(&slug, reader, snapshot.revision(), needed.unwrap_or(0))?;
+        let gzip =
+            state
+                .pages
+                .reader(slug, reader, show, snapshot.revision(), needed.unwrap_or(0))?;
         Some(cached::respond_made(headers, Made::Gzip(gzip), cache))
     };
     if let Some(page) = made_before() {
         return Ok(page);
     }
     // Requests of one reader that come while their page is made wait for it, then take it.
-    let turn = kept.as_ref().map(|reader| state.pages.turn(&slug, reader));
+    let turn = kept.as_ref().map(|reader| state.pages.turn(slug, reader));
     let _turn = match &turn {
         Some(turn) => Some(turn.lock().await),
         None => None,
@@ -228,34 +267,50 @@ pub async fn article(
     }
     let drawn = kept
         .as_ref()
-        .and_then(|reader| state.pages.drawn(&slug, reader));
-    let (page, drawn) = Box::pin(reading_page(
-        &state, article, &snapshot, &viewer, &params, gzipped, drawn,
-    ))
-    .await?;
+        .and_then(|reader| state.pages.drawn(slug, reader));
+    let page = Page {
+        article,
+        snapshot: &snapshot,
+        viewer,
+        params,
+        show,
+    };
+    let (page, drawn) = reading_page(state, page, gzipped, drawn).await?;
     if let Some(reader) = kept {
         let gzip = match &page {
             Made::Gzip(gzip) => Some(gzip.clone()),
             Made::Plain(_) => None,
         };
-        state
-            .pages
-            .put_reader(&slug, reader, snapshot.revision(), gzip, drawn);
+        let made = (show, snapshot.revision());
+        state.pages.put_reader(slug, reader, made, gzip, drawn);
     }
     Ok(cached::respond_made(headers, page, cache))
+}
+
+/// What a reader's page is made of.
+struct Page<'a> {
+    article: &'a Article,
+    snapshot: &'a Arc<Snapshot>,
+    viewer: &'a Viewer,
+    params: &'a ReadingParams,
+    show: Show,
 }
 
 /// The reading page as `viewer` sees it, with what the parameters ask for: the shared blocks,
 /// and the few that differ for this reader drawn for them.
 async fn reading_page(
     state: &AppState,
-    article: &Article,
-    snapshot: &Arc<Snapshot>,
-    viewer: &Viewer,
-    params: &ReadingParams,
+    page: Page<'_>,
     gzipped: bool,
     drawn: Option<Arc<Drawn>>,
 ) -> Result<(Made, Drawn), AppError> {
+    let Page {
+        article,
+        snapshot,
+        viewer,
+        params,
+        show,
+    } = page;
     let mut preview = Preview::of(article, &state.config.public_url);
     let base = &state.config.public_url;
     let share = match &params.share {
@@ -311,6 +366,7 @@ async fn reading_page(
         &preview,
         notice.as_deref(),
         snapshot.revision(),
+        show,
     )?;
     let page = if gzipped {
         Made::Gzip(layer.gzip(&frame, snapshot))

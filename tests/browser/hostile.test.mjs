@@ -181,7 +181,7 @@ async function traces(page) {
     // No element a vector could bring may be in the content, but for the site's own forms.
     const forbidden = 'script, iframe, frame, object, embed, img, svg, math, style, link, base, meta, form, input:not(.note-toggle-input), textarea, select, button:not(.note-action, .note-gist, .margin-more), details, noscript, template, video, audio';
     for (const el of document.querySelectorAll(`main :is(${forbidden}), .editor :is(${forbidden})`)) {
-      if (el.closest('.account-form, .search-form, .editor form')) continue;
+      if (el.closest('.account-form, .search-form, .editor form, main > .essay-head > form.layers')) continue;
       out.push(`<${el.localName}> inside ${el.closest('main, .editor').localName}`);
     }
     // Nor any style attribute in what readers wrote (the site only styles its cards and editor,
@@ -191,7 +191,7 @@ async function traces(page) {
       if (el.matches('.notes-placed > * > .sidenote') && /^top: -?[\d.]+px;$/.test(el.getAttribute('style'))) continue;
       out.push(`style="${el.getAttribute('style')}" on <${el.localName}.${el.className}>`);
     }
-    for (const s of document.scripts) if (!/\/static\/(gloss|margin)\.[0-9a-f]+\.js$/.test(s.src)) out.push(`script ${s.src || `inline: ${s.textContent.slice(0, 60)}`}`);
+    for (const s of document.scripts) if (!/\/static\/(gloss|margin|layers)\.[0-9a-f]+\.js$/.test(s.src)) out.push(`script ${s.src || `inline: ${s.textContent.slice(0, 60)}`}`);
     if (typeof window.__xss !== 'undefined') out.push(`window.__xss = ${window.__xss}`);
     return out;
   });

@@ -9,8 +9,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  READING_PATH, REPO_ROOT, assertNoErrors, describeViolations, essayTextBoxes, fmtBox, launchBrowser, newPage,
-  openPage, overlaps, postCreated, seriousA11yViolations, startServer,
+  READING_PATH, REPO_ROOT, assertNoErrors, describeViolations, essayTextBoxes, fmtBox, launchBrowser, marginSettled,
+  newPage, openPage, overlaps, postCreated, seriousA11yViolations, startServer,
 } from './support.mjs';
 
 const WIDTHS = [1920, 1440, 1280];
@@ -50,22 +50,10 @@ after(async () => {
   await crowded?.stop();
 });
 
-/** Waits until the margin has stopped moving: the notes' boxes and states alike over two frames. */
+/** Waits until the script has placed the notes and the margin has stopped moving. */
 async function settled(page) {
   await page.waitForSelector('article.essay.notes-placed', { state: 'attached' });
-  await page.evaluate(async () => {
-    await document.fonts.ready;
-    const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
-    const look = () => JSON.stringify([...document.querySelectorAll('article.essay .sidenote, .margin-more')]
-      .map((n) => [n.className, n.hidden, ...Object.values(n.getBoundingClientRect().toJSON())]));
-    let before = look();
-    for (let same = 0; same < 2;) {
-      await frame();
-      const now = look();
-      same = now === before ? same + 1 : 0;
-      before = now;
-    }
-  });
+  await marginSettled(page);
 }
 
 /**

@@ -255,6 +255,23 @@ export function essayTextBoxes(page) {
   });
 }
 
+/** Waits until the margin has stopped moving: what stands in it alike over two frames. */
+export async function marginSettled(page) {
+  await page.evaluate(async () => {
+    await document.fonts.ready;
+    const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+    const look = () => JSON.stringify([...document.querySelectorAll('article.essay :is(.sidenote, .layer-more, .more-notes, .margin-more)')]
+      .map((n) => [n.className, n.hidden, ...Object.values(n.getBoundingClientRect().toJSON())]));
+    let before = look();
+    for (let same = 0; same < 2;) {
+      await frame();
+      const now = look();
+      same = now === before ? same + 1 : 0;
+      before = now;
+    }
+  });
+}
+
 /** Whether two boxes overlap by more than `slack` pixels in both directions. */
 export function overlaps(a, b, slack = 1) {
   return a.left < b.right - slack && b.left < a.right - slack && a.top < b.bottom - slack && b.top < a.bottom - slack;

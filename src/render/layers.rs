@@ -1,0 +1,124 @@
+//! The layers a reader chooses among: which notes the page shows. Every block carries the
+//! notes any layer may show, each with its `data-kind`, and the page's `data-show` says which
+//! the stylesheet hides, so that a reader who changes layer needs no new page and every layer
+//! is the same cached bytes. What this file draws is the word the margin keeps for the notes
+//! a layer hides ("4 notes"), which reveals them.
+
+use serde::Deserialize;
+
+use super::encode_query;
+use crate::library::Article;
+
+/// What the page shows: `?show=` and the form field named `show` say it by name.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Show {
+    #[default]
+    All,
+    Editors,
+    Mine,
+    #[serde(rename = "none")]
+    Nothing,
+}
+
+impl Show {
+    /// Every layer, in the order the page offers them.
+    pub const EVERY: [Show; 4] = [Show::All, Show::Editors, Show::Mine, Show::Nothing];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Show::All => "all",
+            Show::Editors => "editors",
+            Show::Mine => "mine",
+            Show::Nothing => "none",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Show> {
+        Show::EVERY.into_iter().find(|s| s.name() == name)
+    }
+
+    /// What the page's control calls it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Show::All => "Everyone’s",
+            Show::Editors => "Editors’",
+            Show::Mine => "Mine",
+            Show::Nothing => "None",
+        }
+    }
+
+    /// Whether this layer hides a note of this `kind` (see [`super::kind`]). The stylesheet
+    /// says the same for the page.
+    pub fn hides(self, kind: &str) -> bool {
+        match self {
+            Show::All => false,
+            Show::Editors => matches!(kind, "reader" | "own"),
+            Show::Mine => matches!(kind, "reader" | "editorial"),
+            Show::Nothing => matches!(kind, "reader" | "own" | "editorial"),
+        }
+    }
+}
+
+/// For each layer that hides some of a paragraph's notes, a link in the margin that says how
+/// many and opens the paragraph with all of them; layers that hide as many share one link.
+/// `kinds` are the kinds of the notes the paragraph shows, `crowded` how many other readers'
+/// notes it leaves out for want of room.
+pub fn placeholders<'a>(
+    article: &Article,
+    block: &str,
+    kinds: impl Iterator<Item = &'a str> + Clone,
+    crowded: usize,
+) -> String {
+    let mut counts: Vec<(usize, Vec<&str>)> = Vec::new();
+    for show in Show::EVERY {
+        let hidden = kinds.clone().filter(|k| show.hides(k)).count()
+            + if show.hides("reader") { crowded } else { 0 };
+        if hidden == 0 {
+            continue;
+        }
+        match counts.iter_mut().find(|(n, _)| *n == hidden) {
+            Some((_, layers)) => layers.push(show.name()),
+            None => counts.push((hidden, vec![show.name()])),
+        }
+    }
+    counts
+        .into_iter()
+        .map(|(n, layers)| {
+            format!(
+                "<a class=\"layer-more\" href=\"{}?notes={}#{block}\" data-for=\"{}\" data-aside>{n} {}<span class=\"visually-hidden\"> hidden on this paragraph</span></a>",
+                article.url_path(),
+                encode_query(block),
+                layers.join(" "),
+                if n == 1 { "note" } else { "notes" },
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_layer_hides_its_own_kinds() {
+        let hidden = |show: Show| {
+            ["editorial", "own", "reader", "target"]
+                .into_iter()
+                .filter(|k| show.hides(k))
+                .collect::<Vec<_>>()
+        };
+        assert!(hidden(Show::All).is_empty());
+        assert_eq!(hidden(Show::Editors), ["own", "reader"]);
+        assert_eq!(hidden(Show::Mine), ["editorial", "reader"]);
+        assert_eq!(hidden(Show::Nothing), ["editorial", "own", "reader"]);
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for show in Show::EVERY {
+            assert_eq!(Show::from_name(show.name()), Some(show));
+        }
+        assert_eq!(Show::from_name("everything"), None);
+    }
+}
