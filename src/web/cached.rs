@@ -2,7 +2,6 @@
 //! so a cached view costs a lookup and a copy of bytes.
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Write;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
@@ -11,6 +10,7 @@ use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use super::conditional;
 use super::essays::Drawn;
 use crate::render::Show;
 
@@ -52,10 +52,7 @@ impl Encoded {
         identity: Bytes,
         gzip: Bytes,
     ) -> Encoded {
-        let mut hasher = DefaultHasher::new();
-        identity.hash(&mut hasher);
-        let etag = HeaderValue::from_str(&format!("\"{:016x}\"", hasher.finish()))
-            .expect("hex is a valid header value");
+        let etag = conditional::etag_of(&identity);
         Encoded {
             content_type,
             vary,
@@ -78,9 +75,7 @@ impl Encoded {
 
     /// The best encoding the client accepts, or 304 when it already has this version.
     pub fn respond(&self, request: &HeaderMap, cache_control: &'static str) -> Response {
-        let fresh = request
-            .get(header::IF_NONE_MATCH)
-            .is_some_and(|v| v.as_bytes() == self.etag.as_bytes());
+        let fresh = conditional::none_match(request, &self.etag);
         let mut headers = cache_headers(self.vary, cache_control);
         headers.insert(header::ETAG, self.etag.clone());
         if fresh {
@@ -141,14 +136,26 @@ fn cache_headers(vary: &'static str, cache_control: &'static str) -> HeaderMap {
     headers
 }
 
-/// Whether the request's `Accept-Encoding` takes `coding`.
+/// Whether the request's `Accept-Encoding` takes `coding`: named with a weight above zero.
 fn accepts(request: &HeaderMap, coding: &str) -> bool {
     request
         .get_all(header::ACCEPT_ENCODING)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .any(|c| c.split(';').next().is_some_and(|c| c.trim() == coding) && !c.contains("q=0"))
+        .any(|c| {
+            let mut parts = c.split(';').map(str::trim);
+            parts.next() == Some(coding) && parts.all(|p| !refuses(p))
+        })
+}
+
+/// Whether a parameter of an `Accept-Encoding` entry is a weight of zero (`q=0`, `q=0.000`).
+fn refuses(parameter: &str) -> bool {
+    parameter
+        .strip_prefix("q=")
+        .or_else(|| parameter.strip_prefix("Q="))
+        .and_then(|q| q.parse::<f32>().ok())
+        .is_some_and(|q| q <= 0.0)
 }
 
 #[derive(Clone, Copy)]
@@ -355,5 +362,30 @@ impl PageCache {
             readers.clear();
         }
         readers
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn taking(value: &'static str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static(value));
+        headers
+    }
+
+    #[test]
+    fn any_weight_above_zero_accepts_a_coding() {
+        assert!(takes_gzip(&taking("gzip")));
+        assert!(takes_gzip(&taking("br;q=1.0, gzip;q=0.8")));
+        assert!(takes_gzip(&taking("deflate, gzip ; q=0.5")));
+        assert!(!takes_gzip(&taking("gzip;q=0")));
+        assert!(!takes_gzip(&taking("gzip;q=0.000, br")));
+        assert!(!takes_gzip(&taking("gzipped, identity")));
+        assert!(matches!(
+            Coding::accepted(&taking("br;q=0, gzip;q=0.1")),
+            Coding::Gzip
+        ));
     }
 }

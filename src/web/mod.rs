@@ -6,6 +6,7 @@ mod assets;
 pub mod auth;
 mod body;
 mod cached;
+mod conditional;
 mod deadline;
 mod deflate;
 mod entities;

@@ -1,8 +1,6 @@
 //! The annotation container: `GET /annotations/` as an `AnnotationCollection` in pages,
 //! filtered by essay (`target`), words (`q`), `tag` and `user`.
 
-use std::hash::{DefaultHasher, Hash, Hasher};
-
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -18,6 +16,7 @@ use crate::render::encode_query;
 use crate::store;
 use crate::web::auth::Viewer;
 use crate::web::body::Params;
+use crate::web::conditional;
 use crate::web::search::search_words;
 
 pub const PAGE_SIZE: usize = 20;
@@ -131,21 +130,14 @@ pub async fn container(
             "last": page_id(last),
         })
     };
-    let etag = {
-        let mut hasher = DefaultHasher::new();
-        body.to_string().hash(&mut hasher);
-        format!("\"{:x}\"", hasher.finish())
-    };
+    let etag = conditional::etag_of(body.to_string().as_bytes());
     let mut response = Json(body).into_response();
     let h = response.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static(json_media(&headers)),
     );
-    h.insert(
-        header::ETAG,
-        HeaderValue::from_str(&etag).expect("an ETag is ASCII"),
-    );
+    h.insert(header::ETAG, etag);
     h.insert(
         header::LINK,
         HeaderValue::from_static(
