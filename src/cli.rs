@@ -6,10 +6,10 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use serde_json::{Value, json};
 
+use crate::accounts::{check_password, check_username, hash_password, new_token};
 use crate::annotation::jsonld::{self, CONTEXT, DraftTarget, Urls};
 use crate::annotation::{Annotation, Target, TextPosition, TextTarget};
 use crate::store::{self, Role, Store, StoreError, User};
-use crate::web::auth::{check_password, check_username, hash_password, new_token};
 
 async fn open(database_url: &str) -> anyhow::Result<std::sync::Arc<dyn Store>> {
     store::connect(database_url)

@@ -4,6 +4,8 @@
 //! Data flows one way: `library` (files) and `store` (database) feed `anchor`, which feeds
 //! `render`, which `web` returns.
 
+/// Accounts' secrets: tokens, password hashing, the rules for names and passwords.
+pub mod accounts;
 /// W3C selectors to ranges of an essay's plain text and back: position, quote, fuzzy.
 pub mod anchor;
 /// An essay's annotations anchored and filed by block, kept up to date change by change.

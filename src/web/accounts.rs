@@ -9,13 +9,14 @@ use serde::Deserialize;
 use serde_json::json;
 use time::{Duration, OffsetDateTime};
 
-use super::auth::{
-    self, CSRF_COOKIE, SESSION_COOKIE, Viewer, check_password, check_username, cookie,
-    hash_password, new_token, off_the_serving_thread, set_cookie, verify_password,
-};
+use super::auth::{CSRF_COOKIE, SESSION_COOKIE, Viewer, cookie, set_cookie};
 use super::body::{JsonBody, Params};
 use super::limit::{self, ClientAddr};
 use super::pages::Head;
+use crate::accounts::{
+    self, check_password, check_username, hash_password, new_token, off_the_serving_thread,
+    verify_password,
+};
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::store::{Role, User};
@@ -132,7 +133,7 @@ pub async fn signup_page(
 }
 
 fn form_csrf_ok(headers: &HeaderMap, form: &AccountForm) -> bool {
-    cookie(headers, CSRF_COOKIE).is_some_and(|c| auth::same(c, &form.csrf))
+    cookie(headers, CSRF_COOKIE).is_some_and(|c| accounts::same(c, &form.csrf))
 }
 
 pub async fn login(
@@ -219,7 +220,7 @@ pub async fn logout(
     axum::Form(form): axum::Form<LogoutForm>,
 ) -> Result<Response, AppError> {
     if let (Some(hash), Some(csrf)) = (&viewer.session_hash, &viewer.csrf) {
-        if !auth::same(csrf, &form.csrf) {
+        if !accounts::same(csrf, &form.csrf) {
             return Err(AppError::Forbidden(
                 "The form expired: reload the page and try again.".into(),
             ));
@@ -283,7 +284,12 @@ async fn start_session(state: &AppState, user: &User, next: &str) -> Result<Resp
     let expires = OffsetDateTime::now_utc() + Duration::days(SESSION_DAYS);
     state
         .store
-        .create_session(&auth::hash_token(&token), &user.username, &csrf, expires)
+        .create_session(
+            &accounts::hash_token(&token),
+            &user.username,
+            &csrf,
+            expires,
+        )
         .await?;
     let secure = state.config.secure_cookies();
     let age = SESSION_DAYS * 86_400;
@@ -343,7 +349,7 @@ pub async fn create_token(
     let token = new_token();
     state
         .store
-        .create_token(&auth::hash_token(&token), &user.username)
+        .create_token(&accounts::hash_token(&token), &user.username)
         .await?;
     Ok((StatusCode::CREATED, Json(json!({"token": token}))).into_response())
 }

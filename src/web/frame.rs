@@ -6,9 +6,9 @@ use std::sync::LazyLock;
 
 use askama::Template;
 
-use super::auth;
 use super::deflate::Piece;
 use super::pages::Head;
+use crate::accounts;
 use crate::error::AppError;
 use crate::library::Article;
 use crate::render::{Footnote, Orphan, Show, format_date};
@@ -81,7 +81,7 @@ struct Footnotes<'a> {
 /// Stand in for the blocks and the footnotes while the frame renders: random for each run of
 /// the server, so no reader's words (a note quoted in the page's preview) can forge one.
 static HOLES: LazyLock<(String, String)> = LazyLock::new(|| {
-    let token = auth::new_token();
+    let token = accounts::new_token();
     (
         format!("<!--blocks {token}-->"),
         format!("<!--notes {token}-->"),
