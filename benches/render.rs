@@ -173,7 +173,7 @@ async fn main() {
     let notes: Vec<_> = article
         .notes
         .iter()
-        .map(|n| n.to_annotation(ESSAY, time::OffsetDateTime::now_utc()))
+        .map(|n| gloss::serve::editorial_annotation(article, n, time::OffsetDateTime::now_utc()))
         .collect();
     let annotations: Vec<_> = notes.iter().cycle().take(10_000).cloned().collect();
     let anchored = |annotations: &[gloss::annotation::Annotation]| {

@@ -178,8 +178,9 @@ fn a_prefix_picks_a_later_occurrence() {
         "[[notes]]\nid = \"x\"\nquote = \"Witkoff\"\nprefix = \"mattered.\\n\"\nbody = \"b\"\n";
     let essay = format!("{FRONT}Witkoff spoke.\n\nIt mattered.\n\nWitkoff again.\n");
     let library = load(&essay, ENTITIES, Some(notes)).unwrap();
-    let note = &library.article("essay").unwrap().notes[0];
-    assert_eq!(note.target.quote.prefix, "Witkoff spoke.\nIt mattered.\n");
+    let article = library.article("essay").unwrap();
+    let later = article.document.text.as_str().rfind("Witkoff").unwrap();
+    assert_eq!(article.notes[0].range, later..later + "Witkoff".len());
 }
 
 #[test]

@@ -43,7 +43,12 @@ impl Library {
             let mut article = article::load(&path, &entities)?;
             let notes_path = path.with_extension("notes.toml");
             if notes_path.exists() {
-                article.notes = notes::load(&notes_path, &article, &entities)?;
+                article.notes = notes::load(
+                    &notes_path,
+                    &article.path,
+                    &article.document.text,
+                    &entities,
+                )?;
             }
             articles.push(Arc::new(article));
         }

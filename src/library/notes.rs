@@ -7,20 +7,17 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::article::Article;
 use super::entities::{Entity, is_valid_id};
 use super::error::{LoadError, line_of};
-use crate::anchor;
-use crate::annotation::{Annotation, EDITORS, Motivation, Target, TextTarget, Visibility};
-use time::OffsetDateTime;
+use crate::document::PlainText;
 
 #[derive(Debug, Clone)]
 pub struct EditorialNote {
     /// The note's id in its file; stable across edits of the note.
     pub key: String,
     pub entity: Option<String>,
+    /// Its passage in the essay's plain text, in code points.
     pub range: Range<usize>,
-    pub target: TextTarget,
     /// Markdown.
     pub body: String,
 }
@@ -49,15 +46,17 @@ struct NoteSpec {
     body: String,
 }
 
+/// The notes in `path` on the essay at `essay` whose plain text is `text`; every quote must
+/// be in it, and every entity known.
 pub fn load(
     path: &Path,
-    article: &Article,
+    essay: &Path,
+    text: &PlainText,
     entities: &[Entity],
 ) -> Result<Vec<EditorialNote>, LoadError> {
     let source = std::fs::read_to_string(path).map_err(|e| LoadError::io(path, &e))?;
     let file: NotesFile =
         toml::from_str(&source).map_err(|e| LoadError::toml(path, &source, &e))?;
-    let text = &article.document.text;
     let mut keys = HashSet::new();
     let mut notes = Vec::new();
     for spanned in file.notes {
@@ -108,14 +107,13 @@ pub fn load(
                     format!(
                         "note {:?}: the passage {what} is not in {}",
                         spec.id,
-                        article.path.display()
+                        essay.display()
                     ),
                 )
             })?;
         notes.push(EditorialNote {
             key: spec.id,
             entity: spec.entity.map(Spanned::into_inner),
-            target: anchor::describe(text, range.clone()),
             range,
             body: spec.body.trim().to_string(),
         });
@@ -134,26 +132,6 @@ fn locate(text: &str, quote: &str, prefix: Option<&str>) -> Option<Range<usize>>
             let needle = format!("{prefix}{quote}");
             text.find(&needle)
                 .map(|at| at + prefix.len()..at + needle.len())
-        }
-    }
-}
-
-impl EditorialNote {
-    /// The note as the annotation the store keeps; `now` stamps it when it is new or changed.
-    pub fn to_annotation(&self, slug: &str, now: OffsetDateTime) -> Annotation {
-        Annotation {
-            id: self.annotation_id(slug),
-            article: slug.to_string(),
-            creator: EDITORS.to_string(),
-            editorial: true,
-            motivation: Motivation::Describing,
-            body: Some(self.body.clone()),
-            entity: self.entity.clone(),
-            tags: Vec::new(),
-            visibility: Visibility::Public,
-            target: Target::Text(self.target.clone()),
-            created: now,
-            modified: now,
         }
     }
 }

@@ -9,9 +9,11 @@ use tokio::net::{TcpListener, TcpSocket};
 use tokio::runtime::Runtime;
 use tokio::sync::watch;
 
+use crate::anchor;
+use crate::annotation::{Annotation, EDITORS, Motivation, Target, Visibility};
 use crate::app::{AppState, build_router};
 use crate::config::{Config, ServeArgs};
-use crate::library::Library;
+use crate::library::{Article, EditorialNote, Library};
 use crate::live::Live;
 use crate::store::{self, AnnotationStore};
 
@@ -42,6 +44,29 @@ pub async fn prepare(args: &ServeArgs) -> anyhow::Result<AppState> {
     Ok(AppState::new(library, store, live, Config::from_args(args)))
 }
 
+/// An editorial note as the annotation the store keeps, anchored to the essay's text; `now`
+/// stamps it when it is new or changed.
+pub fn editorial_annotation(
+    article: &Article,
+    note: &EditorialNote,
+    now: OffsetDateTime,
+) -> Annotation {
+    Annotation {
+        id: note.annotation_id(&article.slug),
+        article: article.slug.clone(),
+        creator: EDITORS.to_string(),
+        editorial: true,
+        motivation: Motivation::Describing,
+        body: Some(note.body.clone()),
+        entity: note.entity.clone(),
+        tags: Vec::new(),
+        visibility: Visibility::Public,
+        target: Target::Text(anchor::describe(&article.document.text, note.range.clone())),
+        created: now,
+        modified: now,
+    }
+}
+
 /// Makes the store's editorial notes match the files: idempotent, so restarts change nothing.
 pub async fn sync_editorial(library: &Library, store: &dyn AnnotationStore) -> anyhow::Result<()> {
     let now = OffsetDateTime::now_utc();
@@ -49,7 +74,7 @@ pub async fn sync_editorial(library: &Library, store: &dyn AnnotationStore) -> a
         let notes: Vec<_> = article
             .notes
             .iter()
-            .map(|n| n.to_annotation(&article.slug, now))
+            .map(|n| editorial_annotation(article, n, now))
             .collect();
         let report = store
             .sync_editorial(&article.slug, &notes)
