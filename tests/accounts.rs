@@ -244,3 +244,30 @@ async fn operators_add_editors_from_the_command_line() {
     assert_eq!(user.role, gloss::store::Role::Editor);
     assert!(user.password_hash.starts_with("$argon2id$"));
 }
+
+#[tokio::test]
+async fn every_page_knows_who_is_signed_in_errors_too() {
+    let (_, router) = app().await;
+    let (_, cookie, _) = sign_up(&router, "everywhere", "/").await;
+    for (path, status) in [
+        ("/", 200),
+        ("/people/steve-witkoff", 200),
+        ("/timeline", 200),
+        ("/search?q=Witkoff", 200),
+        ("/no/such/page", 404),
+        ("/articles/missing", 404),
+    ] {
+        let request = axum::http::Request::get(path)
+            .header("accept", "text/html")
+            .header("cookie", &cookie)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let page = respond(&router, request).await;
+        assert_eq!(page.status, status, "{path}");
+        assert!(
+            page.body.contains("<span class=\"account-name\">everywhere</span>"),
+            "{path} shows the reader signed in"
+        );
+        assert!(!page.body.contains(">Log in</a>"), "{path} offers no log-in");
+    }
+}

@@ -4,6 +4,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
 
+use super::auth::Viewer;
 use super::pages::Head;
 use crate::app::AppState;
 use crate::error::AppError;
@@ -80,6 +81,7 @@ struct EntityPage<'a> {
 pub async fn entity(
     State(state): State<AppState>,
     Path((segment, id)): Path<(String, String)>,
+    viewer: Viewer,
 ) -> Result<Html<String>, AppError> {
     let library = &state.library;
     let entity = EntityKind::from_segment(&segment)
@@ -106,7 +108,7 @@ pub async fn entity(
         .collect();
     let related = related(library, entity);
     let page = EntityPage {
-        head: Head::new(&entity.name, &entity.summary),
+        head: Head::for_viewer(&entity.name, &entity.summary, &viewer),
         entity,
         dates: entity.when.map(DateLine::of).unwrap_or_default(),
         notes,
@@ -213,7 +215,10 @@ struct TimelinePage<'a> {
     entries: Vec<TimelineEntry<'a>>,
 }
 
-pub async fn timeline(State(state): State<AppState>) -> Result<Html<String>, AppError> {
+pub async fn timeline(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Html<String>, AppError> {
     let entries = state
         .library
         .timeline()
@@ -221,7 +226,11 @@ pub async fn timeline(State(state): State<AppState>) -> Result<Html<String>, App
         .map(|day| TimelineEntry::new(&state, day))
         .collect();
     let page = TimelinePage {
-        head: Head::new("Timeline", "The events the essays speak of, in date order."),
+        head: Head::for_viewer(
+            "Timeline",
+            "The events the essays speak of, in date order.",
+            &viewer,
+        ),
         entries,
     };
     Ok(Html(page.render()?))

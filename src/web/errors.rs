@@ -1,12 +1,14 @@
 //! Browsers get a readable page for every error, with the same status the API would answer.
 
 use askama::Template;
-use axum::extract::Request;
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{HeaderMap, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 
+use super::auth::Viewer;
 use super::pages::Head;
+use crate::app::AppState;
 use crate::error::Problem;
 
 #[derive(Template)]
@@ -16,8 +18,10 @@ struct ErrorPage {
     problem: Problem,
 }
 
-pub async fn html_errors(request: Request, next: Next) -> Response {
+pub async fn html_errors(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let wants_html = accepts_html(request.headers()) && !request.uri().path().starts_with("/api/");
+    // Who is asking, for the page's header: learnt only if the answer is an error.
+    let credentials = wants_html.then(|| request.headers().get(header::COOKIE).cloned());
     let response = next.run(request).await;
     let Some(problem) = response.extensions().get::<Problem>().cloned() else {
         return response;
@@ -26,8 +30,9 @@ pub async fn html_errors(request: Request, next: Next) -> Response {
         return response;
     }
     let status = response.status();
+    let viewer = viewer(&state, credentials.flatten()).await;
     let page = ErrorPage {
-        head: Head::new(problem.title, &problem.detail),
+        head: Head::for_viewer(problem.title, &problem.detail, &viewer),
         problem,
     };
     match page.render() {
@@ -37,6 +42,18 @@ pub async fn html_errors(request: Request, next: Next) -> Response {
             response
         }
     }
+}
+
+/// The reader a browser's cookie names, or nobody when it names none or cannot be checked.
+async fn viewer(state: &AppState, cookie: Option<header::HeaderValue>) -> Viewer {
+    let mut request = Request::new(());
+    if let Some(cookie) = cookie {
+        request.headers_mut().insert(header::COOKIE, cookie);
+    }
+    let (mut parts, ()) = request.into_parts();
+    Viewer::from_request_parts(&mut parts, state)
+        .await
+        .unwrap_or_default()
 }
 
 /// Whether the client prefers HTML, as a browser navigating does.

@@ -112,7 +112,10 @@ pub fn router(state: AppState) -> Router {
                     header::CONTENT_SECURITY_POLICY,
                     HeaderValue::from_static(CONTENT_SECURITY_POLICY),
                 ))
-                .layer(middleware::from_fn(errors::html_errors))
+                .layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    errors::html_errors,
+                ))
                 .layer(DefaultBodyLimit::max(body::MAX_BODY_BYTES)),
         )
         .with_state(state);
