@@ -1,5 +1,5 @@
 //! The stylesheet, scripts and icon, built into the binary and served under names that change
-//! with their content, so browsers may cache them for a year.
+//! with their content, so browsers may cache them for a year. The scripts are sent minified.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::LazyLock;
@@ -10,6 +10,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 
 use super::cached::Encoded;
+use super::minify;
 
 use crate::error::AppError;
 
@@ -27,10 +28,18 @@ pub struct Assets {
     pub icon: String,
 }
 
+/// The scripts as sent: gloss.js and margin.js, minified once, when first needed.
+static SCRIPTS: LazyLock<[String; 2]> = LazyLock::new(|| {
+    [
+        minify::script("gloss.js", JS),
+        minify::script("margin.js", MARGIN),
+    ]
+});
+
 static ASSETS: LazyLock<Assets> = LazyLock::new(|| Assets {
     css: format!("/static/reading.{}.css", fingerprint(CSS)),
-    js: format!("/static/gloss.{}.js", fingerprint(JS)),
-    margin: format!("/static/margin.{}.js", fingerprint(MARGIN)),
+    js: format!("/static/gloss.{}.js", fingerprint(&SCRIPTS[0])),
+    margin: format!("/static/margin.{}.js", fingerprint(&SCRIPTS[1])),
     icon: format!("/static/icon.{}.svg", fingerprint(ICON)),
 });
 
@@ -61,8 +70,8 @@ static ENCODED: LazyLock<[Encoded; 4]> = LazyLock::new(|| {
             "Accept-Encoding",
             Bytes::from_static(CSS.as_bytes()),
         ),
-        script(JS),
-        script(MARGIN),
+        script(&SCRIPTS[0]),
+        script(&SCRIPTS[1]),
         Encoded::of(
             "image/svg+xml",
             "Accept-Encoding",

@@ -14,6 +14,7 @@ mod essays;
 mod frame;
 pub mod limit;
 mod live;
+mod minify;
 mod openapi;
 mod pages;
 mod revisions;
