@@ -265,9 +265,13 @@ async fn every_page_knows_who_is_signed_in_errors_too() {
         let page = respond(&router, request).await;
         assert_eq!(page.status, status, "{path}");
         assert!(
-            page.body.contains("<span class=\"account-name\">everywhere</span>"),
+            page.body
+                .contains("<span class=\"account-name\">everywhere</span>"),
             "{path} shows the reader signed in"
         );
-        assert!(!page.body.contains(">Log in</a>"), "{path} offers no log-in");
+        assert!(
+            !page.body.contains(">Log in</a>"),
+            "{path} offers no log-in"
+        );
     }
 }

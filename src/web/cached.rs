@@ -29,10 +29,12 @@ pub struct Encoded {
 }
 
 impl Encoded {
+    /// A file compressed once for good, as tightly as the codings go.
     pub fn of(content_type: &'static str, vary: &'static str, body: Bytes) -> Encoded {
-        let gzip = compress(Coding::Gzip, &body);
+        let gzip = compress(Coding::Gzip, &body, Effort::Best);
+        let brotli = compress(Coding::Brotli, &body, Effort::Best);
         let encoded = Encoded::without_brotli(content_type, vary, body, gzip);
-        encoded.make_brotli();
+        encoded.brotli.get_or_init(|| brotli);
         encoded
     }
 
@@ -70,7 +72,7 @@ impl Encoded {
     /// Compresses with brotli, which takes milliseconds on a long page.
     pub fn make_brotli(&self) {
         self.brotli
-            .get_or_init(|| compress(Coding::Brotli, &self.identity));
+            .get_or_init(|| compress(Coding::Brotli, &self.identity, Effort::Middle));
     }
 
     /// The best encoding the client accepts, or 304 when it already has this version.
@@ -86,7 +88,10 @@ impl Encoded {
             (Coding::Brotli | Coding::Gzip, _) if takes_gzip(request) => {
                 (Coding::Gzip, self.gzip.clone())
             }
-            (Coding::Brotli, None) => (Coding::Brotli, compress(Coding::Brotli, &self.identity)),
+            (Coding::Brotli, None) => (
+                Coding::Brotli,
+                compress(Coding::Brotli, &self.identity, Effort::Middle),
+            ),
             (_, _) => (Coding::Identity, self.identity.clone()),
         };
         coding.describe(&mut headers, self.content_type);
@@ -105,7 +110,10 @@ pub fn respond_made(request: &HeaderMap, page: Made, cache_control: &'static str
     let (coding, body) = match page {
         Made::Gzip(gzip) => (Coding::Gzip, gzip),
         Made::Plain(plain) => match Coding::accepted(request) {
-            Coding::Brotli => (Coding::Brotli, compress(Coding::Brotli, &plain)),
+            Coding::Brotli => (
+                Coding::Brotli,
+                compress(Coding::Brotli, &plain, Effort::Middle),
+            ),
             Coding::Gzip | Coding::Identity => (Coding::Identity, plain),
         },
     };
@@ -189,13 +197,24 @@ impl Coding {
     }
 }
 
-/// Middle settings: compressing happens on the request that finds the cache stale, and the
-/// best ones cost tens of milliseconds on a page with many notes for a few percent.
-fn compress(coding: Coding, bytes: &[u8]) -> Bytes {
+/// How hard to compress: pages are compressed on the request that finds the cache stale, and
+/// the best settings cost tens of milliseconds on a page with many notes for a few percent;
+/// files built into the binary are compressed once.
+#[derive(Clone, Copy)]
+enum Effort {
+    Middle,
+    Best,
+}
+
+fn compress(coding: Coding, bytes: &[u8], effort: Effort) -> Bytes {
     let mut out = Vec::new();
     match coding {
         Coding::Gzip => {
-            let mut gzip = flate2::write::GzEncoder::new(out, flate2::Compression::default());
+            let level = match effort {
+                Effort::Middle => flate2::Compression::default(),
+                Effort::Best => flate2::Compression::best(),
+            };
+            let mut gzip = flate2::write::GzEncoder::new(out, level);
             gzip.write_all(bytes)
                 .expect("writing to memory cannot fail");
             out = gzip.finish().expect("writing to memory cannot fail");
@@ -209,7 +228,10 @@ fn compress(coding: Coding, bytes: &[u8]) -> Bytes {
                 .trailing_zeros()
                 .clamp(16, 22);
             let params = brotli::enc::BrotliEncoderParams {
-                quality: 6,
+                quality: match effort {
+                    Effort::Middle => 6,
+                    Effort::Best => 11,
+                },
                 lgwin: window as i32,
                 ..Default::default()
             };

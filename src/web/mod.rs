@@ -16,6 +16,7 @@ mod frame;
 mod layers;
 pub mod limit;
 mod live;
+mod minify;
 mod openapi;
 mod pages;
 mod revisions;
