@@ -243,3 +243,24 @@ pub fn path_of(annotation: &serde_json::Value) -> String {
     let id = annotation["id"].as_str().unwrap();
     format!("/annotations/{}", id.rsplit('/').next().unwrap())
 }
+
+/// The PostgreSQL server `GLOSS_TEST_POSTGRES_URL` names. Without one a plain `cargo test`
+/// skips the test and says so; `scripts/test`, which starts a server, sets
+/// `GLOSS_REQUIRE_POSTGRES`, and then a missing server fails the test.
+pub fn postgres_server(test: &str) -> Option<String> {
+    match std::env::var("GLOSS_TEST_POSTGRES_URL") {
+        Ok(url) => Some(url),
+        Err(_) if std::env::var_os("GLOSS_REQUIRE_POSTGRES").is_some() => {
+            panic!("{test}: GLOSS_TEST_POSTGRES_URL is not set, and PostgreSQL is required")
+        }
+        Err(_) => {
+            // Straight to stderr: the test harness keeps what `eprintln!` writes to itself.
+            let said = format!(
+                "skipped {test}: set GLOSS_TEST_POSTGRES_URL to a PostgreSQL server \
+                 (scripts/test starts one)\n"
+            );
+            let _ = std::io::Write::write_all(&mut std::io::stderr(), said.as_bytes());
+            None
+        }
+    }
+}
