@@ -1,16 +1,24 @@
-//! Where annotations and accounts live: traits written once, a backend per database.
+//! Where annotations and accounts live: traits written once, and one implementation of them
+//! for both databases, each of which supplies what its SQL spells differently (`Backend`).
 
+mod accounts;
+mod annotations;
+mod backend;
+mod limits;
 mod postgres;
 mod row;
+mod shares;
 mod sqlite;
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use sqlx::{Database, Pool};
 use time::OffsetDateTime;
 
 use crate::annotation::{Annotation, TextTarget};
 
+use backend::{Backend, Bind};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
@@ -201,6 +209,11 @@ pub trait LimitStore: Send + Sync + 'static {
 
     /// Forgets buckets whose window started before `cutoff`.
     async fn forget_limits_before(&self, cutoff: i64) -> Result<(), StoreError>;
+}
+
+/// The store on the database `B`.
+pub struct SqlStore<B: Database> {
+    pool: Pool<B>,
 }
 
 /// Everything the app keeps in its database.

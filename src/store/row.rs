@@ -1,7 +1,9 @@
-//! Annotations to and from table rows, and the rest of what every backend shares.
+//! Annotations, users and shares to and from table rows, and the store's work that needs no
+//! database: sync plans, change feeds, search patterns, errors and stored times.
 
 use std::collections::{HashMap, HashSet};
 
+use sqlx::types::Json;
 use time::format_description::FormatItem;
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
@@ -33,8 +35,8 @@ pub struct AnnotationRow {
     pub modified: String,
 }
 
-/// The annotation columns in `AnnotationRow` order, as a literal for `concat!`. A backend that
-/// stores tags as something other than text passes the expression that reads them as text.
+/// The annotation columns in `AnnotationRow` order, as a literal for `concat!`. Selects pass
+/// the expression that reads tags as text (PostgreSQL stores them as JSONB).
 macro_rules! annotation_columns {
     () => {
         annotation_columns!("tags")
@@ -50,32 +52,6 @@ macro_rules! annotation_columns {
 pub(crate) use annotation_columns;
 
 impl AnnotationRow {
-    pub fn from_annotation(a: &Annotation) -> AnnotationRow {
-        let (reply_to, quote, position) = match &a.target {
-            Target::Text(t) => (None, Some(t.quote.clone()), Some(t.position)),
-            Target::Reply(id) => (Some(id.clone()), None, None),
-        };
-        AnnotationRow {
-            id: a.id.clone(),
-            article: a.article.clone(),
-            creator: a.creator.clone(),
-            editorial: a.editorial,
-            motivation: a.motivation.as_str().to_string(),
-            body: a.body.clone(),
-            entity: a.entity.clone(),
-            tags: serde_json::to_string(&a.tags).expect("a list of strings serializes"),
-            visibility: a.visibility.as_str().to_string(),
-            reply_to,
-            exact: quote.as_ref().map(|q| q.exact.clone()),
-            prefix: quote.as_ref().map(|q| q.prefix.clone()),
-            suffix: quote.map(|q| q.suffix),
-            pos_start: position.map(|p| p.start as i64),
-            pos_end: position.map(|p| p.end as i64),
-            created: timestamp(a.created),
-            modified: timestamp(a.modified),
-        }
-    }
-
     pub fn into_annotation(self) -> Result<Annotation, StoreError> {
         let corrupt = |what: &str| StoreError::Corrupt(format!("annotation {}: {what}", self.id));
         let target = match (&self.reply_to, &self.exact, self.pos_start, self.pos_end) {
@@ -116,12 +92,55 @@ pub fn to_annotations(rows: Vec<AnnotationRow>) -> Result<Vec<Annotation>, Store
         .collect()
 }
 
-/// The ids of annotation `$1` and of every reply under it, however deep. SQLite binds `$1` by
-/// position as PostgreSQL does, so both backends share it.
-pub const WITH_REPLIES: &str = "WITH RECURSIVE tree (id) AS (
-        SELECT id FROM annotations WHERE id = $1
-        UNION SELECT a.id FROM annotations AS a JOIN tree ON a.reply_to = tree.id
-    ) SELECT id FROM tree";
+/// An annotation's columns as a write binds them, borrowed from it.
+pub struct Written<'a> {
+    pub id: &'a str,
+    pub article: &'a str,
+    pub creator: &'a str,
+    pub editorial: bool,
+    pub motivation: &'static str,
+    pub body: Option<&'a str>,
+    pub entity: Option<&'a str>,
+    /// JSON, which PostgreSQL stores as JSONB and SQLite as text.
+    pub tags: Json<&'a [String]>,
+    pub visibility: &'static str,
+    pub reply_to: Option<&'a str>,
+    pub exact: Option<&'a str>,
+    pub prefix: Option<&'a str>,
+    pub suffix: Option<&'a str>,
+    pub pos_start: Option<i64>,
+    pub pos_end: Option<i64>,
+    pub created: String,
+    pub modified: String,
+}
+
+impl Written<'_> {
+    pub fn of(a: &Annotation) -> Written<'_> {
+        let (reply_to, quote, position) = match &a.target {
+            Target::Text(t) => (None, Some(&t.quote), Some(t.position)),
+            Target::Reply(id) => (Some(id.as_str()), None, None),
+        };
+        Written {
+            id: &a.id,
+            article: &a.article,
+            creator: &a.creator,
+            editorial: a.editorial,
+            motivation: a.motivation.as_str(),
+            body: a.body.as_deref(),
+            entity: a.entity.as_deref(),
+            tags: Json(&a.tags),
+            visibility: a.visibility.as_str(),
+            reply_to,
+            exact: quote.map(|q| q.exact.as_str()),
+            prefix: quote.map(|q| q.prefix.as_str()),
+            suffix: quote.map(|q| q.suffix.as_str()),
+            pos_start: position.map(|p| p.start as i64),
+            pos_end: position.map(|p| p.end as i64),
+            created: timestamp(a.created),
+            modified: timestamp(a.modified),
+        }
+    }
+}
 
 /// The change feed from what one snapshot holds after a revision: the essay's revision then,
 /// the rows written since (oldest first) and the ids of the tombstones laid since.

@@ -1,13 +1,20 @@
-//! Share links in PostgreSQL.
+//! Share links.
 
 use async_trait::async_trait;
+use sqlx::{Executor, FromRow};
 
-use super::PostgresStore;
-use crate::store::row::{ShareRow, conflict, timestamp};
-use crate::store::{Share, ShareStore, StoreError};
+use super::row::{ShareRow, conflict, timestamp};
+use super::{Backend, Bind, Share, ShareStore, SqlStore, StoreError};
 
 #[async_trait]
-impl ShareStore for PostgresStore {
+impl<B: Backend> ShareStore for SqlStore<B>
+where
+    for<'c> &'c mut B::Connection: Executor<'c, Database = B>,
+    for<'r> ShareRow: FromRow<'r, B::Row>,
+    for<'a> &'a str: Bind<B>,
+    String: Bind<B>,
+    i64: Bind<B>,
+{
     async fn create_share(&self, share: &Share) -> Result<(), StoreError> {
         let t = &share.target;
         sqlx::query(
