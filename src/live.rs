@@ -1,7 +1,7 @@
 //! Live updates: what changed on which essay, told to every reader of it on every instance.
 //!
 //! One instance tells its own readers through a broadcast channel; instances sharing a
-//! PostgreSQL database tell each other with NOTIFY, and each LISTENs and forwards to its
+//! database tell each other through the store's feed, and each forwards what it hears to its
 //! readers. Readers are told the essay's new revision, so one who missed events (a dropped
 //! connection) catches up by asking for the essay's current state.
 
@@ -9,12 +9,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use sqlx::PgPool;
-use sqlx::postgres::{PgListener, PgPoolOptions};
 use tokio::sync::{broadcast, watch};
 
-/// The PostgreSQL channel instances talk on.
-const CHANNEL: &str = "gloss_live";
+use crate::store::{Feed, StoreError};
+
 const MIN_BACKOFF: Duration = Duration::from_millis(100);
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
@@ -48,7 +46,7 @@ pub struct Event {
 
 pub struct Live {
     local: broadcast::Sender<Event>,
-    postgres: Option<PgPool>,
+    shared: Option<Feed>,
     beat: watch::Sender<Beat>,
 }
 
@@ -62,10 +60,10 @@ pub enum Beat {
 }
 
 impl Live {
-    fn new(postgres: Option<PgPool>) -> Live {
+    fn new(shared: Option<Feed>) -> Live {
         Live {
             local: broadcast::channel(1024).0,
-            postgres,
+            shared,
             beat: watch::channel(Beat::Tick).0,
         }
     }
@@ -75,20 +73,18 @@ impl Live {
         Arc::new(Live::new(None))
     }
 
-    /// Readers of every instance on this PostgreSQL database.
-    pub async fn postgres(url: &str) -> Result<Arc<Live>, sqlx::Error> {
-        let pool = PgPoolOptions::new().max_connections(2).connect(url).await?;
-        let mut listener = PgListener::connect_with(&pool).await?;
-        listener.listen(CHANNEL).await?;
-        let live = Live::new(Some(pool));
+    /// Readers of every instance that hears `feed`.
+    pub async fn shared(feed: Feed) -> Result<Arc<Live>, StoreError> {
+        let mut hearing = feed.hear().await?;
+        let live = Live::new(Some(feed));
         let forward = live.local.clone();
         tokio::spawn(async move {
             let mut backoff = MIN_BACKOFF;
             loop {
-                match listener.recv().await {
-                    Ok(note) => {
+                match hearing.next().await {
+                    Ok(told) => {
                         backoff = MIN_BACKOFF;
-                        match serde_json::from_str::<Event>(note.payload()) {
+                        match serde_json::from_str::<Event>(&told) {
                             Ok(event) => {
                                 let _ = forward.send(event);
                             }
@@ -97,7 +93,7 @@ impl Live {
                             }
                         }
                     }
-                    // PgListener reconnects on the next recv; while the database is away,
+                    // The feed connects again on the next call; while the database is away,
                     // try less and less often rather than in a tight loop.
                     Err(err) => {
                         tracing::warn!(error = %err, retry_in = ?backoff, "live listener lost its connection");
@@ -112,16 +108,11 @@ impl Live {
 
     /// Tells every reader of the essay; failures are logged, since the change itself is stored.
     pub async fn publish(&self, event: Event) {
-        match &self.postgres {
-            // Our own listener hears the NOTIFY too and forwards it to our readers.
-            Some(pool) => {
+        match &self.shared {
+            // This instance hears itself too and forwards the event to its readers.
+            Some(feed) => {
                 let payload = serde_json::to_string(&event).expect("an event serializes");
-                if let Err(err) = sqlx::query("SELECT pg_notify($1, $2)")
-                    .bind(CHANNEL)
-                    .bind(payload)
-                    .execute(pool)
-                    .await
-                {
+                if let Err(err) = feed.tell(&payload).await {
                     tracing::error!(error = %err, "could not notify other instances");
                 }
             }

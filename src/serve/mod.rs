@@ -34,12 +34,11 @@ pub async fn prepare(args: &ServeArgs) -> anyhow::Result<AppState> {
         .await
         .with_context(|| format!("cannot open the database {}", args.database_url))?;
     sync_editorial(&library, store.as_ref()).await?;
-    let live = if args.database_url.starts_with("postgres") {
-        Live::postgres(&args.database_url)
+    let live = match store.feed() {
+        Some(feed) => Live::shared(feed)
             .await
-            .context("cannot listen for live updates on PostgreSQL")?
-    } else {
-        Live::local()
+            .context("cannot listen for other instances' writes")?,
+        None => Live::local(),
     };
     Ok(AppState::new(library, store, live, Config::from_args(args)))
 }

@@ -10,7 +10,8 @@ use super::row::{
     timestamp, to_annotations,
 };
 use super::{
-    AnnotationStore, Backend, Bind, Changes, Guarded, Page, Query, SqlStore, StoreError, SyncReport,
+    AnnotationStore, Backend, Bind, Changes, Feed, Guarded, Page, Query, SqlStore, StoreError,
+    SyncReport,
 };
 use crate::annotation::Annotation;
 
@@ -252,6 +253,10 @@ where
         }
         tx.commit().await?;
         Ok(report)
+    }
+
+    fn feed(&self) -> Option<Feed> {
+        B::feed(&self.pool)
     }
 
     async fn annotation(&self, id: &str) -> Result<Option<Annotation>, StoreError> {

@@ -4,6 +4,8 @@
 
 use sqlx::{Database, Encode, IntoArguments, QueryBuilder, Type};
 
+use super::Feed;
+
 /// A database the store runs on.
 pub trait Backend: Database<Arguments: IntoArguments<Self>> {
     /// Begins a transaction that reads a row and then writes on what it read.
@@ -18,6 +20,9 @@ pub trait Backend: Database<Arguments: IntoArguments<Self>> {
     const TIME: &'static str;
     /// Picks the user named `$1`, whatever the case, by the index on names.
     const NAMED: &'static str;
+
+    /// How instances sharing this database hear of each other's writes, if they can share it.
+    fn feed(pool: &sqlx::Pool<Self>) -> Option<Feed>;
 
     /// How many rows a statement wrote, which sqlx's traits do not say.
     fn rows_affected(result: &Self::QueryResult) -> u64;

@@ -4,6 +4,7 @@
 mod accounts;
 mod annotations;
 mod backend;
+mod feed;
 mod limits;
 mod postgres;
 mod row;
@@ -19,6 +20,7 @@ use time::OffsetDateTime;
 use crate::annotation::{Annotation, TextTarget};
 
 use backend::{Backend, Bind};
+pub use feed::{Feed, Hearing};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
@@ -97,6 +99,9 @@ pub trait AnnotationStore: Send + Sync + 'static {
     ) -> Result<SyncReport, StoreError>;
 
     async fn annotation(&self, id: &str) -> Result<Option<Annotation>, StoreError>;
+
+    /// How other instances on this database hear of writes, where there can be any.
+    fn feed(&self) -> Option<Feed>;
 
     /// Annotations `viewer` may see that match `query`, newest first, one page of them.
     async fn query(&self, query: &Query, viewer: Option<&str>) -> Result<Page, StoreError>;

@@ -2,10 +2,10 @@
 
 use std::time::Duration;
 
-use sqlx::postgres::{PgPoolOptions, PgQueryResult};
+use sqlx::postgres::{PgPool, PgPoolOptions, PgQueryResult};
 use sqlx::{Postgres, QueryBuilder};
 
-use super::{Backend, SqlStore, StoreError};
+use super::{Backend, Feed, SqlStore, StoreError};
 
 pub type PostgresStore = SqlStore<Postgres>;
 
@@ -36,6 +36,10 @@ impl Backend for Postgres {
     const TIME: &'static str = "::timestamptz";
     // The unique index on lower(username) serves this.
     const NAMED: &'static str = "lower(username) = lower($1)";
+
+    fn feed(pool: &PgPool) -> Option<Feed> {
+        Some(Feed::new(pool.clone()))
+    }
 
     fn rows_affected(result: &PgQueryResult) -> u64 {
         result.rows_affected()

@@ -9,7 +9,7 @@ use sqlx::sqlite::{
 };
 use sqlx::{QueryBuilder, Sqlite};
 
-use super::{Backend, SqlStore, StoreError};
+use super::{Backend, Feed, SqlStore, StoreError};
 
 pub type SqliteStore = SqlStore<Sqlite>;
 
@@ -46,6 +46,10 @@ impl Backend for Sqlite {
     const TIME: &'static str = "";
     // Names compare case-insensitively by the column's collation (NOCASE).
     const NAMED: &'static str = "username = $1";
+
+    fn feed(_: &sqlx::SqlitePool) -> Option<Feed> {
+        None
+    }
 
     fn rows_affected(result: &SqliteQueryResult) -> u64 {
         result.rows_affected()
