@@ -2,15 +2,13 @@
 //! none. The page carries every note with its kind and says the layer in `data-show`; a
 //! paragraph whose notes the layer hides counts them in a link that opens it.
 
-mod support;
-
 use std::collections::HashMap;
 
 use axum::Router;
 use axum::body::Body;
 use axum::http::Request;
 use scraper::Html;
-use support::*;
+use crate::support::*;
 
 const PASSAGE: &str = "Let me back up and explain.";
 const BLOCK: &str = "p-let-me-back-up-and-explain";

@@ -1,9 +1,7 @@
 //! The pages over HTTP, through the router as the server runs it.
 
-mod support;
-
 use scraper::Html;
-use support::*;
+use crate::support::*;
 
 #[tokio::test]
 async fn the_index_lists_the_essay() {

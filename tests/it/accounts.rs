@@ -1,9 +1,7 @@
 //! Accounts: pages with a session cookie and CSRF protection, the JSON API, the operator's CLI.
 
-mod support;
-
 use axum::http::HeaderMap;
-use support::*;
+use crate::support::*;
 
 fn cookies(headers: &HeaderMap) -> Vec<String> {
     headers

@@ -3,9 +3,7 @@
 //! fragments a signed-in reader's page swaps in. What changes from run to run (ids, today's
 //! date, versions, revisions) is replaced by a name; the assertions that matter are beside.
 
-mod support;
-
-use support::*;
+use crate::support::*;
 
 const FIRST: &str = "p-pay-attention-to-the-dates-because";
 const BLOCK: &str = "p-let-me-back-up-and-explain";

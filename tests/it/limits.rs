@@ -1,14 +1,12 @@
 //! Rate limits: password guessing, sign-ups and writes are throttled with 429, counted in the
 //! database so every instance shares them. And a limit on how long a request may take.
 
-mod support;
-
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::http::Request;
 use serde_json::json;
-use support::*;
+use crate::support::*;
 use tokio_stream::StreamExt;
 use tower::ServiceExt;
 

@@ -1,13 +1,11 @@
 //! Links that land on an exact passage: paragraph permalinks, share links, annotation
 //! permalinks, link previews, and links that survive edits of the essay.
 
-mod support;
-
 use std::path::Path;
 
 use scraper::Html;
 use serde_json::json;
-use support::*;
+use crate::support::*;
 
 fn share_request(exact: &str) -> serde_json::Value {
     json!({"target": {

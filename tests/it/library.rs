@@ -1,9 +1,7 @@
 //! Loading `articles/`: broken files stop start-up with a message naming the file and line.
 
-mod support;
-
 use gloss::library::{EntityKind, Library, Moment, Relation, When};
-use support::*;
+use crate::support::*;
 use time::macros::date;
 
 fn load(essay: &str, entities: &str, notes: Option<&str>) -> Result<Library, String> {
@@ -142,7 +140,7 @@ fn the_published_recording_names_who_was_recorded_and_who_published_it() {
     assert!(linked(Relation::Participant).is_empty());
 }
 
-const ESSAY_SLUG: &str = support::ESSAY;
+const ESSAY_SLUG: &str = crate::support::ESSAY;
 
 #[test]
 fn possessives_are_mentions_too() {

@@ -2,8 +2,6 @@
 //! private note reaches nobody else's bytes, a page joined from cached blocks equals one made
 //! from scratch, and a writer sees their write at once on another instance.
 
-mod support;
-
 use std::sync::Arc;
 
 use axum::Router;
@@ -11,7 +9,7 @@ use gloss::AppState;
 use gloss::web::Snapshot;
 use serde_json::{Value, json};
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
-use support::*;
+use crate::support::*;
 
 /// The essay's page as a token's owner (or a signed-out reader) gets it.
 async fn page(router: &Router, token: Option<&str>) -> String {

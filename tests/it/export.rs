@@ -1,9 +1,7 @@
 //! `gloss export` and `gloss import`: a round trip into an empty database gives the same
 //! annotations.
 
-mod support;
-
-use support::*;
+use crate::support::*;
 
 #[tokio::test]
 async fn a_round_trip_into_an_empty_database_gives_the_same_annotations() {

@@ -1,9 +1,7 @@
 //! The W3C Web Annotation Protocol at /annotations/.
 
-mod support;
-
 use serde_json::json;
-use support::*;
+use crate::support::*;
 
 const LD: &str = "application/ld+json; profile=\"http://www.w3.org/ns/anno.jsonld\"";
 

@@ -2,10 +2,8 @@
 //! link to the paragraph with all of them; the editors' notes always show, and the reader's own
 //! come before others' up to ten.
 
-mod support;
-
 use scraper::Html;
-use support::*;
+use crate::support::*;
 
 const PASSAGE: &str = "Let me back up and explain.";
 const BLOCK: &str = "p-let-me-back-up-and-explain";

@@ -1,9 +1,7 @@
 //! Markdown -> Document -> HTML, checked on the page a browser would get.
 
-mod support;
-
 use scraper::Html;
-use support::*;
+use crate::support::*;
 
 const ESSAY_MD: &str = "Steve Witkoff spoke *on October 14* with [Ushakov](https://example.com/) today.\n\n\
     Witkoff’s advice mattered. Nobody else spoke.\n";

@@ -11,8 +11,6 @@
 
 mod client;
 mod harness;
-#[path = "../support/mod.rs"]
-mod support;
 
 use client::*;
 use harness::*;

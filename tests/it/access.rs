@@ -1,9 +1,7 @@
 //! Who may read, edit and delete what: anonymous, another reader, the owner, an editor.
 
-mod support;
-
 use serde_json::json;
-use support::*;
+use crate::support::*;
 
 const LD: &str = "application/ld+json";
 

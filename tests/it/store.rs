@@ -4,15 +4,9 @@
 //! without one it is skipped, and says so.
 //! Each test gets a database of its own there, dropped when the test passes.
 
-mod support;
-
-#[path = "store/accounts.rs"]
 mod accounts;
-#[path = "store/annotations.rs"]
 mod annotations;
-#[path = "store/changes.rs"]
 mod changes;
-#[path = "store/query.rs"]
 mod query;
 
 use std::sync::Arc;
@@ -146,7 +140,7 @@ contract!(sqlite, sqlite_memory());
 
 /// A new database on the server `GLOSS_TEST_POSTGRES_URL` names, if it names one.
 async fn postgres_fresh() -> Option<Fresh> {
-    let server = support::postgres_server("the store contract on PostgreSQL")?;
+    let server = crate::support::postgres_server("the store contract on PostgreSQL")?;
     let name = format!("gloss_test_{}", uuid::Uuid::now_v7().simple());
     let mut admin = PgConnection::connect(&server)
         .await

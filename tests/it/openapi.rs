@@ -2,16 +2,14 @@
 //! exactly the JSON routes the router serves, true to what the server answers, and served
 //! verbatim at /api/openapi.json. `scripts/fuzz` then fuzzes the server against it.
 
-mod support;
-
 use std::collections::{BTreeMap, BTreeSet};
 
 use jsonschema::Draft;
 use serde_json::{Value, json};
-use support::*;
+use crate::support::*;
 
-const DOC: &str = include_str!("../src/web/openapi.json");
-const ROUTER: &str = include_str!("../src/web/mod.rs");
+const DOC: &str = include_str!("../../src/web/openapi.json");
+const ROUTER: &str = include_str!("../../src/web/mod.rs");
 
 /// How a route answers: JSON (or text, or events) for programs, documented; or pages, forms,
 /// redirects and assets for browsers, not.

@@ -1,12 +1,10 @@
 //! When the essay changes, annotations re-anchor to the same words; those whose words are gone
 //! become orphans, listed on the page and never dropped.
 
-mod support;
-
 use std::path::Path;
 
 use scraper::Html;
-use support::*;
+use crate::support::*;
 
 fn edit_essay(dir: &Path, edit: impl Fn(String) -> String) {
     let path = dir.join(format!("{ESSAY}.md"));

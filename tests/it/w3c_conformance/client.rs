@@ -1,7 +1,6 @@
 //! Talking to Gloss as a W3C protocol client, and the annotations it makes.
 
-use crate::harness::*;
-use crate::support;
+use super::harness::*;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -61,8 +60,8 @@ pub struct Reader {
 
 impl Reader {
     pub async fn sign_up() -> Reader {
-        let (_state, router) = support::app().await;
-        let authorization = support::reader_token(&router, "ann").await;
+        let (_state, router) = crate::support::app().await;
+        let authorization = crate::support::reader_token(&router, "ann").await;
         Reader {
             router,
             authorization,
@@ -90,7 +89,7 @@ impl Reader {
 
 /// The first essay, as a target's `source`.
 pub fn essay_path() -> String {
-    format!("/articles/{}", support::ESSAY)
+    format!("/articles/{}", crate::support::ESSAY)
 }
 
 /// Where a client would send a link Gloss gave: absolute URLs on its public URL become paths.

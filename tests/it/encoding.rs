@@ -1,14 +1,12 @@
 //! Compression: the cached reading page comes precompressed, and pages made for one reader,
 //! other pages and API answers are compressed on the way out; each decodes to the plain answer.
 
-mod support;
-
 use std::io::Read;
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Request};
 use http_body_util::BodyExt;
-use support::*;
+use crate::support::*;
 use tower::ServiceExt;
 
 async fn fetch(router: &axum::Router, uri: &str, headers: &[(&str, &str)]) -> (HeaderMap, Vec<u8>) {

@@ -2,8 +2,6 @@
 //! date change by change renders exactly as one built from scratch; a block a change does not
 //! name is unchanged; a block outside a reader's overlay is the same for them as for everyone.
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -73,7 +71,7 @@ fn op() -> impl Strategy<Value = Op> {
 
 fn library() -> &'static Library {
     static LIBRARY: std::sync::OnceLock<Library> = std::sync::OnceLock::new();
-    LIBRARY.get_or_init(|| Library::load(&support::repo_articles()).expect("the articles load"))
+    LIBRARY.get_or_init(|| Library::load(&crate::support::repo_articles()).expect("the articles load"))
 }
 
 fn essay() -> Arc<Article> {

@@ -1,0 +1,26 @@
+//! The integration tests, one crate: each module tests one part of Gloss from outside, through
+//! `build_router(..).oneshot(..)`, the store's interface or the library's, with the helpers in
+//! `support`.
+
+mod support;
+
+mod access;
+mod accounts;
+mod blocks;
+mod cache;
+mod crowded;
+mod encoding;
+mod export;
+mod http;
+mod layers;
+mod library;
+mod limits;
+mod live;
+mod openapi;
+mod protocol;
+mod reanchor;
+mod render;
+mod shares;
+mod snapshots;
+mod store;
+mod w3c_conformance;
