@@ -24,7 +24,6 @@ use crate::document::{Block, Segment};
 use crate::library::{Article, Entity};
 pub use layers::Show;
 pub use note::note_html;
-pub use sidenote::encode_query;
 use splice::{Insert, Span, splice};
 
 /// A note as the print footnotes list it.

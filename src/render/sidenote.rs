@@ -103,19 +103,6 @@ pub fn footnote_html(entry: &Entry) -> String {
     })
 }
 
-/// Percent-encodes a query parameter value.
-pub fn encode_query(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use std::sync::OnceLock;
