@@ -1,32 +1,46 @@
 //! The hover card of a mention.
 
+use std::borrow::Cow;
+
+use askama::Template;
+
 use super::format_date;
-use crate::document::escape_html;
 use crate::library::{Entity, EntityKind, When};
 
 /// Name, role or date, and summary; hidden until hover or focus.
-pub fn card_html(card: usize, entity: &Entity) -> String {
-    let detail = match (entity.kind, &entity.role, entity.when) {
-        (EntityKind::Event, _, Some(When::On(date))) => format_date(date),
-        (
-            EntityKind::Event,
-            _,
-            Some(When::CalledOff {
-                announced,
-                called_off,
-            }),
-        ) => format!(
-            "Announced {}; called off {}",
-            format_date(announced),
-            format_date(called_off)
-        ),
-        (_, Some(role), _) => role.clone(),
-        (kind, _, _) => kind.label().to_string(),
-    };
-    format!(
-        "<span class=\"card\" id=\"card-{card}\" role=\"tooltip\" data-aside><strong class=\"card-name\">{}</strong> <span class=\"card-role\">{}</span> <span class=\"card-summary\">{}</span> <span class=\"card-more\">Open the page for more</span></span>",
-        escape_html(&entity.name),
-        escape_html(&detail),
-        escape_html(&entity.summary)
-    )
+#[derive(Template)]
+#[template(path = "render/card.html")]
+pub struct Card<'a> {
+    /// Which card of the essay it is, for the mention's `aria-describedby`.
+    number: usize,
+    entity: &'a Entity,
+    detail: Cow<'a, str>,
+}
+
+impl<'a> Card<'a> {
+    pub fn new(number: usize, entity: &'a Entity) -> Card<'a> {
+        let detail = match (entity.kind, &entity.role, entity.when) {
+            (EntityKind::Event, _, Some(When::On(date))) => format_date(date).into(),
+            (
+                EntityKind::Event,
+                _,
+                Some(When::CalledOff {
+                    announced,
+                    called_off,
+                }),
+            ) => format!(
+                "Announced {}; called off {}",
+                format_date(announced),
+                format_date(called_off)
+            )
+            .into(),
+            (_, Some(role), _) => role.as_str().into(),
+            (kind, _, _) => kind.label().into(),
+        };
+        Card {
+            number,
+            entity,
+            detail,
+        }
+    }
 }

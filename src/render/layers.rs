@@ -4,9 +4,9 @@
 //! is the same cached bytes. What this file draws is the word the margin keeps for the notes
 //! a layer hides ("4 notes"), which reveals them.
 
+use askama::Template;
 use serde::Deserialize;
 
-use super::encode_query;
 use crate::library::Article;
 
 /// What the page shows: `?show=` and the form field named `show` say it by name.
@@ -62,15 +62,24 @@ impl Show {
 
 /// For each layer that hides some of a paragraph's notes, a link in the margin that says how
 /// many and opens the paragraph with all of them; layers that hide as many share one link.
-/// `kinds` are the kinds of the notes the paragraph shows, `crowded` how many other readers'
-/// notes it leaves out for want of room.
-pub fn placeholders<'a>(
-    article: &Article,
-    block: &str,
-    kinds: impl Iterator<Item = &'a str> + Clone,
+#[derive(Template)]
+#[template(path = "render/placeholders.html")]
+pub struct Placeholders<'a> {
+    article: &'a Article,
+    block: &'a str,
+    /// How many notes, and the names of the layers that hide that many.
+    counts: Vec<(usize, Vec<&'static str>)>,
+}
+
+/// The links for a paragraph that shows notes of `kinds` and leaves out `crowded` other
+/// readers' notes for want of room.
+pub fn placeholders<'a, 'k>(
+    article: &'a Article,
+    block: &'a str,
+    kinds: impl Iterator<Item = &'k str> + Clone,
     crowded: usize,
-) -> String {
-    let mut counts: Vec<(usize, Vec<&str>)> = Vec::new();
+) -> Placeholders<'a> {
+    let mut counts: Vec<(usize, Vec<&'static str>)> = Vec::new();
     for show in Show::EVERY {
         let hidden = kinds.clone().filter(|k| show.hides(k)).count()
             + if show.hides("reader") { crowded } else { 0 };
@@ -82,18 +91,11 @@ pub fn placeholders<'a>(
             None => counts.push((hidden, vec![show.name()])),
         }
     }
-    counts
-        .into_iter()
-        .map(|(n, layers)| {
-            format!(
-                "<a class=\"layer-more\" href=\"{}?notes={}#{block}\" data-for=\"{}\" data-aside>{n} {}<span class=\"visually-hidden\"> hidden on this paragraph</span></a>",
-                article.url_path(),
-                encode_query(block),
-                layers.join(" "),
-                if n == 1 { "note" } else { "notes" },
-            )
-        })
-        .collect()
+    Placeholders {
+        article,
+        block,
+        counts,
+    }
 }
 
 #[cfg(test)]

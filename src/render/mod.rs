@@ -7,6 +7,7 @@ mod crowded;
 mod layers;
 mod note;
 mod sidenote;
+mod spans;
 mod splice;
 
 use std::cmp::Reverse;
@@ -14,15 +15,15 @@ use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::ops::Range;
 
+use askama::Template;
 use time::Date;
 
 use crate::annotated::{Annotated, Crowding, Entry, Place, View, note_point};
 use crate::annotation::{Annotation, Target};
-use crate::document::{Block, Segment, escape_html};
+use crate::document::{Block, Segment};
 use crate::library::{Article, Entity};
 pub use layers::Show;
 pub use note::note_html;
-pub use sidenote::encode_query;
 use splice::{Insert, Span, splice};
 
 /// A note as the print footnotes list it.
@@ -107,16 +108,16 @@ pub fn block(
         .iter()
         .enumerate()
         .take_while(|(_, m)| m.range.start < block.range.end)
-        .map(|(k, m)| mention_span(first_mention + k + 1, m.range.clone(), &entities[m.entity]))
+        .map(|(k, m)| spans::mention(first_mention + k + 1, m.range.clone(), &entities[m.entity]))
         .collect();
     spans.extend(
         marked
             .iter()
             .enumerate()
-            .map(|(i, (a, range))| mark_span(i, a, range.clone(), view)),
+            .map(|(i, (a, range))| spans::mark(i, a, range.clone(), view)),
     );
     if let Some((code, range)) = &view.share {
-        spans.push(share_span(code, range.clone()));
+        spans.push(spans::share(code, range.clone()));
     }
 
     let mut noted: Vec<(&Entry, Range<usize>, usize)> = annotated
@@ -153,14 +154,21 @@ pub fn block(
     let mut drawn_from: Vec<usize> = elsewhere.into_keys().chain([index]).collect();
     drawn_from.sort_unstable();
     let expanded = view.expanded == Some(block.id.as_str());
-    let mut after = crowded::more_link(article, &block.id, here.more, view.expanded);
+    let mut after = String::new();
+    write(
+        &mut after,
+        &crowded::more_link(article, &block.id, here.more, view.expanded),
+    );
     if !expanded {
-        after.push_str(&layers::placeholders(
-            article,
-            &block.id,
-            noted.iter().map(|(e, _, _)| kind(view, &e.annotation)),
-            here.more.unwrap_or(0),
-        ));
+        write(
+            &mut after,
+            &layers::placeholders(
+                article,
+                &block.id,
+                noted.iter().map(|(e, _, _)| kind(view, &e.annotation)),
+                here.more.unwrap_or(0),
+            ),
+        );
     }
     let (html, version) = render_block(article, block, &spans, &inserts, &after, expanded);
     RenderedBlock {
@@ -202,6 +210,29 @@ fn version_of(html: &str) -> String {
     format!("{:012x}", hasher.finish() & 0xffff_ffff_ffff)
 }
 
+#[derive(Template)]
+#[template(
+    source = r##"<a class="pilcrow" href="#{{ id }}" data-aside aria-label="Link to this paragraph">¶</a>"##,
+    ext = "html"
+)]
+struct Pilcrow<'a> {
+    id: &'a str,
+}
+
+/// A paragraph opened with all its notes shows them whatever the reader's layer
+/// (`data-reveal`).
+#[derive(Template)]
+#[template(
+    source = r#"<{{ block.tag }} id="{{ block.id }}"{{ block.attrs|safe }} data-v="{{ version }}"{% if revealed %} data-reveal{% endif %}>{{ inner|safe }}</{{ block.tag }}>"#,
+    ext = "html"
+)]
+struct BlockElement<'a> {
+    block: &'a Block,
+    version: &'a str,
+    inner: &'a str,
+    revealed: bool,
+}
+
 /// The block's HTML, and the version it carries as `data-v`, which the page compares
 /// with the fragments' `v` to swap only the blocks that changed.
 fn render_block(
@@ -226,70 +257,34 @@ fn render_block(
         }
     }
     inner.push_str(after);
-    inner.push_str(&format!(
-        "<a class=\"pilcrow\" href=\"#{}\" data-aside aria-label=\"Link to this paragraph\">¶</a>",
-        block.id
-    ));
+    write(&mut inner, &Pilcrow { id: &block.id });
     let version = version_of(&inner);
-    // A paragraph opened with all its notes shows them whatever the reader's layer.
-    let reveal = if revealed { " data-reveal" } else { "" };
-    let html = format!(
-        "<{} id=\"{}\"{} data-v=\"{version}\"{reveal}>{inner}</{}>",
-        block.tag, block.id, block.attrs, block.tag
+    // The tags around `inner` are its id and attributes and some 64 bytes more.
+    let mut html = String::with_capacity(inner.len() + block.id.len() + block.attrs.len() + 64);
+    write(
+        &mut html,
+        &BlockElement {
+            block,
+            version: &version,
+            inner: &inner,
+            revealed,
+        },
     );
     (html, version)
 }
 
-fn mention_span(card: usize, range: Range<usize>, entity: &Entity) -> Span {
-    Span {
-        rank: (0, range.start, Reverse(range.end), 0),
-        open: format!(
-            "<span class=\"mention\"><a class=\"mention-link\" href=\"{}\" data-entity=\"{}\" aria-describedby=\"card-{card}\">",
-            entity.path(),
-            entity.id
-        ),
-        first_open: None,
-        close: format!("</a>{}</span>", card::card_html(card, entity)),
-        range,
-        atomic: true,
-    }
+/// A template's HTML. Writing to a `String` cannot fail, nor can the `Display` of any value
+/// these templates show.
+fn html(template: &impl Template) -> String {
+    template.render().expect(RENDERS)
 }
 
-fn mark_span(index: usize, a: &Annotation, range: Range<usize>, view: &View) -> Span {
-    let class = match (a.editorial, view.focus == Some(a.id.as_str())) {
-        (true, false) => "note-mark editorial",
-        (true, true) => "note-mark editorial is-target",
-        (false, false) => "note-mark",
-        (false, true) => "note-mark is-target",
-    };
-    Span {
-        rank: (1, range.start, Reverse(range.end), index),
-        open: format!(
-            "<mark class=\"{class}\" data-kind=\"{}\" data-annotation=\"{}\">",
-            kind(view, a),
-            escape_html(&a.id)
-        ),
-        first_open: None,
-        close: "</mark>".to_string(),
-        range,
-        atomic: false,
-    }
+/// Appends a template's HTML to `out`, which cannot fail either.
+fn write(out: &mut String, template: &impl Template) {
+    template.render_into(out).expect(RENDERS);
 }
 
-/// The shared passage: marked above every note, its first piece the landing point.
-fn share_span(code: &str, range: Range<usize>) -> Span {
-    let code = escape_html(code);
-    Span {
-        rank: (1, 0, Reverse(usize::MAX), 0),
-        open: format!("<mark class=\"shared\" data-share=\"{code}\">"),
-        first_open: Some(format!(
-            "<mark class=\"shared\" data-share=\"{code}\" id=\"share-{code}\" tabindex=\"-1\">"
-        )),
-        close: "</mark>".to_string(),
-        range,
-        atomic: false,
-    }
-}
+const RENDERS: &str = "a template of the essay's HTML failed to render";
 
 /// Whose an annotation is, as its marks and note carry it in `data-kind`, for the layer a
 /// reader chooses to hide the rest: `editorial`, `own`, another `reader`'s, or the `target`

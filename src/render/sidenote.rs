@@ -1,10 +1,11 @@
 //! Margin notes: the editors' notes, and readers' notes with their threads of replies.
 
+use askama::Template;
+
 use super::note::note_html;
-use super::{format_date, kind};
+use super::{html, kind};
 use crate::annotated::{Entry, View};
 use crate::annotation::{Annotation, Visibility};
-use crate::document::escape_html;
 use crate::library::Entity;
 
 type Thread<'a> = [&'a Entry];
@@ -16,140 +17,153 @@ fn body_html(entry: &Entry) -> &str {
         .get_or_init(|| note_html(entry.annotation.body.as_deref().unwrap_or_default()))
 }
 
+#[derive(Template)]
+#[template(path = "render/margin_note.html")]
+struct MarginNote<'a> {
+    a: &'a Annotation,
+    kind: &'static str,
+    class: &'static str,
+    /// The note a link points at starts open on narrow screens.
+    checked: bool,
+    content: Content<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "render/orphan_note.html")]
+struct OrphanNote<'a> {
+    a: &'a Annotation,
+    kind: &'static str,
+    content: Content<'a>,
+}
+
+/// The note's body; then an editor's link to the page of what it is about, or a reader's
+/// name, date, tags and replies.
+#[derive(Template)]
+#[template(path = "render/note_content.html")]
+struct Content<'a> {
+    entry: &'a Entry,
+    entity: Option<&'a Entity>,
+    thread: &'a Thread<'a>,
+}
+
+#[derive(Template)]
+#[template(
+    source = "{% if a.body.is_none() %}Highlighted by {{ a.creator }}{% else %}{{ self::body_html(entry)|safe }}{% if !a.editorial %} ({{ a.creator }}){% endif %}{% endif %}",
+    ext = "html"
+)]
+struct Footnote<'a> {
+    a: &'a Annotation,
+    entry: &'a Entry,
+}
+
 /// The toggle for narrow screens, then the note in the margin. Numbers come from the
 /// stylesheet's counter, so a note added above leaves the HTML of later blocks unchanged.
 pub fn margin_note(entry: &Entry, entities: &[Entity], view: &View, thread: &Thread) -> String {
     let a = &entry.annotation;
-    let id = escape_html(&a.id);
-    let class = match (a.editorial, a.body.is_some()) {
-        (true, _) => "sidenote editorial",
-        (false, true) => "sidenote",
-        (false, false) => "sidenote highlight-note",
-    };
-    let checked = if view.focus == Some(a.id.as_str()) {
-        " checked"
-    } else {
-        ""
-    };
-    let kind = kind(view, a);
-    format!(
-        "<input type=\"checkbox\" class=\"note-toggle-input\" id=\"toggle-{id}\" data-kind=\"{kind}\" data-aside{checked}><label class=\"note-ref\" for=\"toggle-{id}\" data-kind=\"{kind}\" data-aside><span class=\"visually-hidden\">Note </span></label><span class=\"{class}\" id=\"note-{id}\" role=\"note\" data-kind=\"{kind}\" data-aside{}><span class=\"note-number\"></span> {}</span>",
-        creator_attr(a),
-        content(entry, entities, thread)
-    )
+    let entity = a
+        .entity
+        .as_deref()
+        .filter(|_| a.editorial)
+        .and_then(|e| entities.iter().find(|x| x.id == e));
+    html(&MarginNote {
+        a,
+        kind: kind(view, a),
+        class: match (a.editorial, a.body.is_some()) {
+            (true, _) => "sidenote editorial",
+            (false, true) => "sidenote",
+            (false, false) => "sidenote highlight-note",
+        },
+        checked: view.focus == Some(a.id.as_str()),
+        content: Content {
+            entry,
+            entity,
+            thread,
+        },
+    })
 }
 
 /// A note whose passage is gone, with the words it was attached to.
 pub fn orphan_note(entry: &Entry, view: &View, thread: &Thread) -> String {
-    let a = &entry.annotation;
-    format!(
-        "<div class=\"orphan-note\" id=\"note-{}\" data-kind=\"{}\"{}>{}</div>",
-        escape_html(&a.id),
-        kind(view, a),
-        creator_attr(a),
-        content(entry, &[], thread)
-    )
-}
-
-/// Who wrote a reader's note, and whether it is a bare highlight: the page's script offers
-/// Reply, Edit and Delete to whoever may use them, so the HTML is the same for every reader.
-fn creator_attr(a: &Annotation) -> String {
-    match (a.editorial, &a.body) {
-        (true, _) => String::new(),
-        (false, Some(_)) => format!(" data-creator=\"{}\"", escape_html(&a.creator)),
-        (false, None) => format!(
-            " data-creator=\"{}\" data-highlight",
-            escape_html(&a.creator)
-        ),
-    }
+    html(&OrphanNote {
+        a: &entry.annotation,
+        kind: kind(view, &entry.annotation),
+        content: Content {
+            entry,
+            entity: None,
+            thread,
+        },
+    })
 }
 
 /// The note as printed footnotes list it.
 pub fn footnote_html(entry: &Entry) -> String {
-    let a = &entry.annotation;
-    match (&a.body, a.editorial) {
-        (Some(_), true) => body_html(entry).to_string(),
-        (Some(_), false) => format!("{} ({})", body_html(entry), escape_html(&a.creator)),
-        (None, _) => format!("Highlighted by {}", escape_html(&a.creator)),
-    }
+    html(&Footnote {
+        a: &entry.annotation,
+        entry,
+    })
 }
 
-fn content(entry: &Entry, entities: &[Entity], thread: &Thread) -> String {
-    let a = &entry.annotation;
-    let mut html = String::new();
-    match &a.body {
-        Some(_) => html.push_str(&format!(
-            "<span class=\"note-body\">{}</span>",
-            body_html(entry)
-        )),
-        None => html.push_str("<span class=\"note-body\">Highlight</span>"),
-    }
-    if a.editorial {
-        if let Some(entity) = a
-            .entity
-            .as_deref()
-            .and_then(|e| entities.iter().find(|x| x.id == e))
-        {
-            html.push_str(&format!(
-                " <a class=\"note-entity\" href=\"{}\">More on {}</a>",
-                entity.path(),
-                escape_html(&entity.name)
-            ));
-        }
-        return html;
-    }
-    html.push_str(&meta(a));
-    if !a.tags.is_empty() {
-        html.push_str("<span class=\"note-tags\">");
-        for tag in &a.tags {
-            html.push_str(&format!(
-                "<a class=\"tag\" href=\"/search?tag={}\">{}</a>",
-                encode_query(tag),
-                escape_html(tag)
-            ));
-        }
-        html.push_str("</span>");
-    }
-    if !thread.is_empty() {
-        html.push_str("<span class=\"replies\">");
-        for entry in thread {
-            let reply = &entry.annotation;
-            html.push_str(&format!(
-                "<span class=\"reply\" id=\"note-{}\" data-aside{}><span class=\"note-body\">{}</span>{}</span>",
-                escape_html(&reply.id),
-                creator_attr(reply),
-                body_html(entry),
-                meta(reply),
-            ));
-        }
-        html.push_str("</span>");
-    }
-    html
-}
+#[cfg(test)]
+mod tests {
+    use std::sync::OnceLock;
 
-fn meta(a: &Annotation) -> String {
-    let private = if a.visibility == Visibility::Private {
-        "<span class=\"note-private\"> · Private</span>"
-    } else {
-        ""
-    };
-    format!(
-        "<span class=\"note-meta\"><span class=\"note-author\">{}</span> · <time datetime=\"{}\">{}</time>{private}</span>",
-        escape_html(&a.creator),
-        a.created.date(),
-        format_date(a.created.date())
-    )
-}
+    use time::macros::datetime;
 
-/// Percent-encodes a query parameter value.
-pub fn encode_query(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    use super::*;
+    use crate::annotated::Place;
+    use crate::annotation::{Motivation, Target};
+
+    fn entry(id: &str, body: Option<&str>, tags: &[&str]) -> Entry {
+        let created = datetime!(2025-11-26 12:00 UTC);
+        Entry {
+            annotation: Annotation {
+                id: id.into(),
+                article: "essay".into(),
+                creator: "o'brien".into(),
+                editorial: false,
+                motivation: Motivation::Commenting,
+                body: body.map(Into::into),
+                entity: None,
+                tags: tags.iter().map(|t| t.to_string()).collect(),
+                visibility: Visibility::Private,
+                target: Target::Reply("parent".into()),
+                created,
+                modified: created,
+            },
+            place: Place::Reply,
+            body_html: OnceLock::new(),
+        }
+    }
+
+    /// A newline inside a note would change the essay's plain text, which skips the notes
+    /// but not the space between them.
+    #[test]
+    fn a_readers_note_is_one_line_with_its_words_escaped() {
+        let note = entry("n\"1", Some("A *note*."), &["war & \"peace\""]);
+        let reply = entry("r1", Some("Agreed."), &[]);
+        let html = margin_note(&note, &[], &View::default(), &[&reply]);
+        assert!(!html.contains('\n'), "{html}");
+        for expected in [
+            r#"<label class="note-ref" for="toggle-n&#34;1" data-kind="reader" data-aside>"#,
+            r#"id="note-n&#34;1" role="note" data-kind="reader" data-aside data-creator="o&#39;brien">"#,
+            r#"<span class="note-body"><span class="np">A <em>note</em>.</span></span>"#,
+            r#"<time datetime="2025-11-26">November 26, 2025</time><span class="note-private"> · Private</span>"#,
+            r#"<a class="tag" href="/search?tag=war%20%26%20%22peace%22">war &#38; &#34;peace&#34;</a>"#,
+            r#"<span class="reply" id="note-r1" data-aside data-creator="o&#39;brien"><span class="note-body"><span class="np">Agreed.</span></span><span class="note-meta">"#,
+        ] {
+            assert!(html.contains(expected), "{expected} in {html}");
+        }
+    }
+
+    #[test]
+    fn footnotes_name_the_reader() {
+        assert_eq!(
+            footnote_html(&entry("h", None, &[])),
+            "Highlighted by o&#39;brien"
+        );
+        assert_eq!(
+            footnote_html(&entry("n", Some("Yes"), &[])),
+            "<span class=\"np\">Yes</span> (o&#39;brien)"
+        );
+    }
 }

@@ -1,14 +1,11 @@
 //! The reading page around its blocks: head, essay header, orphans and print notes. Rendered
-//! once per reader and version, with holes where the blocks and the footnotes go, so the page
-//! is put together from cached pieces.
-
-use std::sync::LazyLock;
+//! once per reader and version in three pieces, the blocks and the footnotes going between
+//! them, so the page is put together from cached pieces.
 
 use askama::Template;
 
 use super::deflate::Piece;
 use super::pages::Head;
-use crate::accounts;
 use crate::error::AppError;
 use crate::library::Article;
 use crate::render::{Footnote, Orphan, Show, format_date};
@@ -34,15 +31,11 @@ impl Preview {
 }
 
 #[derive(Template)]
-#[template(path = "article.html")]
-struct ArticlePage<'a> {
+#[template(path = "reading/top.html")]
+struct Top<'a> {
     head: Head,
     article: &'a Article,
     date: String,
-    body: &'a str,
-    orphans: &'a [Orphan],
-    has_footnotes: bool,
-    footnotes: &'a str,
     preview: &'a Preview,
     /// Said above the essay, e.g. that a shared passage is gone.
     notice: Option<&'a str>,
@@ -57,6 +50,19 @@ struct LayerChoice {
     name: &'static str,
     label: &'static str,
     chosen: bool,
+}
+
+#[derive(Template)]
+#[template(path = "reading/middle.html")]
+struct Middle<'a> {
+    orphans: &'a [Orphan],
+    has_footnotes: bool,
+}
+
+#[derive(Template)]
+#[template(path = "reading/end.html")]
+struct End {
+    has_footnotes: bool,
 }
 
 #[derive(Template)]
@@ -78,23 +84,14 @@ struct Footnotes<'a> {
     footnotes: &'a [Footnote],
 }
 
-/// Stand in for the blocks and the footnotes while the frame renders: random for each run of
-/// the server, so no reader's words (a note quoted in the page's preview) can forge one.
-static HOLES: LazyLock<(String, String)> = LazyLock::new(|| {
-    let token = accounts::new_token();
-    (
-        format!("<!--blocks {token}-->"),
-        format!("<!--notes {token}-->"),
-    )
-});
-
 /// A reading page without its blocks and footnotes.
 pub struct Frame {
     /// From the doctype to the article's opening tag.
     pub top: Piece,
-    /// From the article's end to the print notes' list.
+    /// From the article's end to where the footnotes go: the orphans, and the print notes'
+    /// opening when there are footnotes.
     pub middle: Piece,
-    /// The rest.
+    /// The rest, from the print notes' closing to the end of the page.
     pub end: Piece,
 }
 
@@ -112,15 +109,10 @@ pub struct Surround<'a> {
 
 impl Frame {
     pub fn render(s: Surround) -> Result<Frame, AppError> {
-        let (blocks_hole, notes_hole) = (HOLES.0.as_str(), HOLES.1.as_str());
-        let page = ArticlePage {
+        let top = Top {
             head: s.head,
             article: s.article,
             date: format_date(s.article.meta.date),
-            body: blocks_hole,
-            orphans: s.orphans,
-            has_footnotes: s.has_footnotes,
-            footnotes: notes_hole,
             preview: s.preview,
             notice: s.notice,
             revision: s.revision,
@@ -133,24 +125,18 @@ impl Frame {
                     chosen: show == s.show,
                 })
                 .collect(),
-        }
-        .render()?;
-        let hole = |text: &'_ str, hole: &str| -> Result<(usize, usize), AppError> {
-            let at = text
-                .find(hole)
-                .ok_or_else(|| AppError::Internal(format!("the reading page lost {hole:?}")))?;
-            Ok((at, at + hole.len()))
         };
-        let (top_end, blocks_end) = hole(&page, blocks_hole)?;
-        let (middle_end, notes_end) = if s.has_footnotes {
-            hole(&page, notes_hole)?
-        } else {
-            (page.len(), page.len())
+        let middle = Middle {
+            orphans: s.orphans,
+            has_footnotes: s.has_footnotes,
+        };
+        let end = End {
+            has_footnotes: s.has_footnotes,
         };
         Ok(Frame {
-            top: Piece::new(page[..top_end].to_string()),
-            middle: Piece::new(page[blocks_end..middle_end].to_string()),
-            end: Piece::new(page[notes_end..].to_string()),
+            top: Piece::new(top.render()?),
+            middle: Piece::new(middle.render()?),
+            end: Piece::new(end.render()?),
         })
     }
 }

@@ -5,6 +5,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
@@ -16,7 +17,6 @@ use crate::annotation::Target;
 use crate::annotation::jsonld::{self, DraftTarget};
 use crate::app::AppState;
 use crate::error::AppError;
-use crate::render::encode_query;
 use crate::store::{Share, StoreError};
 
 const CODE_LEN: usize = 8;
@@ -31,15 +31,30 @@ fn new_code() -> String {
         .collect()
 }
 
+/// What a text fragment's words keep as they are: RFC 3986's unreserved characters, so the
+/// `,` between the start and the end of a passage is never one of its own.
+const FRAGMENT_WORDS: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
 /// A URL text fragment for the passage, for browsers that scroll to one themselves.
 fn text_fragment(exact: &str) -> String {
     let words: Vec<&str> = exact.split_whitespace().collect();
     if words.len() <= 12 {
-        return format!("#:~:text={}", encode_query(&words.join(" ")));
+        return format!(
+            "#:~:text={}",
+            utf8_percent_encode(&words.join(" "), FRAGMENT_WORDS)
+        );
     }
     let start = words[..4].join(" ");
     let end = words[words.len() - 4..].join(" ");
-    format!("#:~:text={},{}", encode_query(&start), encode_query(&end))
+    format!(
+        "#:~:text={},{}",
+        utf8_percent_encode(&start, FRAGMENT_WORDS),
+        utf8_percent_encode(&end, FRAGMENT_WORDS)
+    )
 }
 
 pub async fn create(

@@ -5,6 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -12,7 +13,6 @@ use super::{json_media, urls};
 use crate::annotation::jsonld::{self, CONTEXT};
 use crate::app::AppState;
 use crate::error::AppError;
-use crate::render::encode_query;
 use crate::store;
 use crate::web::auth::Viewer;
 use crate::web::body::Params;
@@ -22,6 +22,13 @@ use crate::web::search::search_words;
 pub const PAGE_SIZE: usize = 20;
 /// Far beyond any collection, and small enough that offsets never overflow.
 const MAX_PAGE: usize = 1_000_000;
+/// What a query value keeps as it is: RFC 3986's unreserved characters, so no `&`, `=` or
+/// `#` in a value ends it.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 #[derive(Debug, Deserialize, Default)]
 pub struct ContainerParams {
@@ -43,7 +50,10 @@ impl ContainerParams {
         ];
         let parts: Vec<String> = pairs
             .iter()
-            .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={}", encode_query(v))))
+            .filter_map(|(k, v)| {
+                v.as_ref()
+                    .map(|v| format!("{k}={}", utf8_percent_encode(v, QUERY_VALUE)))
+            })
             .collect();
         parts.join("&")
     }
