@@ -336,6 +336,8 @@ pub struct NewAccount {
 
 /// An account as created.
 #[derive(Serialize, ToSchema)]
+// Described with `additionalProperties: false`: nothing else is sent.
+#[serde(deny_unknown_fields)]
 pub struct Account {
     username: String,
     #[schema(inline)]
@@ -359,6 +361,7 @@ impl From<Role> for AccountRole {
 }
 
 #[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Token {
     /// Send it as `Authorization: Bearer {token}`. It is shown once; the server keeps only its
     /// hash.
@@ -382,7 +385,10 @@ fn credentials<T: DeserializeOwned>(body: JsonBody) -> Result<T, AppError> {
         the address the proxy vouches for in `X-Forwarded-For`).",
     security(()),
     request_body(content(
-        (NewAccount = "application/json", example = json!({"username": "new-reader", "password": "a long password 123"})),
+        (
+            NewAccount = "application/json",
+            example = json!({"username": "new-reader", "password": "a long password 123"})
+        ),
         (NewAccount = "application/ld+json"),
     )),
     responses(
@@ -393,7 +399,12 @@ fn credentials<T: DeserializeOwned>(body: JsonBody) -> Result<T, AppError> {
             body = Problem,
             content_type = PROBLEM,
         ),
-        (status = 409, description = "The username is taken.", body = Problem, content_type = PROBLEM),
+        (
+            status = 409,
+            description = "The username is taken.",
+            body = Problem,
+            content_type = PROBLEM,
+        ),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
         (
@@ -404,8 +415,8 @@ fn credentials<T: DeserializeOwned>(body: JsonBody) -> Result<T, AppError> {
         ),
         (
             status = 429,
-            description = "Rate limited: more than 10 sign-ups an hour from this client. Counted in \
-                fixed windows, shared by every instance.",
+            description = "Rate limited: more than 10 sign-ups an hour from this client. Counted \
+                in fixed windows, shared by every instance.",
             body = Problem,
             content_type = PROBLEM,
         ),
@@ -435,7 +446,10 @@ pub async fn create_user(
     description = "Log-in attempts are limited to 20 per client and 10 per account in ten minutes.",
     security(()),
     request_body(content(
-        (Credentials = "application/json", example = json!({"username": "reader", "password": "a long password 123"})),
+        (
+            Credentials = "application/json",
+            example = json!({"username": "reader", "password": "a long password 123"})
+        ),
         (Credentials = "application/ld+json"),
     )),
     responses(
@@ -451,8 +465,8 @@ pub async fn create_user(
         (status = 415, response = UnsupportedMediaType),
         (
             status = 429,
-            description = "Rate limited: more than 20 log-ins in ten minutes from this client, or 10 \
-                to this account. Counted in fixed windows, shared by every instance.",
+            description = "Rate limited: more than 20 log-ins in ten minutes from this client, or \
+                10 to this account. Counted in fixed windows, shared by every instance.",
             body = Problem,
             content_type = PROBLEM,
         ),

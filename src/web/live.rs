@@ -80,7 +80,12 @@ pub struct LiveParams {
     security(()),
     params(Slug, LiveParams, LastEventId),
     responses(
-        (status = 200, description = "The stream.", body = String, content_type = "text/event-stream"),
+        (
+            status = 200,
+            description = "The stream.",
+            body = String,
+            content_type = "text/event-stream",
+        ),
         (status = 400, response = BadQuery),
         (
             status = 404,

@@ -135,6 +135,7 @@ pub struct FragmentParams {
 
 /// Every block of an essay as one viewer sees it, with the orphans and footnotes.
 #[derive(Serialize, ToSchema)]
+// Described with `additionalProperties: false`: nothing else is sent.
 #[serde(deny_unknown_fields)]
 pub struct Fragments<'a> {
     /// The essay's revision these fragments show.
@@ -496,7 +497,12 @@ pub async fn fragments(
     summary = "Whether the server and its database answer",
     security(()),
     responses(
-        (status = 200, description = "Healthy.", body = inline(Healthy), content_type = "text/plain"),
+        (
+            status = 200,
+            description = "Healthy.",
+            body = inline(Healthy),
+            content_type = "text/plain",
+        ),
         (
             status = 503,
             description = "The database does not answer.",

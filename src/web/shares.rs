@@ -47,6 +47,8 @@ fn text_fragment(exact: &str) -> String {
 
 /// A short link to a passage.
 #[derive(Serialize, ToSchema)]
+// Described with `additionalProperties: false`: nothing else is sent.
+#[serde(deny_unknown_fields)]
 pub struct ShareLink {
     /// The short link's path.
     #[schema(pattern = "^/s/[A-Za-z0-9]{8}$")]

@@ -83,7 +83,11 @@ impl ContainerParams {
             description = "The collection, or the page asked for.",
             headers(
                 ("ETag" = String, description = "A validator of this answer."),
-                ("Link" = String, description = "The container's type (`ldp#BasicContainer`) and `constrainedBy` the protocol."),
+                (
+                    "Link" = String,
+                    description = "The container's type (`ldp#BasicContainer`) and \
+                        `constrainedBy` the protocol."
+                ),
                 ("Allow" = String),
                 ("Accept-Post" = String, description = "The media types POST accepts."),
             ),

@@ -20,7 +20,10 @@ use super::openapi::annotation::Annotation as AnnotationJson;
 use super::openapi::draft::{self, AnnotationInput};
 use super::openapi::literals::{AnnotationMethods, StrongETag};
 use super::openapi::params::{Csrf, Id, IfMatch};
-use super::openapi::problems::*;
+use super::openapi::problems::{
+    BadRequest, Forbidden, InvalidToken, NotFound, PayloadTooLarge, PreconditionFailed,
+    TooManyWrites, Unauthorized, UnprocessableAnnotation, UnsupportedMediaType,
+};
 use crate::annotation::jsonld::{self, MEDIA_TYPE, Urls};
 use crate::annotation::{Annotation, Target, Visibility};
 use crate::app::AppState;
@@ -118,9 +121,18 @@ async fn visible(state: &AppState, viewer: &Viewer, id: &str) -> Result<Annotati
         description = "At most 64 KiB.",
         content(
             (AnnotationInput = MEDIA_TYPE, examples(
-                ("comment" = (summary = "A comment on a passage, with a tag", value = json!(draft::comment()))),
-                ("highlight" = (summary = "A highlight: no comment body", value = json!(draft::highlight()))),
-                ("reply" = (summary = "A reply to another annotation", value = json!(draft::reply()))),
+                ("comment" = (
+                    summary = "A comment on a passage, with a tag",
+                    value = json!(draft::comment())
+                )),
+                ("highlight" = (
+                    summary = "A highlight: no comment body",
+                    value = json!(draft::highlight())
+                )),
+                ("reply" = (
+                    summary = "A reply to another annotation",
+                    value = json!(draft::reply())
+                )),
             )),
             (AnnotationInput = "application/json"),
         ),
@@ -131,8 +143,14 @@ async fn visible(state: &AppState, viewer: &Viewer, id: &str) -> Result<Annotati
             description = "Created.",
             headers(
                 ("Location" = String, description = "The annotation's absolute id."),
-                ("ETag" = inline(StrongETag), description = "A strong validator of this version; send it back as `If-Match`."),
-                ("Link" = String, description = "`<http://www.w3.org/ns/ldp#Resource>; rel=\"type\"`"),
+                (
+                    "ETag" = inline(StrongETag),
+                    description = "A strong validator of this version; send it back as `If-Match`."
+                ),
+                (
+                    "Link" = String,
+                    description = "`<http://www.w3.org/ns/ldp#Resource>; rel=\"type\"`"
+                ),
                 ("Allow" = String, description = "`GET, HEAD, OPTIONS, PUT, DELETE`"),
                 ("Vary" = String),
             ),
@@ -144,7 +162,8 @@ async fn visible(state: &AppState, viewer: &Viewer, id: &str) -> Result<Annotati
                 )),
                 ("replace" = (
                     operation_id = "replaceAnnotation",
-                    description = "Send the annotation back as it was answered: the server accepts its own form.",
+                    description = "Send the annotation back as it was answered: the server accepts \
+                        its own form.",
                     parameters(
                         ("id" = "$response.header.Location#regex:/annotations/([^/?#]+)$"),
                         ("header.If-Match" = "$response.header.ETag"),
@@ -228,8 +247,14 @@ pub async fn create(
             status = 200,
             description = "The annotation.",
             headers(
-                ("ETag" = inline(StrongETag), description = "A strong validator of this version; send it back as `If-Match`."),
-                ("Link" = String, description = "`<http://www.w3.org/ns/ldp#Resource>; rel=\"type\"`"),
+                (
+                    "ETag" = inline(StrongETag),
+                    description = "A strong validator of this version; send it back as `If-Match`."
+                ),
+                (
+                    "Link" = String,
+                    description = "`<http://www.w3.org/ns/ldp#Resource>; rel=\"type\"`"
+                ),
                 ("Allow" = String, description = "`GET, HEAD, OPTIONS, PUT, DELETE`"),
                 ("Vary" = String),
             ),
@@ -237,12 +262,18 @@ pub async fn create(
             links(
                 ("replace" = (
                     operation_id = "replaceAnnotation",
-                    parameters(("id" = "$request.path.id"), ("header.If-Match" = "$response.header.ETag")),
+                    parameters(
+                        ("id" = "$request.path.id"),
+                        ("header.If-Match" = "$response.header.ETag"),
+                    ),
                     request_body = "$response.body",
                 )),
                 ("delete" = (
                     operation_id = "deleteAnnotation",
-                    parameters(("id" = "$request.path.id"), ("header.If-Match" = "$response.header.ETag")),
+                    parameters(
+                        ("id" = "$request.path.id"),
+                        ("header.If-Match" = "$response.header.ETag"),
+                    ),
                 )),
             ),
         ),
@@ -302,8 +333,14 @@ fn check_if_match(headers: &HeaderMap, current: &Annotation) -> Result<(), AppEr
         description = "At most 64 KiB.",
         content(
             (AnnotationInput = MEDIA_TYPE, examples(
-                ("comment" = (summary = "A comment on a passage, with a tag", value = json!(draft::comment()))),
-                ("highlight" = (summary = "A highlight: no comment body", value = json!(draft::highlight()))),
+                ("comment" = (
+                    summary = "A comment on a passage, with a tag",
+                    value = json!(draft::comment())
+                )),
+                ("highlight" = (
+                    summary = "A highlight: no comment body",
+                    value = json!(draft::highlight())
+                )),
             )),
             (AnnotationInput = "application/json"),
         ),
@@ -313,17 +350,29 @@ fn check_if_match(headers: &HeaderMap, current: &Annotation) -> Result<(), AppEr
             status = 200,
             description = "Replaced: the annotation as it is now, with its new `ETag`.",
             headers(
-                ("ETag" = inline(StrongETag), description = "A strong validator of this version; send it back as `If-Match`."),
-                ("Link" = String, description = "`<http://www.w3.org/ns/ldp#Resource>; rel=\"type\"`"),
+                (
+                    "ETag" = inline(StrongETag),
+                    description = "A strong validator of this version; send it back as `If-Match`."
+                ),
+                (
+                    "Link" = String,
+                    description = "`<http://www.w3.org/ns/ldp#Resource>; rel=\"type\"`"
+                ),
                 ("Allow" = String, description = "`GET, HEAD, OPTIONS, PUT, DELETE`"),
                 ("Vary" = String),
             ),
             content((AnnotationJson = MEDIA_TYPE), (AnnotationJson = "application/json")),
             links(
-                ("read" = (operation_id = "readAnnotation", parameters(("id" = "$request.path.id")))),
+                ("read" = (
+                    operation_id = "readAnnotation",
+                    parameters(("id" = "$request.path.id")),
+                )),
                 ("delete" = (
                     operation_id = "deleteAnnotation",
-                    parameters(("id" = "$request.path.id"), ("header.If-Match" = "$response.header.ETag")),
+                    parameters(
+                        ("id" = "$request.path.id"),
+                        ("header.If-Match" = "$response.header.ETag"),
+                    ),
                 )),
             ),
         ),

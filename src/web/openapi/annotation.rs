@@ -1,7 +1,8 @@
 //! An annotation as the server answers it, as a schema. `annotation::jsonld` writes that
 //! W3C Web Annotation JSON-LD member by member, so these types describe the wire format
 //! rather than carry it: they are never built, and `tests/openapi.rs` checks what the server
-//! answers against the schemas made from them.
+//! answers against the schemas made from them. `#[serde(deny_unknown_fields)]` describes an
+//! object as having no members but those listed (`additionalProperties: false`).
 
 use utoipa::ToSchema;
 
