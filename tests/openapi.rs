@@ -9,7 +9,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use axum::body::Body;
 use axum::http::Request;
-use gloss::annotation::jsonld::{MAX_BODY_CHARS, MAX_CONTEXT_CHARS, MAX_QUOTE_CHARS, MEDIA_TYPE};
+use gloss::annotation::jsonld::{
+    MAX_BODY_CHARS, MAX_CONTEXT_CHARS, MAX_QUOTE_CHARS, MAX_TAGS, MEDIA_TYPE,
+};
 use jsonschema::Draft;
 use serde_json::{Value, json};
 use support::*;
@@ -354,6 +356,10 @@ async fn the_documented_limits_are_the_servers() {
         MAX_BODY_CHARS
     );
     assert_eq!(schema("BodyInput")["value"]["maxLength"], MAX_BODY_CHARS);
+    // The tags and the note.
+    let input = schema("AnnotationInput");
+    let bodies = resolve(&doc, &input["body"]);
+    assert_eq!(bodies["oneOf"][1]["maxItems"], MAX_TAGS + 1);
     let quote = schema("TextQuoteSelectorInput");
     assert_eq!(quote["exact"]["maxLength"], MAX_QUOTE_CHARS);
     assert_eq!(quote["prefix"]["maxLength"], MAX_CONTEXT_CHARS);
