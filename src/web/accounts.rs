@@ -5,13 +5,17 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{AppendHeaders, Html, IntoResponse, Redirect, Response};
-use serde::Deserialize;
-use serde_json::json;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
+use utoipa::ToSchema;
 
 use super::auth::{CSRF_COOKIE, SESSION_COOKIE, Viewer, cookie, set_cookie};
 use super::body::{JsonBody, Params};
 use super::limit::{self, ClientAddr};
+use super::openapi::problems::{
+    PROBLEM, PayloadTooLarge, Problem, Unauthorized, UnsupportedMediaType,
+};
 use super::pages::Head;
 use crate::accounts::{
     self, check_password, check_username, hash_password, new_token, off_the_serving_thread,
@@ -309,39 +313,171 @@ async fn start_session(state: &AppState, user: &User, next: &str) -> Result<Resp
         .into_response())
 }
 
-#[derive(Deserialize)]
+/// Credentials to log in with. Other members are ignored.
+#[derive(Deserialize, ToSchema)]
 pub struct Credentials {
+    #[schema(example = "reader")]
     username: String,
+    #[schema(example = "a long password 123")]
     password: String,
 }
 
-fn credentials(body: JsonBody) -> Result<Credentials, AppError> {
+/// A new account's name and password. Other members are ignored.
+#[derive(Deserialize, ToSchema)]
+pub struct NewAccount {
+    /// 3 to 32 letters, digits, `-`, `_` or `.` (surrounding spaces are trimmed); else 422.
+    /// Names are unique (else 409).
+    #[schema(pattern = "^[A-Za-z0-9._-]{3,32}$", example = "new-reader")]
+    username: String,
+    /// 10 to 1,024 characters; else 422.
+    #[schema(min_length = 10, max_length = 1024, example = "a long password 123")]
+    password: String,
+}
+
+/// An account as created.
+#[derive(Serialize, ToSchema)]
+// Described with `additionalProperties: false`: nothing else is sent.
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    username: String,
+    #[schema(inline)]
+    role: AccountRole,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+enum AccountRole {
+    Reader,
+    Editor,
+}
+
+impl From<Role> for AccountRole {
+    fn from(role: Role) -> AccountRole {
+        match role {
+            Role::Reader => AccountRole::Reader,
+            Role::Editor => AccountRole::Editor,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Token {
+    /// Send it as `Authorization: Bearer {token}`. It is shown once; the server keeps only its
+    /// hash.
+    #[schema(pattern = "^[0-9a-f]{64}$")]
+    token: String,
+}
+
+fn credentials<T: DeserializeOwned>(body: JsonBody) -> Result<T, AppError> {
     serde_json::from_value(body.0).map_err(|e| {
         AppError::BadRequest(format!("Send {{\"username\": …, \"password\": …}}: {e}."))
     })
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/users",
+    operation_id = "createUser",
+    tag = "accounts",
+    summary = "Sign up: create a reader account",
+    description = "At most 10 sign-ups an hour from one client address (with `--behind-proxy`, \
+        the address the proxy vouches for in `X-Forwarded-For`).",
+    security(()),
+    request_body(content(
+        (
+            NewAccount = "application/json",
+            example = json!({"username": "new-reader", "password": "a long password 123"})
+        ),
+        (NewAccount = "application/ld+json"),
+    )),
+    responses(
+        (status = 201, description = "Created.", body = Account),
+        (
+            status = 400,
+            description = "The body is not JSON, or lacks a string `username` or `password`.",
+            body = Problem,
+            content_type = PROBLEM,
+        ),
+        (
+            status = 409,
+            description = "The username is taken.",
+            body = Problem,
+            content_type = PROBLEM,
+        ),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (
+            status = 422,
+            description = "The username or the password is not acceptable (see the fields).",
+            body = Problem,
+            content_type = PROBLEM,
+        ),
+        (
+            status = 429,
+            description = "Rate limited: more than 10 sign-ups an hour from this client. Counted \
+                in fixed windows, shared by every instance.",
+            body = Problem,
+            content_type = PROBLEM,
+        ),
+    ),
+)]
 pub async fn create_user(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
     body: JsonBody,
 ) -> Result<Response, AppError> {
-    let c = credentials(body)?;
+    let account: NewAccount = credentials(body)?;
     limit::check(&state, &limit::SIGNUPS, &client).await?;
-    let user = register(&state, &c.username, &c.password, Role::Reader).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({"username": user.username, "role": user.role.as_str()})),
-    )
-        .into_response())
+    let user = register(&state, &account.username, &account.password, Role::Reader).await?;
+    let account = Account {
+        username: user.username,
+        role: user.role.into(),
+    };
+    Ok((StatusCode::CREATED, Json(account)).into_response())
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/tokens",
+    operation_id = "createToken",
+    tag = "accounts",
+    summary = "Log in: get an API token",
+    description = "Log-in attempts are limited to 20 per client and 10 per account in ten minutes.",
+    security(()),
+    request_body(content(
+        (
+            Credentials = "application/json",
+            example = json!({"username": "reader", "password": "a long password 123"})
+        ),
+        (Credentials = "application/ld+json"),
+    )),
+    responses(
+        (status = 201, description = "A new token.", body = Token),
+        (
+            status = 400,
+            description = "The body is not JSON, or lacks a string `username` or `password`.",
+            body = Problem,
+            content_type = PROBLEM,
+        ),
+        (status = 401, response = Unauthorized),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (
+            status = 429,
+            description = "Rate limited: more than 20 log-ins in ten minutes from this client, or \
+                10 to this account. Counted in fixed windows, shared by every instance.",
+            body = Problem,
+            content_type = PROBLEM,
+        ),
+    ),
+)]
 pub async fn create_token(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
     body: JsonBody,
 ) -> Result<Response, AppError> {
-    let c = credentials(body)?;
+    let c: Credentials = credentials(body)?;
     throttle_login(&state, &client, &c.username).await?;
     let user = authenticate(&state, &c.username, &c.password)
         .await?
@@ -351,7 +487,7 @@ pub async fn create_token(
         .store
         .create_token(&accounts::hash_token(&token), &user.username)
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({"token": token}))).into_response())
+    Ok((StatusCode::CREATED, Json(Token { token })).into_response())
 }
 
 #[cfg(test)]

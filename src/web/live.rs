@@ -16,8 +16,11 @@ use serde::Deserialize;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use tokio_stream::wrappers::{BroadcastStream, WatchStream};
 use tokio_stream::{Stream, StreamExt};
+use utoipa::IntoParams;
 
 use super::body::Params;
+use super::openapi::params::{LastEventId, Slug};
+use super::openapi::problems::{BadQuery, PROBLEM, Problem};
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::live::{Beat, Event};
@@ -52,11 +55,46 @@ fn shared_message(event: &Event) -> Bytes {
 
 /// `?since=REVISION`: the revision the reader's page shows, for the first connection (a
 /// reconnection sends `Last-Event-ID` instead).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LiveParams {
+    /// The essay's revision the reader's page shows, on the first connection: if the essay has
+    /// changed since, the stream opens with `resync`.
+    #[param(nullable = false)]
     since: Option<i64>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/articles/{slug}/live",
+    operation_id = "articleLive",
+    tag = "reading",
+    summary = "Server-sent events: public annotations created, changed or deleted on the essay",
+    description = "An endless `text/event-stream`. It opens with a `retry` and a `connected` \
+        comment whose `id` is the essay's current revision, or, when `since` or `Last-Event-ID` \
+        is older than that revision, a `resync` event. Then one event per change of a public \
+        annotation on the essay, on any instance: `event` is `created`, `changed` or `deleted`, \
+        `id` the essay's revision and `data` `{\"id\": annotation id, \"revision\": n}`. A reader \
+        too slow to keep up gets `resync`; a server shutting down sends `bye`. Keep-alive \
+        comments every 15 s.",
+    security(()),
+    params(Slug, LiveParams, LastEventId),
+    responses(
+        (
+            status = 200,
+            description = "The stream.",
+            body = String,
+            content_type = "text/event-stream",
+        ),
+        (status = 400, response = BadQuery),
+        (
+            status = 404,
+            description = "There is no essay with this slug.",
+            body = Problem,
+            content_type = PROBLEM,
+        ),
+    ),
+)]
 pub async fn live(
     State(state): State<AppState>,
     Path(slug): Path<String>,

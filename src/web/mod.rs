@@ -17,7 +17,7 @@ mod layers;
 pub mod limit;
 mod live;
 mod minify;
-mod openapi;
+pub mod openapi;
 mod pages;
 mod revisions;
 pub(crate) mod search;
@@ -34,6 +34,9 @@ use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::app::AppState;
 
@@ -53,49 +56,55 @@ fn request_logs_wanted() -> bool {
     tracing::enabled!(target: "tower_http::trace::on_response", tracing::Level::DEBUG)
 }
 
-pub fn router(state: AppState) -> Router {
+/// Every route. Those for programs are registered with their handlers' `#[utoipa::path]`
+/// attributes, which the OpenAPI description at /api/openapi.json is made from: it describes
+/// exactly these.
+fn routes() -> OpenApiRouter<AppState> {
     // Compressed when made, not on the way out: outside the compression layer, whose
     // response type alone is kilobytes to move on every request.
-    let precompressed = Router::new()
+    let precompressed = OpenApiRouter::default()
         .route("/articles/{slug}", get(pages::article))
         .route("/static/{file}", get(assets::serve))
-        .route("/favicon.ico", get(assets::favicon));
-    let streams = Router::new().route("/articles/{slug}/live", get(live::live));
-    let compressed = Router::new()
+        .route("/favicon.ico", get(assets::favicon))
+        .routes(routes!(openapi::openapi));
+    let streams = OpenApiRouter::default().routes(routes!(live::live));
+    let compressed = OpenApiRouter::default()
         .route("/", get(pages::index))
-        .route("/articles/{slug}/fragments", get(pages::fragments))
+        .routes(routes!(pages::fragments))
         .route("/timeline", get(entities::timeline))
         .route("/search", get(search::search))
         .route("/entities/{id}", get(entities::entity_by_id))
         .route("/{kind}/{id}", get(entities::entity))
-        .route(
-            "/annotations/",
-            get(annotations::container)
-                .post(annotations::create)
-                .options(annotations::options_container),
-        )
-        .route(
-            "/annotations/{id}",
-            get(annotations::read)
-                .put(annotations::replace)
-                .delete(annotations::remove)
-                .options(annotations::options_annotation),
-        )
+        .routes(routes!(
+            annotations::container::container,
+            annotations::create,
+            annotations::container::options,
+        ))
+        .routes(routes!(
+            annotations::read,
+            annotations::replace,
+            annotations::remove,
+            annotations::options,
+        ))
         .route("/login", get(accounts::login_page).post(accounts::login))
         .route("/signup", get(accounts::signup_page).post(accounts::signup))
         .route("/logout", post(accounts::logout))
-        .route("/api/users", post(accounts::create_user))
-        .route("/api/tokens", post(accounts::create_token))
-        .route("/api/shares", post(shares::create))
-        .route("/api/openapi.json", get(openapi::openapi))
+        .routes(routes!(accounts::create_user))
+        .routes(routes!(accounts::create_token))
+        .routes(routes!(shares::create))
         .route("/s/{code}", get(shares::open))
-        .route("/healthz", get(pages::healthz))
+        .routes(routes!(pages::healthz))
         .layer(CompressionLayer::new());
-    let router = Router::new()
+    OpenApiRouter::with_openapi(openapi::Description::openapi())
         .merge(precompressed)
         .merge(compressed)
         .layer(middleware::from_fn(deadline::limit_time))
         .merge(streams)
+}
+
+pub fn router(state: AppState) -> Router {
+    let (routes, _) = routes().split_for_parts();
+    let router = routes
         .fallback(pages::not_found)
         // One stack, applied once: each `Router::layer` call boxes and clones every route
         // again on each request. The first layer here is the outermost.

@@ -8,8 +8,8 @@ use axum::Json;
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Response};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::assets::Assets;
 use super::auth::Viewer;
@@ -18,6 +18,9 @@ use super::cached::{self, Made};
 use super::essays::{Drawn, Essay, Snapshot};
 use super::frame::{self, Preview};
 use super::layers;
+use super::openapi::literals::{Healthy, Unreachable};
+use super::openapi::params::Slug;
+use super::openapi::problems::{BadQuery, InvalidToken, PROBLEM, Problem};
 use super::revisions::Lookup;
 use super::written;
 use crate::anchor;
@@ -117,10 +120,42 @@ impl ReadingParams {
 
 /// `?notes=BLOCK`, as the page passes it on when it fetches fragments, and `?revision=N`, the
 /// revision a live event announced, which the fragments must show.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FragmentParams {
+    /// The id of a paragraph to show with all its notes, as the page's own `?notes=` does; other
+    /// crowded paragraphs show the newest three readers' notes and a link to the rest.
+    #[param(nullable = false, example = "p-let-me-back-up-and-explain")]
     notes: Option<String>,
+    /// A revision of the essay the answer must show at least, as a live event announced it: the
+    /// answer waits until this instance has caught up with it.
+    #[param(nullable = false, minimum = 0, example = 12)]
     revision: Option<i64>,
+}
+
+/// Every block of an essay as one viewer sees it, with the orphans and footnotes.
+#[derive(Serialize, ToSchema)]
+// Described with `additionalProperties: false`: nothing else is sent.
+#[serde(deny_unknown_fields)]
+pub struct Fragments<'a> {
+    /// The essay's revision these fragments show.
+    revision: i64,
+    blocks: Vec<Fragment<'a>>,
+    /// HTML: the annotations whose words are gone.
+    orphans: String,
+    /// HTML: the notes as footnotes, for print.
+    footnotes: String,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Fragment<'a> {
+    /// The block's stable id, e.g. `p-why-not-perhaps-because-ushakov-listened`.
+    id: &'a str,
+    /// A hash of the block's HTML: swap it in only when it changed.
+    v: &'a str,
+    /// The block as this viewer sees it, with marks and notes.
+    html: &'a str,
 }
 
 fn find<'a>(state: &'a AppState, slug: &str) -> Result<(&'a Article, &'a Arc<Essay>), AppError> {
@@ -386,6 +421,28 @@ fn clip(text: &str) -> String {
 }
 
 /// Every block of the essay as the viewer sees it now, for the page to swap in what changed.
+#[utoipa::path(
+    get,
+    path = "/articles/{slug}/fragments",
+    operation_id = "articleFragments",
+    tag = "reading",
+    summary = "Every block of an essay as the viewer sees it",
+    description = "For the reading page to swap in what changed after a write or a live event. \
+        Sent with `Cache-Control: no-store`.",
+    security((), ("bearerAuth" = []), ("sessionCookie" = [])),
+    params(Slug, FragmentParams),
+    responses(
+        (status = 200, description = "The blocks, orphans and footnotes.", body = Fragments),
+        (status = 400, response = BadQuery),
+        (status = 401, response = InvalidToken),
+        (
+            status = 404,
+            description = "There is no essay with this slug.",
+            body = Problem,
+            content_type = PROBLEM,
+        ),
+    ),
+)]
 pub async fn fragments(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -412,23 +469,48 @@ pub async fn fragments(
     if let Some(reader) = kept {
         state.pages.put_drawn(&slug, reader, drawn);
     }
-    let blocks: Vec<_> = layer
+    let blocks = layer
         .blocks
         .iter()
-        .map(|b| json!({"id": b.rendered.id, "v": b.rendered.version, "html": b.rendered.html}))
+        .map(|b| Fragment {
+            id: &b.rendered.id,
+            v: &b.rendered.version,
+            html: &b.rendered.html,
+        })
         .collect();
-    Ok((
-        [(header::CACHE_CONTROL, "no-store")],
-        Json(json!({
-            "revision": snapshot.revision(),
-            "blocks": blocks,
-            "orphans": frame::orphans_html(&layer.orphans)?.trim(),
-            "footnotes": frame::print_notes_html(&layer.footnotes())?.trim(),
-        })),
-    )
-        .into_response())
+    let fragments = Fragments {
+        revision: snapshot.revision(),
+        blocks,
+        orphans: frame::orphans_html(&layer.orphans)?.trim().to_string(),
+        footnotes: frame::print_notes_html(&layer.footnotes())?
+            .trim()
+            .to_string(),
+    };
+    Ok(([(header::CACHE_CONTROL, "no-store")], Json(fragments)).into_response())
 }
 
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    operation_id = "health",
+    tag = "operations",
+    summary = "Whether the server and its database answer",
+    security(()),
+    responses(
+        (
+            status = 200,
+            description = "Healthy.",
+            body = inline(Healthy),
+            content_type = "text/plain",
+        ),
+        (
+            status = 503,
+            description = "The database does not answer.",
+            body = inline(Unreachable),
+            content_type = "text/plain",
+        ),
+    ),
+)]
 pub async fn healthz(State(state): State<AppState>) -> Response {
     match state.store.ping().await {
         Ok(()) => "ok".into_response(),

@@ -6,13 +6,16 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use serde_json::{Value, json};
+use serde::Serialize;
 use time::OffsetDateTime;
+use utoipa::ToSchema;
 
 use super::annotations::resolve;
 use super::auth::Viewer;
 use super::body::JsonBody;
 use super::limit::{self, ClientAddr};
+use super::openapi::draft::ShareInput;
+use super::openapi::problems::{PROBLEM, PayloadTooLarge, Problem, UnsupportedMediaType};
 use crate::annotation::Target;
 use crate::annotation::jsonld::{self, DraftTarget};
 use crate::app::AppState;
@@ -57,6 +60,60 @@ fn text_fragment(exact: &str) -> String {
     )
 }
 
+/// A short link to a passage.
+#[derive(Serialize, ToSchema)]
+// Described with `additionalProperties: false`: nothing else is sent.
+#[serde(deny_unknown_fields)]
+pub struct ShareLink {
+    /// The short link's path.
+    #[schema(pattern = "^/s/[A-Za-z0-9]{8}$")]
+    url: String,
+    /// The absolute short link with a text fragment (`#:~:text=…`) for browsers that scroll to
+    /// it.
+    link: String,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/shares",
+    operation_id = "createShare",
+    tag = "shares",
+    summary = "Make a short link to a passage",
+    description = "Anyone may, signed in or not. `GET /s/{code}` then leads browsers to the essay \
+        with the passage marked. At most 30 a minute per client.",
+    security(()),
+    request_body(content((ShareInput = "application/json"), (ShareInput = "application/ld+json"))),
+    responses(
+        (
+            status = 201,
+            description = "Created.",
+            body = ShareLink,
+            headers(("Location" = String, description = "`/s/{code}`")),
+        ),
+        (
+            status = 400,
+            description = "The body is not JSON, has no `target`, or the target is malformed.",
+            body = Problem,
+            content_type = PROBLEM,
+        ),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (
+            status = 422,
+            description = "The target is a reply, not an essay, or its quote or position is not in \
+                the essay.",
+            body = Problem,
+            content_type = PROBLEM,
+        ),
+        (
+            status = 429,
+            description = "Rate limited: more than 30 share links a minute from this client. \
+                Counted in fixed windows, shared by every instance.",
+            body = Problem,
+            content_type = PROBLEM,
+        ),
+    ),
+)]
 pub async fn create(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
@@ -94,10 +151,11 @@ pub async fn create(
         }
     }
     let url = format!("/s/{}", share.code);
-    let body: Value = json!({
-        "url": url,
-        "link": format!("{}{url}{fragment}", state.config.public_url),
-    });
+    let link = format!("{}{url}{fragment}", state.config.public_url);
+    let body = ShareLink {
+        url: url.clone(),
+        link,
+    };
     Ok((StatusCode::CREATED, [("location", url)], Json(body)).into_response())
 }
 

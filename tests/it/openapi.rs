@@ -1,126 +1,37 @@
-//! The OpenAPI description of the JSON interface (src/web/openapi.json): well formed, covering
-//! exactly the JSON routes the router serves, true to what the server answers, and served
-//! verbatim at /api/openapi.json. `scripts/fuzz` then fuzzes the server against it.
+//! The OpenAPI description served at /api/openapi.json, read as a client of the API reads it:
+//! every operation it documents is routed, the operations clients rely on are there with
+//! what they send and answer, and what the server answers matches its schemas.
+//! `scripts/fuzz` then fuzzes the server against it.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use axum::body::Body;
+use axum::http::Request;
+use gloss::annotation::jsonld::{
+    MAX_BODY_CHARS, MAX_CONTEXT_CHARS, MAX_QUOTE_CHARS, MAX_TAGS, MEDIA_TYPE,
+};
 use jsonschema::Draft;
 use serde_json::{Value, json};
 use crate::support::*;
-
-const DOC: &str = include_str!("../../src/web/openapi.json");
-const ROUTER: &str = include_str!("../../src/web/mod.rs");
-
-/// How a route answers: JSON (or text, or events) for programs, documented; or pages, forms,
-/// redirects and assets for browsers, not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Documented,
-    ForBrowsers,
-}
-use Kind::*;
-
-/// Every route and method of `src/web/mod.rs`. A new route must be added here, and if it is
-/// for programs, described in src/web/openapi.json.
-const ROUTES: &[(&str, &str, Kind)] = &[
-    ("/", "GET", ForBrowsers),
-    ("/articles/{slug}", "GET", ForBrowsers),
-    ("/articles/{slug}/fragments", "GET", Documented),
-    ("/articles/{slug}/live", "GET", Documented),
-    ("/timeline", "GET", ForBrowsers),
-    ("/search", "GET", ForBrowsers),
-    ("/entities/{id}", "GET", ForBrowsers),
-    ("/{kind}/{id}", "GET", ForBrowsers),
-    ("/annotations/", "GET", Documented),
-    ("/annotations/", "POST", Documented),
-    ("/annotations/{id}", "GET", Documented),
-    ("/annotations/{id}", "PUT", Documented),
-    ("/annotations/{id}", "DELETE", Documented),
-    ("/annotations/{id}", "OPTIONS", Documented),
-    ("/annotations/", "OPTIONS", Documented),
-    ("/login", "GET", ForBrowsers),
-    ("/login", "POST", ForBrowsers),
-    ("/signup", "GET", ForBrowsers),
-    ("/signup", "POST", ForBrowsers),
-    ("/logout", "POST", ForBrowsers),
-    ("/api/users", "POST", Documented),
-    ("/api/tokens", "POST", Documented),
-    ("/api/shares", "POST", Documented),
-    ("/s/{code}", "GET", ForBrowsers),
-    ("/healthz", "GET", Documented),
-    ("/static/{file}", "GET", ForBrowsers),
-    ("/favicon.ico", "GET", ForBrowsers),
-    ("/api/openapi.json", "GET", Documented),
-];
+use tower::ServiceExt;
 
 const METHODS: &[&str] = &[
     "get", "post", "put", "delete", "patch", "options", "head", "trace",
 ];
 
-fn doc() -> Value {
-    serde_json::from_str(DOC).expect("src/web/openapi.json is JSON")
-}
-
-/// Every (path, METHOD) that `.route(...)` calls in the router's source register.
-fn routes_in_source(source: &str) -> BTreeSet<(String, String)> {
-    let mut routes = BTreeSet::new();
-    for (start, _) in source.match_indices(".route(") {
-        let rest = &source[start + ".route(".len()..];
-        let rest = rest.trim_start();
-        assert!(rest.starts_with('"'), "a route's path is a string literal");
-        let path_end = rest[1..].find('"').expect("a route's path ends");
-        let path = &rest[1..=path_end];
-        // The method router: up to the parenthesis that closes `.route(`.
-        let mut depth = 1;
-        let mut end = 0;
-        for (i, c) in rest.char_indices() {
-            match c {
-                '(' => depth += 1,
-                ')' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        end = i;
-                        break;
-                    }
-                }
-                _ => {}
-            }
-        }
-        let methods = &rest[path_end + 2..end];
-        for method in METHODS {
-            let call = format!("{method}(");
-            for (at, _) in methods.match_indices(&call) {
-                let before = methods[..at].chars().next_back();
-                if !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
-                    routes.insert((path.to_string(), method.to_uppercase()));
-                }
-            }
-        }
-    }
-    routes
-}
-
-/// The (path, METHOD) pairs the description documents.
-fn documented(doc: &Value) -> BTreeSet<(String, String)> {
-    doc["paths"]
-        .as_object()
-        .expect("paths")
-        .iter()
-        .flat_map(|(path, item)| {
-            item.as_object()
-                .expect("a path item")
-                .keys()
-                .filter(|k| METHODS.contains(&k.as_str()))
-                .map(move |m| (path.clone(), m.to_uppercase()))
-        })
-        .collect()
+async fn description(router: &axum::Router) -> Value {
+    let reply = get(router, "/api/openapi.json", "application/json").await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let media = reply.headers["content-type"].to_str().unwrap();
+    assert!(media.starts_with("application/json"), "{media}");
+    reply.json()
 }
 
 /// Every operation: (path, method, operation).
 fn operations(doc: &Value) -> Vec<(String, String, Value)> {
     let mut out = Vec::new();
-    for (path, item) in doc["paths"].as_object().unwrap() {
-        for (method, op) in item.as_object().unwrap() {
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("a path item") {
             if METHODS.contains(&method.as_str()) {
                 out.push((path.clone(), method.clone(), op.clone()));
             }
@@ -149,8 +60,8 @@ fn collect_refs(value: &Value, out: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
             for (k, v) in map {
-                if k == "$ref" {
-                    out.push(v.as_str().expect("a $ref is a string").to_string());
+                if k == "$ref" && v.is_string() {
+                    out.push(v.as_str().unwrap().to_string());
                 } else {
                     collect_refs(v, out);
                 }
@@ -161,19 +72,200 @@ fn collect_refs(value: &Value, out: &mut Vec<String>) {
     }
 }
 
-#[test]
-fn the_description_is_well_formed() {
-    let doc = doc();
-    let version = doc["openapi"].as_str().expect("an openapi version");
-    assert!(
-        version.starts_with("3.0.") || version.starts_with("3.1."),
-        "{version}"
-    );
-    assert!(doc["info"]["title"].is_string() && doc["info"]["version"].is_string());
+/// The operation's parameters, resolved: (where, name) to the parameter.
+fn parameters(doc: &Value, op: &Value) -> BTreeMap<(String, String), Value> {
+    op["parameters"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| resolve(doc, p))
+        .map(|p| {
+            let key = (p["in"].as_str().unwrap(), p["name"].as_str().unwrap());
+            ((key.0.to_string(), key.1.to_string()), p.clone())
+        })
+        .collect()
+}
+
+/// The path with each parameter replaced by its documented example.
+fn example_path(doc: &Value, path: &str, op: &Value) -> String {
+    let mut uri = path.to_string();
+    for ((place, name), parameter) in parameters(doc, op) {
+        if place == "path" {
+            let example = parameter["example"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{path}: the parameter {name} has no example"));
+            uri = uri.replace(&format!("{{{name}}}"), example);
+        }
+    }
+    uri
+}
+
+/// The documented example of a request body, or an empty object.
+fn example_body(op: &Value) -> Option<Value> {
+    let content = op["requestBody"]["content"].as_object()?;
+    let example = content.values().find_map(|media| {
+        media
+            .get("example")
+            .or_else(|| media["examples"].as_object()?.values().next()?.get("value"))
+            .cloned()
+    });
+    Some(example.unwrap_or_else(|| json!({})))
+}
+
+#[tokio::test]
+async fn every_documented_operation_is_routed() {
+    let (_, router) = app().await;
+    let doc = description(&router).await;
+    let operations = operations(&doc);
+    assert!(operations.len() >= 14, "{} operations", operations.len());
+    for (path, method, op) in operations {
+        let uri = example_path(&doc, &path, &op);
+        let mut request = Request::builder()
+            .method(method.to_uppercase().as_str())
+            .uri(&uri)
+            .header("accept", "application/json");
+        let body = match example_body(&op) {
+            Some(body) => {
+                request = request.header("content-type", "application/json");
+                Body::from(body.to_string())
+            }
+            None => Body::empty(),
+        };
+        // The status alone: the event stream never ends.
+        let response = router
+            .clone()
+            .oneshot(request.body(body).unwrap())
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        assert!(
+            status != 404 && status != 405,
+            "{} {uri} is documented, yet answers {status}",
+            method.to_uppercase()
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_operations_clients_rely_on_are_documented() {
+    let (_, router) = app().await;
+    let doc = description(&router).await;
+    let op = |path: &str, method: &str| {
+        let op = &doc["paths"][path][method];
+        assert!(op.is_object(), "{method} {path} is not documented");
+        op.clone()
+    };
+    let statuses = |op: &Value| -> BTreeSet<String> {
+        op["responses"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect()
+    };
+    let has = |op: &Value, wanted: &[&str]| {
+        let statuses = statuses(op);
+        for status in wanted {
+            assert!(statuses.contains(*status), "{status} in {statuses:?}");
+        }
+    };
+
+    let container = op("/annotations/", "get");
+    let query: BTreeSet<String> = parameters(&doc, &container)
+        .into_keys()
+        .filter(|(place, _)| place == "query")
+        .map(|(_, name)| name)
+        .collect();
     assert_eq!(
-        doc["components"]["securitySchemes"]["bearerAuth"]["scheme"],
-        "bearer"
+        query,
+        ["page", "q", "tag", "target", "user"]
+            .map(String::from)
+            .into(),
     );
+    has(&container, &["200", "400", "401", "404"]);
+    let answered = container["responses"]["200"]["content"]
+        .as_object()
+        .unwrap();
+    assert!(answered.contains_key(MEDIA_TYPE) && answered.contains_key("application/json"));
+    for header in ["ETag", "Link", "Allow", "Accept-Post"] {
+        assert!(
+            container["responses"]["200"]["headers"][header].is_object(),
+            "{header}"
+        );
+    }
+
+    let create = op("/annotations/", "post");
+    has(
+        &create,
+        &["201", "400", "401", "403", "413", "415", "422", "429"],
+    );
+    let sent = create["requestBody"]["content"].as_object().unwrap();
+    assert!(sent.contains_key(MEDIA_TYPE) && sent.contains_key("application/json"));
+    let created = &create["responses"]["201"];
+    for header in ["Location", "ETag", "Link"] {
+        assert!(created["headers"][header].is_object(), "{header}");
+    }
+    let links: BTreeSet<&str> = created["links"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|link| link["operationId"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        links,
+        ["deleteAnnotation", "readAnnotation", "replaceAnnotation"].into()
+    );
+    assert_eq!(
+        created["links"]["replace"]["parameters"]["header.If-Match"],
+        "$response.header.ETag"
+    );
+    assert_eq!(created["links"]["replace"]["requestBody"], "$response.body");
+    has(&op("/annotations/", "options"), &["204"]);
+
+    has(
+        &op("/annotations/{id}", "get"),
+        &["200", "303", "401", "404"],
+    );
+    for method in ["put", "delete"] {
+        let write = op("/annotations/{id}", method);
+        has(&write, &["401", "403", "404", "412", "429"]);
+        let headers = parameters(&doc, &write);
+        assert!(headers.contains_key(&("header".into(), "If-Match".into())));
+        assert!(headers.contains_key(&("header".into(), "X-CSRF-Token".into())));
+    }
+    has(
+        &op("/annotations/{id}", "put"),
+        &["200", "400", "413", "415", "422"],
+    );
+    has(&op("/annotations/{id}", "delete"), &["204"]);
+    has(&op("/annotations/{id}", "options"), &["204"]);
+
+    has(
+        &op("/api/users", "post"),
+        &["201", "400", "409", "413", "415", "422", "429"],
+    );
+    has(
+        &op("/api/tokens", "post"),
+        &["201", "400", "401", "413", "415", "429"],
+    );
+    let shares = op("/api/shares", "post");
+    has(&shares, &["201", "400", "413", "415", "422", "429"]);
+    assert!(shares["responses"]["201"]["headers"]["Location"].is_object());
+    has(&op("/api/openapi.json", "get"), &["200", "304"]);
+
+    let schemes = &doc["components"]["securitySchemes"];
+    assert_eq!(schemes["bearerAuth"]["scheme"], "bearer");
+    assert_eq!(schemes["sessionCookie"]["in"], "cookie");
+    assert_eq!(schemes["sessionCookie"]["name"], "gloss_session");
+}
+
+#[tokio::test]
+async fn the_description_is_well_formed() {
+    let (_, router) = app().await;
+    let doc = description(&router).await;
+    let version = doc["openapi"].as_str().expect("an openapi version");
+    assert!(version.starts_with("3.1."), "{version}");
+    assert!(doc["info"]["title"].is_string() && doc["info"]["version"].is_string());
 
     let mut refs = Vec::new();
     collect_refs(&doc, &mut refs);
@@ -193,25 +285,16 @@ fn the_description_is_well_formed() {
         let responses = op["responses"]
             .as_object()
             .unwrap_or_else(|| panic!("{at}: no responses"));
-        assert!(!responses.is_empty(), "{at}: no responses");
 
-        // Path templates and path parameters agree.
-        let item = &doc["paths"][&path];
-        let params: Vec<&Value> = item["parameters"]
-            .as_array()
-            .into_iter()
-            .chain(op["parameters"].as_array())
-            .flatten()
-            .map(|p| resolve(&doc, p))
-            .collect();
-        let in_template: BTreeSet<&str> = path
+        let in_template: BTreeSet<String> = path
             .split('/')
             .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
+            .map(String::from)
             .collect();
-        let declared: BTreeSet<&str> = params
-            .iter()
-            .filter(|p| p["in"] == "path")
-            .map(|p| p["name"].as_str().unwrap())
+        let declared: BTreeSet<String> = parameters(&doc, &op)
+            .into_keys()
+            .filter(|(place, _)| place == "path")
+            .map(|(_, name)| name)
             .collect();
         assert_eq!(in_template, declared, "{at}: path parameters");
 
@@ -261,64 +344,38 @@ fn the_description_is_well_formed() {
     }
 }
 
-#[test]
-fn the_route_list_here_is_the_routers() {
-    let listed: BTreeSet<(String, String)> = ROUTES
-        .iter()
-        .map(|(path, method, _)| (path.to_string(), method.to_string()))
-        .collect();
-    assert_eq!(listed.len(), ROUTES.len(), "a route is listed twice");
-    let in_source = routes_in_source(ROUTER);
-    let unlisted: Vec<_> = in_source.difference(&listed).collect();
-    let gone: Vec<_> = listed.difference(&in_source).collect();
-    assert!(
-        unlisted.is_empty(),
-        "routes in src/web/mod.rs not listed in tests/openapi.rs (list them; describe those for \
-         programs in src/web/openapi.json): {unlisted:?}"
+#[tokio::test]
+async fn the_documented_limits_are_the_servers() {
+    let (_, router) = app().await;
+    let doc = description(&router).await;
+    let schema = |name: &str| doc["components"]["schemas"][name]["properties"].clone();
+    assert_eq!(
+        schema("AnnotationInput")["bodyValue"]["maxLength"],
+        MAX_BODY_CHARS
     );
-    assert!(
-        gone.is_empty(),
-        "routes listed in tests/openapi.rs that src/web/mod.rs no longer has: {gone:?}"
-    );
-}
-
-#[test]
-fn every_json_route_is_described_and_nothing_else() {
-    let documented = documented(&doc());
-    for (path, method, kind) in ROUTES {
-        let key = (path.to_string(), method.to_string());
-        match kind {
-            Documented => assert!(
-                documented.contains(&key),
-                "{method} {path} is not described in src/web/openapi.json"
-            ),
-            ForBrowsers => assert!(
-                !documented.contains(&key),
-                "{method} {path} is for browsers, yet described"
-            ),
-        }
-    }
-    for (path, method) in &documented {
-        assert!(
-            ROUTES
-                .iter()
-                .any(|(p, m, k)| p == path && m == method && *k == Documented),
-            "{method} {path} is described, but the router has no such JSON route"
-        );
-    }
+    assert_eq!(schema("BodyInput")["value"]["maxLength"], MAX_BODY_CHARS);
+    // The tags and the note.
+    let input = schema("AnnotationInput");
+    let bodies = resolve(&doc, &input["body"]);
+    assert_eq!(bodies["oneOf"][1]["maxItems"], MAX_TAGS + 1);
+    let quote = schema("TextQuoteSelectorInput");
+    assert_eq!(quote["exact"]["maxLength"], MAX_QUOTE_CHARS);
+    assert_eq!(quote["prefix"]["maxLength"], MAX_CONTEXT_CHARS);
+    assert_eq!(quote["suffix"]["maxLength"], MAX_CONTEXT_CHARS);
 }
 
 #[tokio::test]
-async fn the_description_is_served_verbatim() {
+async fn the_description_is_sent_compressed_and_revalidated() {
     let (_, router) = app().await;
-    let reply = get(&router, "/api/openapi.json", "application/json").await;
-    assert_eq!(reply.status, 200, "{}", reply.body);
-    let media = reply.headers["content-type"].to_str().unwrap();
-    assert!(media.starts_with("application/json"), "{media}");
-    assert!(
-        reply.body == DOC,
-        "GET /api/openapi.json is not src/web/openapi.json"
-    );
+    let first = get(&router, "/api/openapi.json", "application/json").await;
+    let etag = first.headers["etag"].to_str().unwrap();
+    let request = Request::get("/api/openapi.json")
+        .header("if-none-match", etag)
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(respond(&router, request).await.status, 304);
+    let again = get(&router, "/api/openapi.json", "application/json").await;
+    assert_eq!(again.body, first.body, "made once");
 }
 
 /// What is wrong with `instance` as one of the description's schemas.
@@ -328,7 +385,7 @@ fn violations(doc: &Value, schema: &str, instance: &Value) -> Vec<String> {
         "components": doc["components"],
     });
     let validator = jsonschema::options()
-        .with_draft(Draft::Draft7)
+        .with_draft(Draft::Draft202012)
         .build(&root)
         .unwrap_or_else(|e| panic!("the {schema} schema does not compile: {e}"));
     validator
@@ -349,20 +406,30 @@ fn media_type(reply: &Reply) -> String {
     reply.headers["content-type"].to_str().unwrap().to_string()
 }
 
+/// The schema a response documents, by name.
+fn documented(doc: &Value, path: &str, method: &str, status: &str, media: &str) -> String {
+    let response = resolve(doc, &doc["paths"][path][method]["responses"][status]);
+    let reference = response["content"][media]["schema"]["$ref"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{method} {path} {status} {media}: no schema"));
+    reference.rsplit('/').next().unwrap().to_string()
+}
+
 /// What the server answers is what the description says: its own examples, sent as a client
 /// would, come back with the documented statuses, media types and bodies.
 #[tokio::test]
 async fn the_server_answers_as_described() {
-    let doc = doc();
     let (_, router) = app().await;
+    let doc = description(&router).await;
     let token = reader_token(&router, "reader").await;
     let auth = [("authorization", token.as_str())];
-    let ld = "application/ld+json; profile=\"http://www.w3.org/ns/anno.jsonld\"";
+    let annotation = documented(&doc, "/annotations/", "post", "201", MEDIA_TYPE);
 
-    let examples = doc["paths"]["/annotations/"]["post"]["requestBody"]["content"][ld]["examples"]
-        .as_object()
-        .expect("the create examples")
-        .clone();
+    let examples =
+        doc["paths"]["/annotations/"]["post"]["requestBody"]["content"][MEDIA_TYPE]["examples"]
+            .as_object()
+            .expect("the create examples")
+            .clone();
     assert!(examples.len() >= 3);
     for (name, example) in &examples {
         let created = send(
@@ -374,15 +441,15 @@ async fn the_server_answers_as_described() {
         )
         .await;
         assert_eq!(created.status, 201, "example {name}: {}", created.body);
-        assert_eq!(media_type(&created), ld);
+        assert_eq!(media_type(&created), MEDIA_TYPE);
         assert!(created.headers.contains_key("location") && created.headers.contains_key("etag"));
         assert_conforms(&doc, "AnnotationInput", &example["value"]);
-        assert_conforms(&doc, "Annotation", &created.json());
+        assert_conforms(&doc, &annotation, &created.json());
         let mut broken = created.json();
         broken.as_object_mut().unwrap().remove("id");
         broken["visibility"] = json!("friends");
         assert_eq!(
-            violations(&doc, "Annotation", &broken).len(),
+            violations(&doc, &annotation, &broken).len(),
             2,
             "the schemas bite"
         );
@@ -399,12 +466,14 @@ async fn the_server_answers_as_described() {
         )
         .await;
         assert_eq!(put.status, 200, "example {name}: {}", put.body);
-        assert_conforms(&doc, "Annotation", &put.json());
+        assert_conforms(&doc, &annotation, &put.json());
     }
 
+    let container = documented(&doc, "/annotations/", "get", "200", MEDIA_TYPE);
     let collection = send(&router, "GET", "/annotations/", &auth, None).await;
     assert_eq!(collection.status, 200);
     assert_conforms(&doc, "AnnotationCollection", &collection.json());
+    assert_conforms(&doc, &container, &collection.json());
     let page = send(
         &router,
         "GET",
@@ -415,11 +484,12 @@ async fn the_server_answers_as_described() {
     .await;
     assert_eq!(page.status, 200);
     assert_conforms(&doc, "AnnotationPage", &page.json());
+    assert_conforms(&doc, &container, &page.json());
 
     let editorial = "/annotations/ed-witkoff-takes-russias-side-witkoff";
     let read = send(&router, "GET", editorial, &[], None).await;
     assert_eq!(read.status, 200, "{}", read.body);
-    assert_conforms(&doc, "Annotation", &read.json());
+    assert_conforms(&doc, &annotation, &read.json());
     let browser = get_html(&router, editorial).await;
     assert_eq!(browser.status, 303);
 
@@ -432,23 +502,34 @@ async fn the_server_answers_as_described() {
     )
     .await;
     assert_eq!(fragments.status, 200);
-    assert_conforms(&doc, "Fragments", &fragments.json());
+    let schema = documented(
+        &doc,
+        "/articles/{slug}/fragments",
+        "get",
+        "200",
+        "application/json",
+    );
+    assert_conforms(&doc, &schema, &fragments.json());
 
-    let share_example = &doc["components"]["schemas"]["ShareInput"]["example"];
+    let share_input = documented_body(&doc, "/api/shares");
+    let share_example = &doc["components"]["schemas"][&share_input]["example"];
     let share = send(&router, "POST", "/api/shares", &[], Some(share_example)).await;
     assert_eq!(share.status, 201, "{}", share.body);
-    assert_conforms(&doc, "Share", &share.json());
+    let schema = documented(&doc, "/api/shares", "post", "201", "application/json");
+    assert_conforms(&doc, &schema, &share.json());
 
     let signup = &doc["paths"]["/api/users"]["post"]["requestBody"]["content"]["application/json"]
         ["example"];
     let user = send(&router, "POST", "/api/users", &[], Some(signup)).await;
     assert_eq!(user.status, 201, "{}", user.body);
-    assert_conforms(&doc, "User", &user.json());
+    let schema = documented(&doc, "/api/users", "post", "201", "application/json");
+    assert_conforms(&doc, &schema, &user.json());
     let login = &doc["paths"]["/api/tokens"]["post"]["requestBody"]["content"]["application/json"]
         ["example"];
     let token = send(&router, "POST", "/api/tokens", &[], Some(login)).await;
     assert_eq!(token.status, 201, "{}", token.body);
-    assert_conforms(&doc, "Token", &token.json());
+    let schema = documented(&doc, "/api/tokens", "post", "201", "application/json");
+    assert_conforms(&doc, &schema, &token.json());
 
     // Errors: problems, with the statuses described.
     let problems: BTreeMap<&str, Reply> = BTreeMap::from([
@@ -485,4 +566,15 @@ async fn the_server_answers_as_described() {
         assert_eq!(media_type(reply), "application/problem+json");
         assert_conforms(&doc, "Problem", &reply.json());
     }
+}
+
+/// The name of the schema an operation's JSON request body documents.
+fn documented_body(doc: &Value, path: &str) -> String {
+    doc["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        .as_str()
+        .unwrap_or_else(|| panic!("POST {path}: no body schema"))
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string()
 }

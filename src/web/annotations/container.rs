@@ -8,15 +8,19 @@ use axum::response::{IntoResponse, Response};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use utoipa::IntoParams;
 
 use super::{json_media, urls};
-use crate::annotation::jsonld::{self, CONTEXT};
+use crate::annotation::jsonld::{self, CONTEXT, MEDIA_TYPE};
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::store;
 use crate::web::auth::Viewer;
 use crate::web::body::Params;
 use crate::web::conditional;
+use crate::web::openapi::collection::Container;
+use crate::web::openapi::literals::ContainerMethods;
+use crate::web::openapi::problems::{BadQuery, InvalidToken, PROBLEM, Problem};
 use crate::web::search::search_words;
 
 pub const PAGE_SIZE: usize = 20;
@@ -30,12 +34,24 @@ const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'~');
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ContainerParams {
+    /// Only annotations on this essay: `/articles/{slug}` or its absolute URL (404 when there is
+    /// no such essay).
+    #[param(nullable = false, example = "/articles/witkoff-takes-russias-side")]
     target: Option<String>,
+    /// Words, each of which must occur in the note, the quote or the tags.
+    #[param(nullable = false, example = "Russia")]
     q: Option<String>,
+    /// Only annotations with this tag.
+    #[param(nullable = false)]
     tag: Option<String>,
+    /// Only this user's annotations (the editors' notes: `editors`).
+    #[param(nullable = false, example = "editors")]
     user: Option<String>,
+    /// The page, from 0.
+    #[param(nullable = false, minimum = 0, example = 0)]
     page: Option<usize>,
 }
 
@@ -59,6 +75,44 @@ impl ContainerParams {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/annotations/",
+    operation_id = "listAnnotations",
+    tag = "annotations",
+    summary = "The annotation container (AnnotationCollection), filtered and paged",
+    description = "The annotations the viewer may see (public ones and their own private ones), \
+        newest first, 20 a page. Without `page`: the `AnnotationCollection` with the first page \
+        embedded. With `page`: that `AnnotationPage` alone, `partOf` the collection. The answer \
+        is JSON-LD unless `Accept` asks for `application/json` alone.",
+    security((), ("bearerAuth" = []), ("sessionCookie" = [])),
+    params(ContainerParams),
+    responses(
+        (
+            status = 200,
+            description = "The collection, or the page asked for.",
+            headers(
+                ("ETag" = String, description = "A validator of this answer."),
+                (
+                    "Link" = String,
+                    description = "The container's type (`ldp#BasicContainer`) and \
+                        `constrainedBy` the protocol."
+                ),
+                ("Allow" = String),
+                ("Accept-Post" = String, description = "The media types POST accepts."),
+            ),
+            content((Container = MEDIA_TYPE), (Container = "application/json")),
+        ),
+        (status = 400, response = BadQuery),
+        (status = 401, response = InvalidToken),
+        (
+            status = 404,
+            description = "`target` is not an essay of this site.",
+            body = Problem,
+            content_type = PROBLEM,
+        ),
+    ),
+)]
 pub async fn container(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -168,6 +222,19 @@ pub async fn container(
     Ok(response)
 }
 
+#[utoipa::path(
+    options,
+    path = "/annotations/",
+    operation_id = "containerOptions",
+    tag = "annotations",
+    summary = "The methods the annotation container answers",
+    security(()),
+    responses((
+        status = 204,
+        description = "No content; `Allow` lists the methods.",
+        headers(("Allow" = inline(ContainerMethods))),
+    )),
+)]
 pub async fn options() -> Response {
     (
         [(header::ALLOW, "GET, HEAD, OPTIONS, POST")],

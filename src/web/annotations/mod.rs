@@ -2,7 +2,7 @@
 //! ETags, If-Match and the headers the protocol asks for; a browser opening an annotation's
 //! id is sent to its passage.
 
-mod container;
+pub mod container;
 pub mod resolve;
 
 use axum::Json;
@@ -16,14 +16,20 @@ use super::auth::Viewer;
 use super::body::JsonBody;
 use super::errors::accepts_html;
 use super::limit;
+use super::openapi::annotation::Annotation as AnnotationJson;
+use super::openapi::draft::{self, AnnotationInput};
+use super::openapi::literals::{AnnotationMethods, StrongETag};
+use super::openapi::params::{Csrf, Id, IfMatch};
+use super::openapi::problems::{
+    BadRequest, Forbidden, InvalidToken, NotFound, PayloadTooLarge, PreconditionFailed,
+    TooManyWrites, Unauthorized, UnprocessableAnnotation, UnsupportedMediaType,
+};
 use crate::annotation::jsonld::{self, MEDIA_TYPE, Urls};
 use crate::annotation::{Annotation, Target, Visibility};
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::live::{Change, Event};
 use crate::store::Guarded;
-
-pub use container::{container, options as options_container};
 
 pub fn urls(state: &AppState) -> Urls {
     Urls {
@@ -99,6 +105,89 @@ async fn visible(state: &AppState, viewer: &Viewer, id: &str) -> Result<Annotati
         .ok_or_else(|| AppError::NotFound(format!("There is no annotation {id}.")))
 }
 
+#[utoipa::path(
+    post,
+    path = "/annotations/",
+    operation_id = "createAnnotation",
+    tag = "annotations",
+    summary = "Create an annotation",
+    description = "Anchors the target in the essay, stores the annotation under a new id and \
+        answers it with its absolute `id`, the server's selectors (both a quote with its context \
+        and a position), `creator`, `created` and `modified`. Writes are limited per account \
+        (`--write-limit`, 120 a minute by default).",
+    security(("bearerAuth" = []), ("sessionCookie" = [])),
+    params(Csrf),
+    request_body(
+        description = "At most 64 KiB.",
+        content(
+            (AnnotationInput = MEDIA_TYPE, examples(
+                ("comment" = (
+                    summary = "A comment on a passage, with a tag",
+                    value = json!(draft::comment())
+                )),
+                ("highlight" = (
+                    summary = "A highlight: no comment body",
+                    value = json!(draft::highlight())
+                )),
+                ("reply" = (
+                    summary = "A reply to another annotation",
+                    value = json!(draft::reply())
+                )),
+            )),
+            (AnnotationInput = "application/json"),
+        ),
+    ),
+    responses(
+        (
+            status = 201,
+            description = "Created.",
+            headers(
+                ("Location" = String, description = "The annotation's absolute id."),
+                (
+                    "ETag" = inline(StrongETag),
+                    description = "A strong validator of this version; send it back as `If-Match`."
+                ),
+                (
+                    "Link" = String,
+                    description = "`<http://www.w3.org/ns/ldp#Resource>; rel=\"type\"`"
+                ),
+                ("Allow" = String, description = "`GET, HEAD, OPTIONS, PUT, DELETE`"),
+                ("Vary" = String),
+            ),
+            content((AnnotationJson = MEDIA_TYPE), (AnnotationJson = "application/json")),
+            links(
+                ("read" = (
+                    operation_id = "readAnnotation",
+                    parameters(("id" = "$response.header.Location#regex:/annotations/([^/?#]+)$")),
+                )),
+                ("replace" = (
+                    operation_id = "replaceAnnotation",
+                    description = "Send the annotation back as it was answered: the server accepts \
+                        its own form.",
+                    parameters(
+                        ("id" = "$response.header.Location#regex:/annotations/([^/?#]+)$"),
+                        ("header.If-Match" = "$response.header.ETag"),
+                    ),
+                    request_body = "$response.body",
+                )),
+                ("delete" = (
+                    operation_id = "deleteAnnotation",
+                    parameters(
+                        ("id" = "$response.header.Location#regex:/annotations/([^/?#]+)$"),
+                        ("header.If-Match" = "$response.header.ETag"),
+                    ),
+                )),
+            ),
+        ),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = UnprocessableAnnotation),
+        (status = 429, response = TooManyWrites),
+    ),
+)]
 pub async fn create(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -143,6 +232,61 @@ pub async fn create(
     Ok(response)
 }
 
+#[utoipa::path(
+    get,
+    path = "/annotations/{id}",
+    operation_id = "readAnnotation",
+    tag = "annotations",
+    summary = "Read an annotation",
+    description = "A browser (`Accept` containing `text/html`) is redirected (303) to the \
+        annotation's passage in its essay instead.",
+    security((), ("bearerAuth" = []), ("sessionCookie" = [])),
+    params(Id),
+    responses(
+        (
+            status = 200,
+            description = "The annotation.",
+            headers(
+                (
+                    "ETag" = inline(StrongETag),
+                    description = "A strong validator of this version; send it back as `If-Match`."
+                ),
+                (
+                    "Link" = String,
+                    description = "`<http://www.w3.org/ns/ldp#Resource>; rel=\"type\"`"
+                ),
+                ("Allow" = String, description = "`GET, HEAD, OPTIONS, PUT, DELETE`"),
+                ("Vary" = String),
+            ),
+            content((AnnotationJson = MEDIA_TYPE), (AnnotationJson = "application/json")),
+            links(
+                ("replace" = (
+                    operation_id = "replaceAnnotation",
+                    parameters(
+                        ("id" = "$request.path.id"),
+                        ("header.If-Match" = "$response.header.ETag"),
+                    ),
+                    request_body = "$response.body",
+                )),
+                ("delete" = (
+                    operation_id = "deleteAnnotation",
+                    parameters(
+                        ("id" = "$request.path.id"),
+                        ("header.If-Match" = "$response.header.ETag"),
+                    ),
+                )),
+            ),
+        ),
+        (
+            status = 303,
+            description = "Only when `Accept` contains `text/html`: the passage, \
+                `/articles/{slug}?annotation={id}#…`.",
+            headers(("Location" = String)),
+        ),
+        (status = 401, response = InvalidToken),
+        (status = 404, response = NotFound),
+    ),
+)]
 pub async fn read(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -174,6 +318,75 @@ fn check_if_match(headers: &HeaderMap, current: &Annotation) -> Result<(), AppEr
     }
 }
 
+#[utoipa::path(
+    put,
+    path = "/annotations/{id}",
+    operation_id = "replaceAnnotation",
+    tag = "annotations",
+    summary = "Replace an annotation (its creator only)",
+    description = "Replaces the note, tags, visibility, motivation and passage; the annotation \
+        stays on its essay and a reply stays a reply. With `If-Match`, only if it has not \
+        changed since.",
+    security(("bearerAuth" = []), ("sessionCookie" = [])),
+    params(Id, IfMatch, Csrf),
+    request_body(
+        description = "At most 64 KiB.",
+        content(
+            (AnnotationInput = MEDIA_TYPE, examples(
+                ("comment" = (
+                    summary = "A comment on a passage, with a tag",
+                    value = json!(draft::comment())
+                )),
+                ("highlight" = (
+                    summary = "A highlight: no comment body",
+                    value = json!(draft::highlight())
+                )),
+            )),
+            (AnnotationInput = "application/json"),
+        ),
+    ),
+    responses(
+        (
+            status = 200,
+            description = "Replaced: the annotation as it is now, with its new `ETag`.",
+            headers(
+                (
+                    "ETag" = inline(StrongETag),
+                    description = "A strong validator of this version; send it back as `If-Match`."
+                ),
+                (
+                    "Link" = String,
+                    description = "`<http://www.w3.org/ns/ldp#Resource>; rel=\"type\"`"
+                ),
+                ("Allow" = String, description = "`GET, HEAD, OPTIONS, PUT, DELETE`"),
+                ("Vary" = String),
+            ),
+            content((AnnotationJson = MEDIA_TYPE), (AnnotationJson = "application/json")),
+            links(
+                ("read" = (
+                    operation_id = "readAnnotation",
+                    parameters(("id" = "$request.path.id")),
+                )),
+                ("delete" = (
+                    operation_id = "deleteAnnotation",
+                    parameters(
+                        ("id" = "$request.path.id"),
+                        ("header.If-Match" = "$response.header.ETag"),
+                    ),
+                )),
+            ),
+        ),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 412, response = PreconditionFailed),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = UnprocessableAnnotation),
+        (status = 429, response = TooManyWrites),
+    ),
+)]
 pub async fn replace(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -254,6 +467,23 @@ fn check_same_id(body: &Value, state: &AppState, id: &str) -> Result<(), AppErro
     }
 }
 
+#[utoipa::path(
+    delete,
+    path = "/annotations/{id}",
+    operation_id = "deleteAnnotation",
+    tag = "annotations",
+    summary = "Delete an annotation (its creator, or an editor for a public one)",
+    security(("bearerAuth" = []), ("sessionCookie" = [])),
+    params(Id, IfMatch, Csrf),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 412, response = PreconditionFailed),
+        (status = 429, response = TooManyWrites),
+    ),
+)]
 pub async fn remove(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -313,7 +543,21 @@ async fn written(
     cookie
 }
 
-pub async fn options_annotation() -> Response {
+#[utoipa::path(
+    options,
+    path = "/annotations/{id}",
+    operation_id = "annotationOptions",
+    tag = "annotations",
+    summary = "The methods an annotation answers",
+    security(()),
+    params(Id),
+    responses((
+        status = 204,
+        description = "No content; `Allow` lists the methods.",
+        headers(("Allow" = inline(AnnotationMethods))),
+    )),
+)]
+pub async fn options() -> Response {
     (
         [(header::ALLOW, "GET, HEAD, OPTIONS, PUT, DELETE")],
         StatusCode::NO_CONTENT,

@@ -1,0 +1,98 @@
+//! The annotation container as it answers, as schemas: `web::annotations::container` writes
+//! the collection and its pages as JSON, so these types describe them and are never built.
+
+use utoipa::ToSchema;
+
+use super::annotation::{AnnoContext, Annotation};
+
+/// The container: the total, the first page embedded, and the last page's id.
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnnotationCollection {
+    #[serde(rename = "@context")]
+    #[schema(inline)]
+    pub context: Vec<CollectionContext>,
+    /// The collection with its filters, without `page`.
+    pub id: String,
+    #[serde(rename = "type")]
+    #[schema(inline)]
+    pub kind: Vec<CollectionType>,
+    pub label: String,
+    #[schema(minimum = 0)]
+    pub total: u64,
+    pub first: AnnotationPage,
+    /// The id of the last page.
+    pub last: String,
+}
+
+#[derive(ToSchema)]
+pub enum CollectionContext {
+    #[serde(rename = "http://www.w3.org/ns/anno.jsonld")]
+    Anno,
+    #[serde(rename = "http://www.w3.org/ns/ldp.jsonld")]
+    Ldp,
+}
+
+#[derive(ToSchema)]
+pub enum CollectionType {
+    BasicContainer,
+    AnnotationCollection,
+}
+
+/// 20 annotations a page, newest first.
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnnotationPage {
+    #[serde(rename = "@context")]
+    #[schema(required = false, inline)]
+    pub context: AnnoContext,
+    pub id: String,
+    #[serde(rename = "type")]
+    #[schema(inline)]
+    pub kind: AnnotationPageType,
+    #[serde(rename = "startIndex")]
+    #[schema(minimum = 0)]
+    pub start_index: u64,
+    #[schema(max_items = 20)]
+    pub items: Vec<Annotation>,
+    #[schema(required = false)]
+    pub next: String,
+    #[schema(required = false)]
+    pub prev: String,
+    #[serde(rename = "partOf")]
+    pub part_of: PartOf,
+}
+
+#[derive(ToSchema)]
+pub enum AnnotationPageType {
+    AnnotationPage,
+}
+
+#[derive(ToSchema)]
+#[serde(untagged)]
+pub enum PartOf {
+    Collection(#[schema(inline)] CollectionId),
+    Summary(#[schema(inline)] CollectionSummary),
+}
+
+/// Within the collection: its id.
+#[derive(ToSchema)]
+pub struct CollectionId(pub String);
+
+/// A page asked for by `page`: the collection it belongs to.
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CollectionSummary {
+    pub id: String,
+    #[schema(minimum = 0)]
+    pub total: u64,
+    pub label: String,
+}
+
+/// The container's answer: without `page` the collection, with it that page alone.
+#[derive(ToSchema)]
+#[serde(untagged)]
+pub enum Container {
+    Collection(AnnotationCollection),
+    Page(AnnotationPage),
+}
