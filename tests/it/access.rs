@@ -1,7 +1,7 @@
 //! Who may read, edit and delete what: anonymous, another reader, the owner, an editor.
 
-use serde_json::json;
 use crate::support::*;
+use serde_json::json;
 
 const LD: &str = "application/ld+json";
 

@@ -1,7 +1,7 @@
 //! Accounts: pages with a session cookie and CSRF protection, the JSON API, the operator's CLI.
 
-use axum::http::HeaderMap;
 use crate::support::*;
+use axum::http::HeaderMap;
 
 fn cookies(headers: &HeaderMap) -> Vec<String> {
     headers

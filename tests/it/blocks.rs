@@ -71,7 +71,8 @@ fn op() -> impl Strategy<Value = Op> {
 
 fn library() -> &'static Library {
     static LIBRARY: std::sync::OnceLock<Library> = std::sync::OnceLock::new();
-    LIBRARY.get_or_init(|| Library::load(&crate::support::repo_articles()).expect("the articles load"))
+    LIBRARY
+        .get_or_init(|| Library::load(&crate::support::repo_articles()).expect("the articles load"))
 }
 
 fn essay() -> Arc<Article> {

@@ -4,12 +4,12 @@
 
 use std::sync::Arc;
 
+use crate::support::*;
 use axum::Router;
 use gloss::AppState;
 use gloss::web::Snapshot;
 use serde_json::{Value, json};
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
-use crate::support::*;
 
 /// The essay's page as a token's owner (or a signed-out reader) gets it.
 async fn page(router: &Router, token: Option<&str>) -> String {

@@ -2,8 +2,8 @@
 //! link to the paragraph with all of them; the editors' notes always show, and the reader's own
 //! come before others' up to ten.
 
-use scraper::Html;
 use crate::support::*;
+use scraper::Html;
 
 const PASSAGE: &str = "Let me back up and explain.";
 const BLOCK: &str = "p-let-me-back-up-and-explain";

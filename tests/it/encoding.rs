@@ -3,10 +3,10 @@
 
 use std::io::Read;
 
+use crate::support::*;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request};
 use http_body_util::BodyExt;
-use crate::support::*;
 use tower::ServiceExt;
 
 async fn fetch(router: &axum::Router, uri: &str, headers: &[(&str, &str)]) -> (HeaderMap, Vec<u8>) {

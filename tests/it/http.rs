@@ -1,7 +1,7 @@
 //! The pages over HTTP, through the router as the server runs it.
 
-use scraper::Html;
 use crate::support::*;
+use scraper::Html;
 
 #[tokio::test]
 async fn the_index_lists_the_essay() {

@@ -4,11 +4,11 @@
 
 use std::collections::HashMap;
 
+use crate::support::*;
 use axum::Router;
 use axum::body::Body;
 use axum::http::Request;
 use scraper::Html;
-use crate::support::*;
 
 const PASSAGE: &str = "Let me back up and explain.";
 const BLOCK: &str = "p-let-me-back-up-and-explain";

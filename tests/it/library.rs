@@ -1,7 +1,7 @@
 //! Loading `articles/`: broken files stop start-up with a message naming the file and line.
 
-use gloss::library::{EntityKind, Library, Moment, Relation, When};
 use crate::support::*;
+use gloss::library::{EntityKind, Library, Moment, Relation, When};
 use time::macros::date;
 
 fn load(essay: &str, entities: &str, notes: Option<&str>) -> Result<Library, String> {

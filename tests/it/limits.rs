@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
+use crate::support::*;
 use axum::body::{Body, Bytes};
 use axum::http::Request;
 use serde_json::json;
-use crate::support::*;
 use tokio_stream::StreamExt;
 use tower::ServiceExt;
 

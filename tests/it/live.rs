@@ -1,9 +1,9 @@
 //! Live updates: every change to a public note is announced to the essay's readers with the
 //! revision it made; a note made private is announced too, since it leaves others' pages.
 
+use crate::support::*;
 use gloss::live::{Change, Event};
 use serde_json::json;
-use crate::support::*;
 use tokio::sync::broadcast;
 
 async fn next(events: &mut broadcast::Receiver<Event>) -> (Change, i64) {

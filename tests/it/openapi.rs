@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::support::*;
 use axum::body::Body;
 use axum::http::Request;
 use gloss::annotation::jsonld::{
@@ -12,7 +13,6 @@ use gloss::annotation::jsonld::{
 };
 use jsonschema::Draft;
 use serde_json::{Value, json};
-use crate::support::*;
 use tower::ServiceExt;
 
 const METHODS: &[&str] = &[

@@ -1,7 +1,7 @@
 //! The W3C Web Annotation Protocol at /annotations/.
 
-use serde_json::json;
 use crate::support::*;
+use serde_json::json;
 
 const LD: &str = "application/ld+json; profile=\"http://www.w3.org/ns/anno.jsonld\"";
 

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use scraper::Html;
 use crate::support::*;
+use scraper::Html;
 
 fn edit_essay(dir: &Path, edit: impl Fn(String) -> String) {
     let path = dir.join(format!("{ESSAY}.md"));

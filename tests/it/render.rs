@@ -1,7 +1,7 @@
 //! Markdown -> Document -> HTML, checked on the page a browser would get.
 
-use scraper::Html;
 use crate::support::*;
+use scraper::Html;
 
 const ESSAY_MD: &str = "Steve Witkoff spoke *on October 14* with [Ushakov](https://example.com/) today.\n\n\
     Witkoff’s advice mattered. Nobody else spoke.\n";

@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
+use crate::support::*;
 use scraper::Html;
 use serde_json::json;
-use crate::support::*;
 
 fn share_request(exact: &str) -> serde_json::Value {
     json!({"target": {
