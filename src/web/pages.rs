@@ -250,9 +250,15 @@ async fn signed_out(
     state
         .pages
         .put(slug, show, snapshot.revision(), page.clone());
-    if !page.has_brotli() {
-        let page = page.clone();
-        tokio::task::spawn_blocking(move || page.make_brotli());
+    // Everyone's page gets brotli as its version is made; another layer's once asked for, and
+    // only while its version is the newest: under a stream of writes most are gone unread.
+    if show != Show::All && !page.has_brotli() {
+        let (essay, page) = (Arc::clone(essay), page.clone());
+        tokio::task::spawn_blocking(move || {
+            if essay.latest().is_some_and(|l| Arc::ptr_eq(&l, &snapshot)) {
+                page.make_brotli();
+            }
+        });
     }
     Ok(page.respond(headers, "no-cache"))
 }
