@@ -49,7 +49,7 @@ if (main && form) {
   // layer hides its kind: its paragraph opens.
   document.addEventListener("gloss:reveal", (e) => {
     const note = e.target.closest(".sidenote[id^='note-']");
-    const ref = note && document.querySelector(`label[for="toggle-${CSS.escape(note.id.slice(5))}"]`);
+    const ref = note && document.getElementById(`toggle-${note.id.slice(5)}`)?.nextElementSibling;
     const block = note?.closest(".essay > *");
     if (!ref || ref.getClientRects().length || !block) return;
     reveal(block, true);

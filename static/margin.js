@@ -267,7 +267,8 @@ function markable() {
   const done = new Set();
   for (const mark of all(".note-mark[data-annotation]")) {
     const id = mark.dataset.annotation;
-    const ref = document.querySelector(`label[for="toggle-${CSS.escape(id)}"]`);
+    // The note's number, which the layer hides with the note: it follows the note's toggle.
+    const ref = document.getElementById(`toggle-${id}`)?.nextElementSibling;
     const on = !done.has(id) && !mark.parentElement.closest("a, .note-mark") && !mark.querySelector("a, button, input, .note-mark") && !!noteOf(id) && !!ref && shown(ref);
     if (on) {
       done.add(id);
