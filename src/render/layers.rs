@@ -4,10 +4,51 @@
 //! is the same cached bytes. What this file draws is the word the margin keeps for the notes
 //! a layer hides ("4 notes"), which reveals them.
 
+use std::fmt;
+
 use askama::Template;
 use serde::Deserialize;
 
+use crate::annotated::View;
+use crate::annotation::Annotation;
 use crate::library::Article;
+
+/// Whose an annotation is, as its marks and note carry it in `data-kind`, for the layer a
+/// reader chooses to hide the rest: the editors', the reader's own, another reader's, or the
+/// target a link points at, which every layer shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Editorial,
+    Own,
+    Reader,
+    Target,
+}
+
+impl Kind {
+    pub fn of(view: &View, a: &Annotation) -> Kind {
+        if view.focus == Some(a.id.as_str()) {
+            Kind::Target
+        } else if a.editorial {
+            Kind::Editorial
+        } else if view.owns(a) {
+            Kind::Own
+        } else {
+            Kind::Reader
+        }
+    }
+}
+
+/// As `data-kind` says it.
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Kind::Editorial => "editorial",
+            Kind::Own => "own",
+            Kind::Reader => "reader",
+            Kind::Target => "target",
+        })
+    }
+}
 
 /// What the page shows: `?show=` and the form field named `show` say it by name.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize)]
@@ -24,6 +65,11 @@ pub enum Show {
 impl Show {
     /// Every layer, in the order the page offers them.
     pub const EVERY: [Show; 4] = [Show::All, Show::Editors, Show::Mine, Show::Nothing];
+
+    /// Its place in [`Show::EVERY`], for what is kept per layer.
+    pub fn index(self) -> usize {
+        self as usize
+    }
 
     pub fn name(self) -> &'static str {
         match self {
@@ -48,14 +94,13 @@ impl Show {
         }
     }
 
-    /// Whether this layer hides a note of this `kind` (see [`super::kind`]). The stylesheet
-    /// says the same for the page.
-    pub fn hides(self, kind: &str) -> bool {
+    /// Whether this layer hides a note of this kind. The stylesheet says the same for the page.
+    pub fn hides(self, kind: Kind) -> bool {
         match self {
             Show::All => false,
-            Show::Editors => matches!(kind, "reader" | "own"),
-            Show::Mine => matches!(kind, "reader" | "editorial"),
-            Show::Nothing => matches!(kind, "reader" | "own" | "editorial"),
+            Show::Editors => matches!(kind, Kind::Reader | Kind::Own),
+            Show::Mine => matches!(kind, Kind::Reader | Kind::Editorial),
+            Show::Nothing => matches!(kind, Kind::Reader | Kind::Own | Kind::Editorial),
         }
     }
 }
@@ -73,16 +118,16 @@ pub struct Placeholders<'a> {
 
 /// The links for a paragraph that shows notes of `kinds` and leaves out `crowded` other
 /// readers' notes for want of room.
-pub fn placeholders<'a, 'k>(
+pub fn placeholders<'a>(
     article: &'a Article,
     block: &'a str,
-    kinds: impl Iterator<Item = &'k str> + Clone,
+    kinds: impl Iterator<Item = Kind> + Clone,
     crowded: usize,
 ) -> Placeholders<'a> {
     let mut counts: Vec<(usize, Vec<&'static str>)> = Vec::new();
     for show in Show::EVERY {
-        let hidden = kinds.clone().filter(|k| show.hides(k)).count()
-            + if show.hides("reader") { crowded } else { 0 };
+        let hidden = kinds.clone().filter(|&k| show.hides(k)).count()
+            + if show.hides(Kind::Reader) { crowded } else { 0 };
         if hidden == 0 {
             continue;
         }
@@ -105,15 +150,18 @@ mod tests {
     #[test]
     fn each_layer_hides_its_own_kinds() {
         let hidden = |show: Show| {
-            ["editorial", "own", "reader", "target"]
+            [Kind::Editorial, Kind::Own, Kind::Reader, Kind::Target]
                 .into_iter()
-                .filter(|k| show.hides(k))
+                .filter(|&k| show.hides(k))
                 .collect::<Vec<_>>()
         };
         assert!(hidden(Show::All).is_empty());
-        assert_eq!(hidden(Show::Editors), ["own", "reader"]);
-        assert_eq!(hidden(Show::Mine), ["editorial", "reader"]);
-        assert_eq!(hidden(Show::Nothing), ["editorial", "own", "reader"]);
+        assert_eq!(hidden(Show::Editors), [Kind::Own, Kind::Reader]);
+        assert_eq!(hidden(Show::Mine), [Kind::Editorial, Kind::Reader]);
+        assert_eq!(
+            hidden(Show::Nothing),
+            [Kind::Editorial, Kind::Own, Kind::Reader]
+        );
     }
 
     #[test]

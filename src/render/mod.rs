@@ -22,7 +22,7 @@ use crate::annotated::{Annotated, Crowding, Entry, Place, View, note_point};
 use crate::annotation::{Annotation, Target};
 use crate::document::{Block, Segment};
 use crate::library::{Article, Entity};
-pub use layers::Show;
+pub use layers::{Kind, Show};
 pub use note::note_html;
 use splice::{Insert, Span, splice};
 
@@ -30,8 +30,8 @@ use splice::{Insert, Span, splice};
 #[derive(Debug, Clone)]
 pub struct Footnote {
     pub id: String,
-    /// Whose note it is, for the layers (see [`kind`]).
-    pub kind: &'static str,
+    /// Whose note it is, for the layers.
+    pub kind: Kind,
     pub html: String,
 }
 
@@ -53,8 +53,8 @@ pub struct RenderedBlock {
 #[derive(Debug, Clone)]
 pub struct Orphan {
     pub id: String,
-    /// Whose note it is, for the layers (see [`kind`]).
-    pub kind: &'static str,
+    /// Whose note it is, for the layers.
+    pub kind: Kind,
     pub quote: String,
     /// The note with its meta and thread, as in the margin.
     pub html: String,
@@ -147,7 +147,7 @@ pub fn block(
         .iter()
         .map(|(e, _, _)| Footnote {
             id: e.annotation.id.clone(),
-            kind: kind(view, &e.annotation),
+            kind: Kind::of(view, &e.annotation),
             html: sidenote::footnote_html(e),
         })
         .collect();
@@ -165,7 +165,7 @@ pub fn block(
             &layers::placeholders(
                 article,
                 &block.id,
-                noted.iter().map(|(e, _, _)| kind(view, &e.annotation)),
+                noted.iter().map(|(e, _, _)| Kind::of(view, &e.annotation)),
                 here.more.unwrap_or(0),
             ),
         );
@@ -194,7 +194,7 @@ pub fn orphans(annotated: &Annotated, view: &View) -> Vec<Orphan> {
         .filter(|e| view.sees(&e.annotation))
         .map(|e| Orphan {
             id: e.annotation.id.clone(),
-            kind: kind(view, &e.annotation),
+            kind: Kind::of(view, &e.annotation),
             quote: match &e.annotation.target {
                 Target::Text(t) => t.quote.exact.clone(),
                 Target::Reply(_) => String::new(),
@@ -285,21 +285,6 @@ fn write(out: &mut String, template: &impl Template) {
 }
 
 const RENDERS: &str = "a template of the essay's HTML failed to render";
-
-/// Whose an annotation is, as its marks and note carry it in `data-kind`, for the layer a
-/// reader chooses to hide the rest: `editorial`, `own`, another `reader`'s, or the `target`
-/// a link points at, which every layer shows.
-pub fn kind(view: &View, a: &Annotation) -> &'static str {
-    if view.focus == Some(a.id.as_str()) {
-        "target"
-    } else if a.editorial {
-        "editorial"
-    } else if view.owns(a) {
-        "own"
-    } else {
-        "reader"
-    }
-}
 
 /// `November 26, 2025`.
 pub fn format_date(date: Date) -> String {

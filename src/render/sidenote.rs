@@ -3,7 +3,7 @@
 use askama::Template;
 
 use super::note::note_html;
-use super::{html, kind};
+use super::{Kind, html};
 use crate::annotated::{Entry, View};
 use crate::annotation::{Annotation, Visibility};
 use crate::library::Entity;
@@ -21,7 +21,7 @@ fn body_html(entry: &Entry) -> &str {
 #[template(path = "render/margin_note.html")]
 struct MarginNote<'a> {
     a: &'a Annotation,
-    kind: &'static str,
+    kind: Kind,
     class: &'static str,
     /// The note a link points at starts open on narrow screens.
     checked: bool,
@@ -32,7 +32,7 @@ struct MarginNote<'a> {
 #[template(path = "render/orphan_note.html")]
 struct OrphanNote<'a> {
     a: &'a Annotation,
-    kind: &'static str,
+    kind: Kind,
     content: Content<'a>,
 }
 
@@ -67,7 +67,7 @@ pub fn margin_note(entry: &Entry, entities: &[Entity], view: &View, thread: &Thr
         .and_then(|e| entities.iter().find(|x| x.id == e));
     html(&MarginNote {
         a,
-        kind: kind(view, a),
+        kind: Kind::of(view, a),
         class: match (a.editorial, a.body.is_some()) {
             (true, _) => "sidenote editorial",
             (false, true) => "sidenote",
@@ -86,7 +86,7 @@ pub fn margin_note(entry: &Entry, entities: &[Entity], view: &View, thread: &Thr
 pub fn orphan_note(entry: &Entry, view: &View, thread: &Thread) -> String {
     html(&OrphanNote {
         a: &entry.annotation,
-        kind: kind(view, &entry.annotation),
+        kind: Kind::of(view, &entry.annotation),
         content: Content {
             entry,
             entity: None,

@@ -8,7 +8,7 @@ use askama::Template;
 
 use super::card::Card;
 use super::splice::Span;
-use super::{html, kind};
+use super::{Kind, html};
 use crate::annotated::View;
 use crate::annotation::Annotation;
 use crate::library::Entity;
@@ -37,7 +37,7 @@ struct MentionClose<'a> {
 )]
 struct MarkOpen<'a> {
     class: &'static str,
-    kind: &'static str,
+    kind: Kind,
     id: &'a str,
 }
 
@@ -78,7 +78,7 @@ pub fn mark(index: usize, a: &Annotation, range: Range<usize>, view: &View) -> S
         rank: (1, range.start, Reverse(range.end), index),
         open: html(&MarkOpen {
             class,
-            kind: kind(view, a),
+            kind: Kind::of(view, a),
             id: &a.id,
         }),
         first_open: None,

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
@@ -83,16 +83,15 @@ impl Encoded {
         if fresh {
             return (StatusCode::NOT_MODIFIED, headers).into_response();
         }
-        let (coding, body) = match (Coding::accepted(request), self.brotli.get()) {
-            (Coding::Brotli, Some(brotli)) => (Coding::Brotli, brotli.clone()),
-            (Coding::Brotli | Coding::Gzip, _) if takes_gzip(request) => {
-                (Coding::Gzip, self.gzip.clone())
-            }
-            (Coding::Brotli, None) => (
+        let accepted = Accepted::by(request);
+        let (coding, body) = match (accepted.brotli, self.brotli.get()) {
+            (true, Some(brotli)) => (Coding::Brotli, brotli.clone()),
+            _ if accepted.gzip => (Coding::Gzip, self.gzip.clone()),
+            (true, None) => (
                 Coding::Brotli,
                 compress(Coding::Brotli, &self.identity, Effort::Middle),
             ),
-            (_, _) => (Coding::Identity, self.identity.clone()),
+            (false, _) => (Coding::Identity, self.identity.clone()),
         };
         coding.describe(&mut headers, self.content_type);
         with_headers(body, headers)
@@ -109,22 +108,25 @@ pub enum Made {
 pub fn respond_made(request: &HeaderMap, page: Made, cache_control: &'static str) -> Response {
     let (coding, body) = match page {
         Made::Gzip(gzip) => (Coding::Gzip, gzip),
-        Made::Plain(plain) => match Coding::accepted(request) {
-            Coding::Brotli => (
-                Coding::Brotli,
-                compress(Coding::Brotli, &plain, Effort::Middle),
-            ),
-            Coding::Gzip | Coding::Identity => (Coding::Identity, plain),
-        },
+        Made::Plain(plain) if Accepted::by(request).brotli => (
+            Coding::Brotli,
+            compress(Coding::Brotli, &plain, Effort::Middle),
+        ),
+        Made::Plain(plain) => (Coding::Identity, plain),
     };
     let mut headers = cache_headers("Accept-Encoding, Cookie", cache_control);
     coding.describe(&mut headers, "text/html; charset=utf-8");
     with_headers(body, headers)
 }
 
+/// Whether the client takes brotli, as browsers do over HTTPS.
+pub fn takes_brotli(request: &HeaderMap) -> bool {
+    Accepted::by(request).brotli
+}
+
 /// Whether the client takes gzip, as every browser does.
 pub fn takes_gzip(request: &HeaderMap) -> bool {
-    accepts(request, "gzip")
+    Accepted::by(request).gzip
 }
 
 /// The response, its headers moved in whole rather than copied one by one.
@@ -144,17 +146,35 @@ fn cache_headers(vary: &'static str, cache_control: &'static str) -> HeaderMap {
     headers
 }
 
-/// Whether the request's `Accept-Encoding` takes `coding`: named with a weight above zero.
-fn accepts(request: &HeaderMap, coding: &str) -> bool {
-    request
-        .get_all(header::ACCEPT_ENCODING)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|c| {
-            let mut parts = c.split(';').map(str::trim);
-            parts.next() == Some(coding) && parts.all(|p| !refuses(p))
-        })
+/// The compressed codings a request's `Accept-Encoding` takes: named with a weight above zero.
+struct Accepted {
+    brotli: bool,
+    gzip: bool,
+}
+
+impl Accepted {
+    /// Read in one pass over the header.
+    fn by(request: &HeaderMap) -> Accepted {
+        let mut accepted = Accepted {
+            brotli: false,
+            gzip: false,
+        };
+        let entries = request
+            .get_all(header::ACCEPT_ENCODING)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','));
+        for entry in entries {
+            let mut parts = entry.split(';').map(str::trim);
+            let taken = match parts.next() {
+                Some("br") => &mut accepted.brotli,
+                Some("gzip") => &mut accepted.gzip,
+                _ => continue,
+            };
+            *taken |= parts.all(|p| !refuses(p));
+        }
+        accepted
+    }
 }
 
 /// Whether a parameter of an `Accept-Encoding` entry is a weight of zero (`q=0`, `q=0.000`).
@@ -174,17 +194,6 @@ enum Coding {
 }
 
 impl Coding {
-    /// Brotli when the client takes it, else gzip, else none.
-    fn accepted(request: &HeaderMap) -> Coding {
-        if accepts(request, "br") {
-            Coding::Brotli
-        } else if accepts(request, "gzip") {
-            Coding::Gzip
-        } else {
-            Coding::Identity
-        }
-    }
-
     /// Sets the content's type and encoding.
     fn describe(self, headers: &mut HeaderMap, content_type: &'static str) {
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -249,8 +258,8 @@ pub type Turn = Arc<tokio::sync::Mutex<()>>;
 /// A signed-in reader: their name and their session's CSRF token, which their page carries.
 pub type Reader = (String, String);
 
-/// How many signed-in readers' pages a thread keeps (gzipped, some 20 KB each, with the
-/// blocks drawn for them): past that it forgets them all, which costs each of those readers
+/// How many signed-in readers' pages a thread keeps of one essay (gzipped, some 20 KB each,
+/// with the blocks drawn for them): past that it forgets them all, which costs each of those readers
 /// one page put together anew.
 const READERS_KEPT: usize = 512;
 
@@ -269,33 +278,41 @@ struct ReaderPage {
     drawn: Arc<Drawn>,
 }
 
+/// One essay's pages for signed-out readers, by layer (`Show::index`), each with its revision.
+type Layers = [Option<(i64, Encoded)>; 4];
+
 /// Reading pages ready to send, by essay, each of one store revision: for signed-out readers
 /// whole and compressed three ways, by layer; for signed-in readers as they last had it,
 /// gzipped. Each serving thread keeps its own, so a cached view touches no memory another
-/// thread writes.
+/// thread writes. Everything is filed by essay first, so a lookup by slug and reader copies
+/// neither.
 #[derive(Default)]
 pub struct PageCache {
-    pages: Mutex<HashMap<(String, Show), (i64, Encoded)>>,
-    /// By essay, reader and session.
-    readers: Mutex<HashMap<(String, Reader), ReaderPage>>,
+    pages: Mutex<HashMap<String, Layers>>,
+    /// By essay, then by reader and session.
+    readers: Mutex<HashMap<String, HashMap<Reader, ReaderPage>>>,
     /// One page made at a time for each reader: their requests that come meanwhile wait for
     /// it rather than each making it again.
-    turns: Mutex<HashMap<(String, Reader), Turn>>,
+    turns: Mutex<HashMap<String, HashMap<Reader, Turn>>>,
 }
 
 impl PageCache {
     /// The essay's page for signed-out readers of a layer at this revision, if it was kept.
     pub fn get(&self, slug: &str, show: Show, revision: i64) -> Option<Encoded> {
         let pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
-        pages
-            .get(&(slug.to_string(), show))
-            .filter(|(r, _)| *r == revision)
-            .map(|(_, page)| page.clone())
+        match pages.get(slug)?.get(show.index())? {
+            Some((kept, page)) if *kept == revision => Some(page.clone()),
+            _ => None,
+        }
     }
 
     pub fn put(&self, slug: &str, show: Show, revision: i64, page: Encoded) {
         let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
-        pages.insert((slug.to_string(), show), (revision, page));
+        let layers = match pages.get_mut(slug) {
+            Some(layers) => layers,
+            None => pages.entry(slug.to_string()).or_default(),
+        };
+        layers[show.index()] = Some((revision, page));
     }
 
     /// A signed-in reader's page of a layer, gzipped (`reader` is their name and session):
@@ -311,7 +328,8 @@ impl PageCache {
     ) -> Option<Bytes> {
         let readers = self.readers.lock().unwrap_or_else(|e| e.into_inner());
         readers
-            .get(&(slug.to_string(), reader.clone()))
+            .get(slug)?
+            .get(reader)
             .filter(|page| page.show == show)
             .filter(|page| {
                 page.revision == revision
@@ -323,18 +341,18 @@ impl PageCache {
     /// What was last drawn for a reader, to draw their next page from.
     pub fn drawn(&self, slug: &str, reader: &Reader) -> Option<Arc<Drawn>> {
         let readers = self.readers.lock().unwrap_or_else(|e| e.into_inner());
-        readers
-            .get(&(slug.to_string(), reader.clone()))
-            .map(|page| Arc::clone(&page.drawn))
+        let page = readers.get(slug)?.get(reader)?;
+        Some(Arc::clone(&page.drawn))
     }
 
     /// The reader's turn to have their page made.
     pub fn turn(&self, slug: &str, reader: &Reader) -> Turn {
         let mut turns = self.turns.lock().unwrap_or_else(|e| e.into_inner());
-        if turns.len() >= READERS_KEPT {
-            turns.clear();
+        let turns = of_essay(&mut turns, slug);
+        match turns.get(reader) {
+            Some(turn) => Arc::clone(turn),
+            None => Arc::clone(turns.entry(reader.clone()).or_default()),
         }
-        Arc::clone(turns.entry((slug.to_string(), reader.clone())).or_default())
     }
 
     /// Keeps what was drawn for a reader, and their page gzipped if it was made, with the
@@ -354,15 +372,17 @@ impl PageCache {
             gzip,
             drawn: Arc::new(drawn),
         };
-        self.readers().insert((slug.to_string(), reader), page);
+        let mut readers = self.readers.lock().unwrap_or_else(|e| e.into_inner());
+        of_essay(&mut readers, slug).insert(reader, page);
     }
 
     /// Keeps what was drawn for a reader's fragments: the page made for them before holds
     /// as it would have.
     pub fn put_drawn(&self, slug: &str, reader: Reader, drawn: Drawn) {
         let drawn = Arc::new(drawn);
-        let mut readers = self.readers();
-        match readers.get_mut(&(slug.to_string(), reader.clone())) {
+        let mut readers = self.readers.lock().unwrap_or_else(|e| e.into_inner());
+        let readers = of_essay(&mut readers, slug);
+        match readers.get_mut(&reader) {
             Some(page) => page.drawn = drawn,
             None => {
                 let page = ReaderPage {
@@ -372,19 +392,25 @@ impl PageCache {
                     gzip: None,
                     drawn,
                 };
-                readers.insert((slug.to_string(), reader), page);
+                readers.insert(reader, page);
             }
         }
     }
+}
 
-    /// The readers' pages, forgotten all at once when too many to keep.
-    fn readers(&self) -> MutexGuard<'_, HashMap<(String, Reader), ReaderPage>> {
-        let mut readers = self.readers.lock().unwrap_or_else(|e| e.into_inner());
-        if readers.len() >= READERS_KEPT {
-            readers.clear();
-        }
-        readers
+/// One essay's readers, forgotten all at once when too many to keep.
+fn of_essay<'a, T>(
+    essays: &'a mut HashMap<String, HashMap<Reader, T>>,
+    slug: &str,
+) -> &'a mut HashMap<Reader, T> {
+    if !essays.contains_key(slug) {
+        essays.insert(slug.to_string(), HashMap::new());
     }
+    let readers = essays.get_mut(slug).expect("inserted above");
+    if readers.len() >= READERS_KEPT {
+        readers.clear();
+    }
+    readers
 }
 
 #[cfg(test)]
@@ -405,9 +431,7 @@ mod tests {
         assert!(!takes_gzip(&taking("gzip;q=0")));
         assert!(!takes_gzip(&taking("gzip;q=0.000, br")));
         assert!(!takes_gzip(&taking("gzipped, identity")));
-        assert!(matches!(
-            Coding::accepted(&taking("br;q=0, gzip;q=0.1")),
-            Coding::Gzip
-        ));
+        let accepted = Accepted::by(&taking("br;q=0, gzip;q=0.1"));
+        assert!(!accepted.brotli && accepted.gzip);
     }
 }

@@ -172,15 +172,6 @@ impl Essay {
         .map_err(|e| AppError::Internal(format!("rendering the page failed: {e}")))??;
         let next = Arc::new(next);
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::clone(&next));
-        // Brotli for the signed-out page takes a few milliseconds: made in the background,
-        // and only for a version still the newest by then, since under many writes most are
-        // gone before anyone reads them.
-        let (essay, made) = (Arc::clone(self), Arc::clone(&next));
-        tokio::task::spawn_blocking(move || {
-            if essay.latest().is_some_and(|l| Arc::ptr_eq(&l, &made)) {
-                made.everyones().make_brotli();
-            }
-        });
         tracing::debug!(essay = %self.slug, revision = next.revision(), blocks = next.rendered, "page updated");
         Ok(next)
     }
@@ -398,17 +389,10 @@ impl Snapshot {
         })
     }
 
-    /// The page for signed-out readers who see everyone's notes.
-    pub fn everyones(&self) -> &Encoded {
-        self.pages[0]
-            .get()
-            .expect("everyone's page is made with the version")
-    }
-
     /// The page for signed-out readers who chose `show`: the same blocks under a top that
     /// says which to show.
     pub fn signed_out(&self, show: Show, public_url: &str) -> Result<Encoded, AppError> {
-        let kept = &self.pages[Show::EVERY.iter().position(|s| *s == show).unwrap_or(0)];
+        let kept = &self.pages[show.index()];
         if let Some(page) = kept.get() {
             return Ok(page.clone());
         }

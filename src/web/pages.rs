@@ -250,9 +250,10 @@ async fn signed_out(
     state
         .pages
         .put(slug, show, snapshot.revision(), page.clone());
-    // Everyone's page gets brotli as its version is made; another layer's once asked for, and
-    // only while its version is the newest: under a stream of writes most are gone unread.
-    if show != Show::All && !page.has_brotli() {
+    // Brotli takes milliseconds on a long page: made in the background once a reader who
+    // takes it asks, and only while the version is the newest, since under a stream of writes
+    // most versions are gone unread. Until then such readers get gzip.
+    if !page.has_brotli() && cached::takes_brotli(headers) {
         let (essay, page) = (Arc::clone(essay), page.clone());
         tokio::task::spawn_blocking(move || {
             if essay.latest().is_some_and(|l| Arc::ptr_eq(&l, &snapshot)) {
