@@ -4,8 +4,8 @@
 // more notes than its margin holds, notes show compact (number and gist) and open in place,
 // pushing their neighbours down; those that fit nowhere wait behind a button. Notes the
 // reader's layer hides take no place.
-const article = document.querySelector("article.essay");
-const wide = matchMedia("(min-width: 1000px)");
+import { article, notesBeside } from "./page.js";
+
 const GAP = 6;
 // How far below its passage a note may be pushed before others are made compact. Under the
 // 120 px readers are promised, so a note that settles a few pixels lower still keeps it.
@@ -64,7 +64,7 @@ function place() {
   frame = 0;
   const notes = all(".sidenote[id^='note-']");
   for (const note of notes) note.classList.remove("is-compact", "is-over");
-  const on = wide.matches && notes.length > 0;
+  const on = notesBeside() && notes.length > 0;
   article.classList.toggle("notes-placed", on);
   article.style.paddingBottom = "";
   items = [];
@@ -348,7 +348,7 @@ if (article) {
   // in for new notes (before the page's script reveals a note just saved, so it is found beside
   // its words).
   new ResizeObserver(schedule).observe(article);
-  wide.addEventListener("change", schedule);
+  addEventListener("resize", schedule);
   document.fonts?.addEventListener("loadingdone", schedule);
   const moved = () => {
     markable();

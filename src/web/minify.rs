@@ -28,7 +28,7 @@ fn minified(source: &str) -> Result<String, String> {
     let allocator = Allocator::default();
     let mut program = parse(&allocator, source)?.program;
     let options = MinifierOptions {
-        // Top-level names too: a module's are its own, and these modules export nothing.
+        // Top-level names too: a module's are its own; what it exports keeps its name.
         mangle: Some(MangleOptions {
             top_level: Some(true),
             ..MangleOptions::default()
@@ -61,21 +61,47 @@ mod tests {
 
     #[test]
     fn scripts_shrink_and_keep_their_strings_and_patterns() {
-        let source = include_str!("../../static/gloss.js");
-        let text = script("gloss.js", source);
-        assert!(text.len() < source.len() * 3 / 4, "{} bytes", text.len());
-        assert!(!text.contains("/**"), "comments are dropped");
-        for kept in [
-            r#"meta[name="gloss-csrf"]"#,
-            "/(?:^|; *)gloss_csrf=([^;]*)/",
-            "/[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]/g",
+        for (file, source, kept) in [
+            (
+                "server.js",
+                include_str!("../../static/server.js"),
+                &[
+                    r#"meta[name="gloss-csrf"]"#,
+                    "/(?:^|; *)gloss_csrf=([^;]*)/",
+                ][..],
+            ),
+            (
+                "passage.js",
+                include_str!("../../static/passage.js"),
+                &["/[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]/g"],
+            ),
+            (
+                "margin.js",
+                include_str!("../../static/margin.js"),
+                &[":scope > .note-gist"],
+            ),
         ] {
-            assert!(text.contains(kept), "{kept} in the minified script");
+            let text = script(file, source);
+            assert!(
+                text.len() < source.len() * 3 / 4,
+                "{file}: {} bytes",
+                text.len()
+            );
+            assert!(!text.contains("/**"), "{file}: comments are dropped");
+            for kept in kept {
+                assert!(text.contains(kept), "{kept} in the minified {file}");
+            }
         }
-        let source = include_str!("../../static/margin.js");
-        let text = script("margin.js", source);
-        assert!(text.len() < source.len() * 3 / 4, "{} bytes", text.len());
-        assert!(text.contains(":scope > .note-gist"));
+    }
+
+    #[test]
+    fn local_names_shrink_and_exported_names_stay() {
+        let source = "const localName = 2;\nexport const shared = 1;\nexport function named() { return localName; }\n";
+        let text = script("module.js", source);
+        assert!(!text.contains("localName"), "{text}");
+        for exported in ["shared", "named"] {
+            assert!(text.contains(exported), "{exported} in {text}");
+        }
     }
 
     #[test]

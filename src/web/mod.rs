@@ -17,6 +17,7 @@ mod layers;
 pub mod limit;
 mod live;
 mod minify;
+mod modules;
 pub mod openapi;
 mod pages;
 mod revisions;

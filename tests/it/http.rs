@@ -431,6 +431,81 @@ async fn health_and_assets() {
     }
 }
 
+/// The URLs of the scripts a served script imports, with `import` or `import()`: each by the
+/// name its module is served under, beside it.
+fn imported_urls(script: &str) -> Vec<String> {
+    script
+        .split("\"./")
+        .skip(1)
+        .map(|rest| {
+            let file = &rest[..rest.find('"').unwrap()];
+            let parts: Vec<&str> = file.split('.').collect();
+            assert!(
+                matches!(parts[..], [_, hash, "js"] if hash.len() == 10),
+                "import of {file}, which is not a served name"
+            );
+            format!("/static/{file}")
+        })
+        .collect()
+}
+
+/// What a reading page loads: its scripts, the modules it names up front, and every import
+/// of those, fetched.
+async fn scripts_of_page(
+    router: &axum::Router,
+    cookie: Option<&str>,
+) -> (Vec<String>, Vec<String>) {
+    let uri = format!("/articles/{ESSAY}");
+    let headers: Vec<(&str, &str)> = cookie.map(|c| ("cookie", c)).into_iter().collect();
+    let page = send(router, "GET", &uri, &headers, None).await;
+    let html = Html::parse_document(&page.body);
+    let attrs = |css: &str, attr: &str| -> Vec<String> {
+        html.select(&selector(css))
+            .map(|e| e.attr(attr).unwrap().to_owned())
+            .collect()
+    };
+    let preloaded = attrs("link[rel=modulepreload]", "href");
+    let mut imported = Vec::new();
+    for uri in attrs("script[type=module]", "src").iter().chain(&preloaded) {
+        let script = get(router, uri, "*/*").await;
+        assert_eq!(script.status, 200, "{uri}");
+        let kind = script.headers["content-type"].to_str().unwrap().to_owned();
+        assert!(kind.starts_with("text/javascript"), "{uri}: {kind}");
+        imported.extend(imported_urls(&script.body));
+    }
+    (preloaded, imported)
+}
+
+#[tokio::test]
+async fn every_module_a_page_loads_is_named_up_front_under_its_served_name() {
+    let (_, router) = app().await;
+    let (preloaded, imported) = scripts_of_page(&router, None).await;
+    assert!(preloaded.len() >= 5, "{preloaded:?}");
+    for uri in &preloaded {
+        assert!(
+            imported.contains(uri),
+            "{uri} is preloaded but imported by none"
+        );
+    }
+    let later: Vec<_> = imported.iter().filter(|u| !preloaded.contains(u)).collect();
+    assert!(
+        later.iter().all(|u| ["/static/actions.", "/static/editor."]
+            .iter()
+            .any(|m| u.starts_with(m))),
+        "a signed-out page fetches only what annotators use later: {later:?}"
+    );
+
+    let (_, cookie, _) = sign_up(&router, "ada", "/").await;
+    let (preloaded, imported) = scripts_of_page(&router, Some(&cookie)).await;
+    for uri in &imported {
+        assert!(
+            preloaded.contains(uri),
+            "{uri} is imported but not preloaded"
+        );
+    }
+    assert!(preloaded.iter().any(|u| u.starts_with("/static/editor.")));
+}
+
 #[tokio::test]
 async fn restarts_neither_duplicate_nor_lose_notes_and_edits_update() {
     let db_dir = tempfile::tempdir().unwrap();

@@ -263,3 +263,36 @@ pub fn postgres_server(test: &str) -> Option<String> {
         }
     }
 }
+
+pub fn cookies(headers: &HeaderMap) -> Vec<String> {
+    headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect()
+}
+
+pub fn cookie_value(set_cookies: &[String], name: &str) -> String {
+    set_cookies
+        .iter()
+        .find_map(|c| c.strip_prefix(&format!("{name}=")))
+        .map(|rest| rest.split(';').next().unwrap().to_string())
+        .unwrap_or_else(|| panic!("no {name} cookie in {set_cookies:?}"))
+}
+
+/// Signs up through the page and returns the Cookie header a browser would then send.
+pub async fn sign_up(router: &axum::Router, name: &str, next: &str) -> (Reply, String, String) {
+    let page = get_html(router, "/signup").await;
+    let csrf = cookie_value(&cookies(&page.headers), "gloss_csrf");
+    assert!(page.body.contains(&csrf), "the form carries the token");
+    let body = format!("username={name}&password=a+long+password+123&csrf={csrf}&next={next}");
+    let reply = post_form(router, "/signup", &format!("gloss_csrf={csrf}"), &body).await;
+    let set = cookies(&reply.headers);
+    let session = cookie_value(&set, "gloss_session");
+    let session_csrf = cookie_value(&set, "gloss_csrf");
+    (
+        reply,
+        format!("gloss_session={session}; gloss_csrf={session_csrf}"),
+        session_csrf,
+    )
+}
