@@ -1,15 +1,17 @@
 //! Render timings for the reading page, in-process so the numbers are the server's own work:
-//! the first (uncached) render of an essay, a cached response, and anchoring.
+//! loading the articles, the first (uncached) render of an essay and a cached response, one
+//! more note, storing a note, and anchoring. `get_essay` runs with 0 and with 1,000 readers'
+//! annotations stored. divan warms each one up and reports the spread of its samples.
 //! Run with `scripts/bench` (or `cargo bench --bench render`).
 
-use std::hint::black_box;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Body;
 use axum::http::Request;
+use divan::Bencher;
 use http_body_util::BodyExt;
+use tokio::runtime::Runtime;
 use tower::ServiceExt;
 
 use gloss::anchor;
@@ -21,6 +23,112 @@ use gloss::web::{Essays, PageCache};
 
 const ESSAY: &str = "witkoff-takes-russias-side";
 
+/// Readers' annotations stored before the page is asked for.
+const READERS: [usize; 2] = [0, 1_000];
+
+/// What readers comment on, in turn.
+const SENTENCES: [&str; 3] = [
+    "Why not?",
+    "Let me back up and explain.",
+    "Putin followed it.",
+];
+
+fn main() {
+    let runtime = runtime();
+    let bytes = runtime.block_on(async {
+        let state = app(0).await;
+        get_page(gloss::build_router(state)).await
+    });
+    println!("page size (uncompressed): {bytes} bytes");
+    // divan has no counter for this, so it is measured once here rather than in `one_more_note`.
+    let blocks = blocks_per_note(&runtime);
+    println!("blocks re-rendered per note: {blocks:.2}");
+    divan::main();
+}
+
+#[divan::bench]
+fn load_articles(bencher: Bencher) {
+    let articles = args().articles;
+    bencher.bench_local(|| Library::load(&articles).unwrap());
+}
+
+mod get_essay {
+    use super::*;
+
+    /// Query, anchor, render every block, compress.
+    #[divan::bench(args = READERS)]
+    fn uncached(bencher: Bencher, readers: usize) {
+        let runtime = runtime();
+        let state = runtime.block_on(app(readers));
+        bencher
+            .with_inputs(|| gloss::build_router(uncached_app(&state)))
+            .bench_local_refs(|router| runtime.block_on(get_page(router.clone())));
+    }
+
+    /// Through the whole router, to the page cache.
+    #[divan::bench(args = READERS)]
+    fn cached(bencher: Bencher, readers: usize) {
+        let runtime = runtime();
+        let router = gloss::build_router(runtime.block_on(app(readers)));
+        runtime.block_on(get_page(router.clone()));
+        bencher.bench_local(|| runtime.block_on(get_page(router.clone())));
+    }
+}
+
+/// A reader's note on an essay already rendered with 1,000 others: store it, catch up,
+/// re-render its block, join and compress the page. 200 notes, one a sample.
+#[divan::bench(sample_count = 200)]
+fn one_more_note(bencher: Bencher) {
+    let runtime = runtime();
+    let state = runtime.block_on(rendered_app(1_000));
+    let mut next = 1_000;
+    bencher
+        .with_inputs(|| {
+            next += 1;
+            reader_note(&state.library, next)
+        })
+        .bench_local_refs(|note| runtime.block_on(one_more(&state, note)));
+}
+
+/// One annotation stored in SQLite in memory; 1,000 samples, so the table grows to the
+/// size the pages above are read with.
+#[divan::bench(sample_count = 1_000)]
+fn store_annotation(bencher: Bencher) {
+    let runtime = runtime();
+    let state = runtime.block_on(app(0));
+    let mut next = 0;
+    bencher
+        .with_inputs(|| {
+            next += 1;
+            reader_note(&state.library, next)
+        })
+        .bench_local_refs(|note| runtime.block_on(state.store.create(note)).unwrap());
+}
+
+mod anchor_10000 {
+    use super::*;
+
+    /// Every annotation found where its position says.
+    #[divan::bench]
+    fn by_position(bencher: Bencher) {
+        anchor_editorial(bencher, 0);
+    }
+
+    /// Every annotation moved, so each is found by its quote.
+    #[divan::bench]
+    fn moved(bencher: Bencher) {
+        anchor_editorial(bencher, 7);
+    }
+}
+
+/// The app's store is a pool on this runtime: one per benchmark, built before it is timed.
+fn runtime() -> Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
 fn args() -> ServeArgs {
     ServeArgs {
         addr: "127.0.0.1:0".parse().unwrap(),
@@ -31,6 +139,36 @@ fn args() -> ServeArgs {
         write_limit: 120,
         threads: 1,
     }
+}
+
+/// The app on a store of its own in memory, with `readers` readers' annotations.
+async fn app(readers: usize) -> AppState {
+    let state = gloss::serve::prepare(&args()).await.unwrap();
+    for i in 0..readers {
+        state
+            .store
+            .create(&reader_note(&state.library, i))
+            .await
+            .unwrap();
+    }
+    state
+}
+
+/// The app with its essay rendered, so one more note re-renders only what it touches.
+async fn rendered_app(readers: usize) -> AppState {
+    let state = app(readers).await;
+    get_page(gloss::build_router(state.clone())).await;
+    state
+}
+
+/// The app with nothing rendered or cached: every essay is anchored and rendered anew.
+fn uncached_app(state: &AppState) -> AppState {
+    let slugs = state.library.articles().iter().map(|a| a.slug.as_str());
+    AppState::from(Shared {
+        pages: Arc::new(PageCache::default()),
+        essays: Arc::new(Essays::new(slugs)),
+        ..Shared::clone(state)
+    })
 }
 
 async fn get_page(router: Router) -> usize {
@@ -48,23 +186,33 @@ async fn get_page(router: Router) -> usize {
         .len()
 }
 
-fn report(name: &str, iterations: u32, elapsed: Duration) {
-    let per = elapsed / iterations;
-    println!(
-        "{name:<44} {:>10.1} µs/op  ({iterations} runs)",
-        per.as_secs_f64() * 1e6
-    );
+/// Stores `note` and brings the essay up to it; the number of blocks that took.
+async fn one_more(state: &AppState, note: &Annotation) -> usize {
+    let revision = state.store.create(note).await.unwrap();
+    let essay = state.essays.get(ESSAY).unwrap();
+    essay.at_least(state, revision).await.unwrap().rendered
+}
+
+/// Blocks re-rendered per note on average, over 100 notes on an essay with 1,000.
+fn blocks_per_note(runtime: &Runtime) -> f64 {
+    const NOTES: usize = 100;
+    let rendered: usize = runtime.block_on(async {
+        let state = rendered_app(1_000).await;
+        let mut rendered = 0;
+        for i in 0..NOTES {
+            rendered += one_more(&state, &reader_note(&state.library, 1_000 + i)).await;
+        }
+        rendered
+    });
+    // A note that re-renders nothing would make `one_more_note` time nothing worth knowing.
+    assert!(rendered >= NOTES, "{rendered} blocks for {NOTES} notes");
+    rendered as f64 / NOTES as f64
 }
 
 /// A reader's public comment on one of a few sentences of the essay.
 fn reader_note(library: &Library, i: usize) -> Annotation {
     let text = &library.article(ESSAY).unwrap().document.text;
-    let sentences = [
-        "Why not?",
-        "Let me back up and explain.",
-        "Putin followed it.",
-    ];
-    let exact = sentences[i % sentences.len()];
+    let exact = SENTENCES[i % SENTENCES.len()];
     let at = text.char_of(text.as_str().find(exact).unwrap());
     let now = time::OffsetDateTime::now_utc();
     Annotation {
@@ -83,100 +231,25 @@ fn reader_note(library: &Library, i: usize) -> Annotation {
     }
 }
 
-/// The app with nothing rendered or cached: every essay is anchored and rendered anew.
-fn uncached(state: &AppState) -> AppState {
-    let slugs = state.library.articles().iter().map(|a| a.slug.as_str());
-    AppState::from(Shared {
-        pages: Arc::new(PageCache::default()),
-        essays: Arc::new(Essays::new(slugs)),
-        ..Shared::clone(state)
-    })
-}
-
-#[tokio::main(flavor = "current_thread")]
-async fn main() {
-    let started = Instant::now();
+/// Anchors the essay's editorial notes, repeated to 10,000, each moved `shift` characters on.
+fn anchor_editorial(bencher: Bencher, shift: usize) {
     let library = Library::load(&args().articles).unwrap();
-    report(
-        "load articles/ (parse, mentions, notes)",
-        1,
-        started.elapsed(),
-    );
-
-    let state = gloss::serve::prepare(&args()).await.unwrap();
-    let router = gloss::build_router(state.clone());
-    let bytes = get_page(router.clone()).await;
-    println!("page size (uncompressed): {bytes} bytes");
-
-    let runs = 300;
-    let started = Instant::now();
-    for _ in 0..runs {
-        black_box(get_page(gloss::build_router(uncached(&state))).await);
-    }
-    report(
-        "GET essay, uncached (query, anchor, render)",
-        runs,
-        started.elapsed(),
-    );
-
-    let runs = 5_000;
-    let started = Instant::now();
-    for _ in 0..runs {
-        black_box(get_page(router.clone()).await);
-    }
-    report("GET essay, cached", runs, started.elapsed());
-
-    let readers_notes: Vec<Annotation> = (0..1_000).map(|i| reader_note(&library, i)).collect();
-    let started = Instant::now();
-    for note in &readers_notes {
-        state.store.create(note).await.unwrap();
-    }
-    report(
-        "store 1,000 annotations (SQLite, in memory)",
-        1_000,
-        started.elapsed(),
-    );
-    let runs = 50;
-    let started = Instant::now();
-    for _ in 0..runs {
-        black_box(get_page(gloss::build_router(uncached(&state))).await);
-    }
-    report(
-        "GET essay with 1,000 annotations, uncached",
-        runs,
-        started.elapsed(),
-    );
-
-    let essay = state.essays.get(ESSAY).unwrap();
-    let runs = 200;
-    let mut rendered = 0;
-    let started = Instant::now();
-    for i in 0..runs {
-        let revision = state
-            .store
-            .create(&reader_note(&library, 1_000 + i))
-            .await
-            .unwrap();
-        rendered += essay.at_least(&state, revision).await.unwrap().rendered;
-    }
-    report(
-        "one more note: catch up, re-render, compress",
-        runs as u32,
-        started.elapsed(),
-    );
-    println!(
-        "blocks re-rendered per note: {}",
-        rendered as f64 / runs as f64
-    );
-
     let article = library.article(ESSAY).unwrap();
+    let now = time::OffsetDateTime::now_utc();
     let notes: Vec<_> = article
         .notes
         .iter()
-        .map(|n| gloss::serve::editorial_annotation(article, n, time::OffsetDateTime::now_utc()))
+        .map(|n| {
+            let mut note = gloss::serve::editorial_annotation(article, n, now);
+            if let Target::Text(t) = &mut note.target {
+                t.position.start += shift;
+                t.position.end += shift;
+            }
+            note
+        })
         .collect();
     let annotations: Vec<_> = notes.iter().cycle().take(10_000).cloned().collect();
-    let anchored = |annotations: &[gloss::annotation::Annotation]| {
+    let anchored = || {
         annotations
             .iter()
             .filter(|a| match &a.target {
@@ -185,32 +258,6 @@ async fn main() {
             })
             .count()
     };
-    let started = Instant::now();
-    let placed = anchored(&annotations);
-    report(
-        "anchor 10,000 annotations (by position)",
-        1,
-        started.elapsed(),
-    );
-    assert_eq!(placed, 10_000);
-
-    let shifted: Vec<_> = annotations
-        .iter()
-        .map(|a| {
-            let mut a = a.clone();
-            if let Target::Text(t) = &mut a.target {
-                t.position.start += 7;
-                t.position.end += 7;
-            }
-            a
-        })
-        .collect();
-    let started = Instant::now();
-    let placed = anchored(&shifted);
-    report(
-        "anchor 10,000 annotations (moved: by quote)",
-        1,
-        started.elapsed(),
-    );
-    assert_eq!(placed, 10_000);
+    assert_eq!(anchored(), 10_000);
+    bencher.bench_local(anchored);
 }
