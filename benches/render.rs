@@ -16,10 +16,9 @@ use tower::ServiceExt;
 
 use gloss::anchor;
 use gloss::annotation::{Annotation, Motivation, Target, Visibility};
-use gloss::app::{AppState, Shared};
 use gloss::config::ServeArgs;
 use gloss::library::Library;
-use gloss::web::{Essays, PageCache};
+use gloss::web::{AppState, Essays, PageCache, Shared};
 
 const ESSAY: &str = "witkoff-takes-russias-side";
 

@@ -12,8 +12,6 @@ pub mod anchor;
 pub mod annotated;
 /// The annotation model, in the shape of the W3C Web Annotation model.
 pub mod annotation;
-/// The application state and `build_router`.
-pub mod app;
 /// The operator's commands: accounts, export, import.
 pub mod cli;
 /// The command line and the configuration it gives.
@@ -32,7 +30,7 @@ pub mod render;
 pub mod serve;
 /// Where annotations live: one trait, a backend per database.
 pub mod store;
-/// HTTP handlers, one file per resource.
+/// HTTP: the application state, the router and its handlers, one file per resource.
 pub mod web;
 
-pub use app::{AppState, build_router};
+pub use web::{AppState, router as build_router};

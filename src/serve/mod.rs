@@ -11,11 +11,11 @@ use tokio::sync::watch;
 
 use crate::anchor;
 use crate::annotation::{Annotation, EDITORS, Motivation, Target, Visibility};
-use crate::app::{AppState, build_router};
 use crate::config::{Config, ServeArgs};
 use crate::library::{Article, EditorialNote, Library};
 use crate::live::Live;
 use crate::store::{self, AnnotationStore};
+use crate::web::{self, AppState};
 
 mod connections;
 mod streams;
@@ -146,7 +146,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         .map(|i| {
             let runtime = single_threaded()?;
             let listener = listen(&runtime, addr)?;
-            let (router, stopping) = (build_router(state.for_thread()), stopping.clone());
+            let (router, stopping) = (web::router(state.for_thread()), stopping.clone());
             Ok(std::thread::Builder::new()
                 .name(format!("gloss-serve-{i}"))
                 .spawn(move || runtime.block_on(serve_until(listener, router, stopping)))?)
@@ -163,7 +163,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             live.close();
             let _ = stop.send(true);
         });
-        let served = serve_until(first, build_router(state.for_thread()), stopping).await;
+        let served = serve_until(first, web::router(state.for_thread()), stopping).await;
         // The database connections this runtime opened serve the other threads too: keep it
         // running until they have drained.
         let drained = tokio::task::spawn_blocking(move || {

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 use utoipa::ToSchema;
 
+use super::AppState;
 use super::auth::{CSRF_COOKIE, SESSION_COOKIE, Viewer, cookie, set_cookie};
 use super::body::{JsonBody, Params};
 use super::limit::{self, ClientAddr};
@@ -21,7 +22,6 @@ use crate::accounts::{
     self, check_password, check_username, hash_password, new_token, off_the_serving_thread,
     verify_password,
 };
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::store::{Role, User};
 

@@ -5,9 +5,9 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 
+use super::AppState;
 use super::signed_in::Known;
 use crate::accounts::{hash_token, same};
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::store::{Role, User};
 

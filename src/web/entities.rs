@@ -4,9 +4,9 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
 
+use super::AppState;
 use super::auth::Viewer;
 use super::pages::Head;
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::library::{Dated, Entity, EntityKind, InContext, Library, Moment, Relation, When};
 use crate::render::{format_date, note_html};

@@ -6,9 +6,9 @@ use axum::http::{HeaderMap, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 
+use super::AppState;
 use super::auth::Viewer;
 use super::pages::Head;
-use crate::app::AppState;
 use crate::error::Problem;
 
 #[derive(Template)]

@@ -12,12 +12,12 @@ use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use axum::body::Bytes;
 use imbl::OrdSet;
 
+use super::AppState;
 use super::cached::Encoded;
 use super::deflate::{self, Piece, Run};
 use super::frame::{self, Frame, Preview, Surround};
 use super::pages::Head;
 use crate::annotated::{Annotated, View};
-use crate::app::AppState;
 use crate::document::BLOCK_SEPARATOR;
 use crate::error::AppError;
 use crate::library::{Article, Entity, Library};

@@ -7,7 +7,7 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use time::OffsetDateTime;
 
-use crate::app::AppState;
+use super::AppState;
 use crate::error::AppError;
 
 /// At most `max` requests of a kind per `window` seconds.

@@ -18,10 +18,10 @@ use tokio_stream::wrappers::{BroadcastStream, WatchStream};
 use tokio_stream::{Stream, StreamExt};
 use utoipa::IntoParams;
 
+use super::AppState;
 use super::body::Params;
 use super::openapi::params::{LastEventId, Slug};
 use super::openapi::problems::{BadQuery, PROBLEM, Problem};
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::live::{Beat, Event};
 

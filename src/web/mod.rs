@@ -24,6 +24,7 @@ mod revisions;
 pub(crate) mod search;
 mod shares;
 mod signed_in;
+mod state;
 mod written;
 
 use axum::Router;
@@ -39,15 +40,12 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
-
 pub use accounts::register;
 pub use assets::Assets;
 pub use auth::Viewer;
 pub use cached::PageCache;
 pub use essays::{Essays, Snapshot};
-pub use revisions::Revisions;
-pub use signed_in::SignedIn;
+pub use state::{AppState, Shared};
 
 /// Scripts only from this site and no inline script or style: injected markup stays inert.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \

@@ -11,6 +11,7 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::AppState;
 use super::assets::Assets;
 use super::auth::Viewer;
 use super::body::Params;
@@ -26,7 +27,6 @@ use super::written;
 use crate::anchor;
 use crate::annotated::View;
 use crate::annotation::Target;
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::library::Article;
 use crate::render::{Show, format_date};

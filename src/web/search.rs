@@ -5,11 +5,11 @@ use axum::extract::State;
 use axum::response::Html;
 use serde::Deserialize;
 
+use super::AppState;
 use super::auth::Viewer;
 use super::body::Params;
 use super::pages::Head;
 use crate::annotation::Target;
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::render::{format_date, note_html};
 use crate::store;

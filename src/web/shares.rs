@@ -10,6 +10,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
+use super::AppState;
 use super::annotations::resolve;
 use super::auth::Viewer;
 use super::body::JsonBody;
@@ -18,7 +19,6 @@ use super::openapi::draft::ShareInput;
 use super::openapi::problems::{PROBLEM, PayloadTooLarge, Problem, UnsupportedMediaType};
 use crate::annotation::Target;
 use crate::annotation::jsonld::{self, DraftTarget};
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::store::{Share, StoreError};
 

@@ -12,9 +12,9 @@ use utoipa::IntoParams;
 
 use super::{json_media, urls};
 use crate::annotation::jsonld::{self, CONTEXT, MEDIA_TYPE};
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::store;
+use crate::web::AppState;
 use crate::web::auth::Viewer;
 use crate::web::body::Params;
 use crate::web::conditional;

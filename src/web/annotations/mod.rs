@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::Value;
 use time::OffsetDateTime;
 
+use super::AppState;
 use super::auth::Viewer;
 use super::body::JsonBody;
 use super::errors::accepts_html;
@@ -26,7 +27,6 @@ use super::openapi::problems::{
 };
 use crate::annotation::jsonld::{self, MEDIA_TYPE, Urls};
 use crate::annotation::{Annotation, Target, Visibility};
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::live::{Change, Event};
 use crate::store::Guarded;

@@ -4,8 +4,8 @@
 use crate::anchor;
 use crate::annotation::jsonld::{DraftTarget, MAX_QUOTE_CHARS};
 use crate::annotation::{Annotation, Target, TextTarget};
-use crate::app::AppState;
 use crate::error::AppError;
+use crate::web::AppState;
 use crate::web::auth::Viewer;
 
 /// The essay's slug and the target to store: selectors recomputed from where the quote anchors.

@@ -1,16 +1,16 @@
-//! The application state and the router: no I/O here, so tests can build it and call it.
+//! The application state: made without I/O, so tests can build it and call the router.
 
 use std::ops::Deref;
 use std::sync::Arc;
 
-use axum::Router;
-
+use super::cached::PageCache;
+use super::essays::Essays;
+use super::revisions::Revisions;
+use super::signed_in::SignedIn;
 use crate::config::Config;
 use crate::library::Library;
 use crate::live::Live;
 use crate::store::Store;
-use crate::web;
-use crate::web::{Essays, PageCache, Revisions, SignedIn};
 
 /// What every request can reach. Handlers clone it, so it is one reference count: see
 /// [`AppState::for_thread`].
@@ -78,8 +78,4 @@ impl Deref for AppState {
     fn deref(&self) -> &Shared {
         &self.0
     }
-}
-
-pub fn build_router(state: AppState) -> Router {
-    web::router(state)
 }
