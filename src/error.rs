@@ -1,5 +1,5 @@
 //! One error type for every handler: problem+json (RFC 9457) for programs, and the same
-//! problem drawn as a readable page for browsers (see `web::errors`).
+//! problem drawn as a readable page for browsers (see `web::plumbing::errors`).
 
 use axum::Json;
 use axum::http::{StatusCode, header};

@@ -11,13 +11,13 @@ use time::{Duration, OffsetDateTime};
 use utoipa::ToSchema;
 
 use super::AppState;
-use super::auth::{CSRF_COOKIE, SESSION_COOKIE, Viewer, cookie, set_cookie};
-use super::body::{JsonBody, Params};
-use super::limit::{self, ClientAddr};
 use super::openapi::problems::{
     PROBLEM, PayloadTooLarge, Problem, Unauthorized, UnsupportedMediaType,
 };
 use super::pages::Head;
+use super::plumbing::auth::{CSRF_COOKIE, SESSION_COOKIE, Viewer, cookie, set_cookie};
+use super::plumbing::body::{JsonBody, Params};
+use super::plumbing::limit::{self, ClientAddr};
 use crate::accounts::{
     self, check_password, check_username, hash_password, new_token, off_the_serving_thread,
     verify_password,

@@ -10,7 +10,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use sha2::{Digest, Sha256};
 
-use super::cached::Encoded;
+use super::plumbing::cached::Encoded;
 use super::{minify, modules};
 
 use crate::error::AppError;

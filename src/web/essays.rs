@@ -13,10 +13,10 @@ use axum::body::Bytes;
 use imbl::OrdSet;
 
 use super::AppState;
-use super::cached::Encoded;
-use super::deflate::{self, Piece, Run};
 use super::frame::{self, Frame, Preview, Surround};
 use super::pages::Head;
+use super::plumbing::cached::Encoded;
+use super::plumbing::deflate::{self, Piece, Run};
 use crate::annotated::{Annotated, View};
 use crate::document::BLOCK_SEPARATOR;
 use crate::error::AppError;

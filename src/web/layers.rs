@@ -3,7 +3,7 @@
 
 use axum::http::{HeaderMap, HeaderValue};
 
-use super::auth::{cookie, set_cookie};
+use super::plumbing::auth::{cookie, set_cookie};
 use crate::render::Show;
 
 const COOKIE: &str = "gloss_show";

@@ -19,9 +19,9 @@ use tokio_stream::{Stream, StreamExt};
 use utoipa::IntoParams;
 
 use super::AppState;
-use super::body::Params;
 use super::openapi::params::{LastEventId, Slug};
 use super::openapi::problems::{BadQuery, PROBLEM, Problem};
+use super::plumbing::body::Params;
 use crate::error::AppError;
 use crate::live::{Beat, Event};
 

@@ -3,29 +3,19 @@
 mod accounts;
 mod annotations;
 mod assets;
-pub mod auth;
-mod body;
-mod cached;
-mod conditional;
-mod deadline;
-mod deflate;
 mod entities;
-mod errors;
 mod essays;
 mod frame;
 mod layers;
-pub mod limit;
 mod live;
 mod minify;
 mod modules;
 pub mod openapi;
 mod pages;
-mod revisions;
+mod plumbing;
 pub(crate) mod search;
 mod shares;
-mod signed_in;
 mod state;
-mod written;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -40,11 +30,11 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use plumbing::{body, deadline, errors};
+
 pub use accounts::register;
-pub use assets::Assets;
-pub use auth::Viewer;
-pub use cached::PageCache;
 pub use essays::{Essays, Snapshot};
+pub use plumbing::cached::PageCache;
 pub use state::{AppState, Shared};
 
 /// Scripts only from this site and no inline script or style: injected markup stays inert.

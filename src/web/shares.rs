@@ -12,11 +12,11 @@ use utoipa::ToSchema;
 
 use super::AppState;
 use super::annotations::resolve;
-use super::auth::Viewer;
-use super::body::JsonBody;
-use super::limit::{self, ClientAddr};
 use super::openapi::draft::ShareInput;
 use super::openapi::problems::{PROBLEM, PayloadTooLarge, Problem, UnsupportedMediaType};
+use super::plumbing::auth::Viewer;
+use super::plumbing::body::JsonBody;
+use super::plumbing::limit::{self, ClientAddr};
 use crate::annotation::Target;
 use crate::annotation::jsonld::{self, DraftTarget};
 use crate::error::AppError;

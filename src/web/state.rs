@@ -3,10 +3,10 @@
 use std::ops::Deref;
 use std::sync::Arc;
 
-use super::cached::PageCache;
 use super::essays::Essays;
-use super::revisions::Revisions;
-use super::signed_in::SignedIn;
+use super::plumbing::cached::PageCache;
+use super::plumbing::revisions::Revisions;
+use super::plumbing::signed_in::SignedIn;
 use crate::config::Config;
 use crate::library::Library;
 use crate::live::Live;

@@ -15,12 +15,12 @@ use crate::annotation::jsonld::{self, CONTEXT, MEDIA_TYPE};
 use crate::error::AppError;
 use crate::store;
 use crate::web::AppState;
-use crate::web::auth::Viewer;
-use crate::web::body::Params;
-use crate::web::conditional;
 use crate::web::openapi::collection::Container;
 use crate::web::openapi::literals::ContainerMethods;
 use crate::web::openapi::problems::{BadQuery, InvalidToken, PROBLEM, Problem};
+use crate::web::plumbing::auth::Viewer;
+use crate::web::plumbing::body::Params;
+use crate::web::plumbing::conditional;
 use crate::web::search::search_words;
 
 pub const PAGE_SIZE: usize = 20;

@@ -13,10 +13,6 @@ use serde_json::Value;
 use time::OffsetDateTime;
 
 use super::AppState;
-use super::auth::Viewer;
-use super::body::JsonBody;
-use super::errors::accepts_html;
-use super::limit;
 use super::openapi::annotation::Annotation as AnnotationJson;
 use super::openapi::draft::{self, AnnotationInput};
 use super::openapi::literals::{AnnotationMethods, StrongETag};
@@ -25,6 +21,10 @@ use super::openapi::problems::{
     BadRequest, Forbidden, InvalidToken, NotFound, PayloadTooLarge, PreconditionFailed,
     TooManyWrites, Unauthorized, UnprocessableAnnotation, UnsupportedMediaType,
 };
+use super::plumbing::auth::Viewer;
+use super::plumbing::body::JsonBody;
+use super::plumbing::errors::accepts_html;
+use super::plumbing::limit;
 use crate::annotation::jsonld::{self, MEDIA_TYPE, Urls};
 use crate::annotation::{Annotation, Target, Visibility};
 use crate::error::AppError;
@@ -527,7 +527,8 @@ async fn written(
     if let Some(essay) = state.essays.get(&a.article) {
         essay.wrote(writer, revision);
     }
-    let cookie = super::written::cookie_for(&a.article, revision, state.config.secure_cookies());
+    let cookie =
+        super::plumbing::written::cookie_for(&a.article, revision, state.config.secure_cookies());
     if a.visibility != Visibility::Public {
         return cookie;
     }

@@ -6,7 +6,7 @@ use crate::annotation::jsonld::{DraftTarget, MAX_QUOTE_CHARS};
 use crate::annotation::{Annotation, Target, TextTarget};
 use crate::error::AppError;
 use crate::web::AppState;
-use crate::web::auth::Viewer;
+use crate::web::plumbing::auth::Viewer;
 
 /// The essay's slug and the target to store: selectors recomputed from where the quote anchors.
 pub async fn target(

@@ -18,7 +18,7 @@ use axum::response::Response;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::cached::Encoded;
+use super::plumbing::cached::Encoded;
 use problems::*;
 
 #[derive(OpenApi)]
@@ -74,7 +74,7 @@ impl Modify for SignIn {
         components.add_security_scheme(
             "sessionCookie",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
-                super::auth::SESSION_COOKIE,
+                super::plumbing::auth::SESSION_COOKIE,
                 "The browser session from the `/login` and `/signup` forms. Writes must also \
                  send the `gloss_csrf` cookie's value as the `X-CSRF-Token` header.",
             ))),

@@ -7,8 +7,8 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use time::OffsetDateTime;
 
-use super::AppState;
 use crate::error::AppError;
+use crate::web::AppState;
 
 /// At most `max` requests of a kind per `window` seconds.
 pub struct Limit {

@@ -5,11 +5,11 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 
-use super::AppState;
 use super::signed_in::Known;
 use crate::accounts::{hash_token, same};
 use crate::error::AppError;
 use crate::store::{Role, User};
+use crate::web::AppState;
 
 pub const SESSION_COOKIE: &str = "gloss_session";
 pub const CSRF_COOKIE: &str = "gloss_csrf";

@@ -6,10 +6,10 @@ use axum::http::{HeaderMap, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 
-use super::AppState;
 use super::auth::Viewer;
-use super::pages::Head;
 use crate::error::Problem;
+use crate::web::AppState;
+use crate::web::pages::Head;
 
 #[derive(Template)]
 #[template(path = "error.html")]

@@ -11,8 +11,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::conditional;
-use super::essays::Drawn;
 use crate::render::Show;
+use crate::web::essays::Drawn;
 
 /// One rendered page in every encoding it is sent in.
 #[derive(Clone)]

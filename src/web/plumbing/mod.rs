@@ -1,0 +1,20 @@
+//! HTTP plumbing: what the resources' handlers share and none of them owns. Who is asking
+//! (`auth`, `signed_in`); what a request may carry and how often (`body`, `limit`,
+//! `deadline`); how an answer is encoded and revalidated (`cached`, `deflate`,
+//! `conditional`); errors as pages for browsers (`errors`); and what a write leaves for the
+//! reads after it (`revisions`, `written`).
+//!
+//! Nothing here registers a route: a handler belongs to the resource whose address it
+//! answers, in a module of its own beside this one.
+
+pub mod auth;
+pub mod body;
+pub mod cached;
+pub mod conditional;
+pub mod deadline;
+pub mod deflate;
+pub mod errors;
+pub mod limit;
+pub mod revisions;
+pub mod signed_in;
+pub mod written;
