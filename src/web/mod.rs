@@ -8,8 +8,6 @@ mod essays;
 mod frame;
 mod layers;
 mod live;
-mod minify;
-mod modules;
 pub mod openapi;
 mod pages;
 mod plumbing;

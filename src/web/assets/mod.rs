@@ -1,6 +1,9 @@
 //! The stylesheet, scripts and icon, built into the binary and served under names that change
 //! with their content, so browsers may cache them for a year. The scripts are sent minified.
 
+mod minify;
+mod modules;
+
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -11,28 +14,27 @@ use axum::response::Response;
 use sha2::{Digest, Sha256};
 
 use super::plumbing::cached::Encoded;
-use super::{minify, modules};
 
 use crate::error::AppError;
 
-const CSS: &str = include_str!("../../static/reading.css");
-const ICON: &str = include_str!("../../static/icon.svg");
+const CSS: &str = include_str!("../../../static/reading.css");
+const ICON: &str = include_str!("../../../static/icon.svg");
 
 /// The scripts, each an ES module that owns one behaviour, every one after those it imports:
 /// an import is rewritten to the name its module is served under, which must be known first.
 const SCRIPTS: [(&str, &str); 12] = [
-    ("page", include_str!("../../static/page.js")),
-    ("toast", include_str!("../../static/toast.js")),
-    ("server", include_str!("../../static/server.js")),
-    ("cards", include_str!("../../static/cards.js")),
-    ("passage", include_str!("../../static/passage.js")),
-    ("fragments", include_str!("../../static/fragments.js")),
-    ("editor", include_str!("../../static/editor.js")),
-    ("actions", include_str!("../../static/actions.js")),
-    ("toolbar", include_str!("../../static/toolbar.js")),
-    ("gloss", include_str!("../../static/gloss.js")),
-    ("margin", include_str!("../../static/margin.js")),
-    ("layers", include_str!("../../static/layers.js")),
+    ("page", include_str!("../../../static/page.js")),
+    ("toast", include_str!("../../../static/toast.js")),
+    ("server", include_str!("../../../static/server.js")),
+    ("cards", include_str!("../../../static/cards.js")),
+    ("passage", include_str!("../../../static/passage.js")),
+    ("fragments", include_str!("../../../static/fragments.js")),
+    ("editor", include_str!("../../../static/editor.js")),
+    ("actions", include_str!("../../../static/actions.js")),
+    ("toolbar", include_str!("../../../static/toolbar.js")),
+    ("gloss", include_str!("../../../static/gloss.js")),
+    ("margin", include_str!("../../../static/margin.js")),
+    ("layers", include_str!("../../../static/layers.js")),
 ];
 
 /// The URLs pages link the assets by.

@@ -64,7 +64,7 @@ mod tests {
         for (file, source, kept) in [
             (
                 "server.js",
-                include_str!("../../static/server.js"),
+                include_str!("../../../static/server.js"),
                 &[
                     r#"meta[name="gloss-csrf"]"#,
                     "/(?:^|; *)gloss_csrf=([^;]*)/",
@@ -72,12 +72,12 @@ mod tests {
             ),
             (
                 "passage.js",
-                include_str!("../../static/passage.js"),
+                include_str!("../../../static/passage.js"),
                 &["/[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]/g"],
             ),
             (
                 "margin.js",
-                include_str!("../../static/margin.js"),
+                include_str!("../../../static/margin.js"),
                 &[":scope > .note-gist"],
             ),
         ] {
