@@ -14,9 +14,9 @@ use super::AppState;
 use super::openapi::problems::{
     PROBLEM, PayloadTooLarge, Problem, Unauthorized, UnsupportedMediaType,
 };
-use super::pages::Head;
 use super::plumbing::auth::{CSRF_COOKIE, SESSION_COOKIE, Viewer, cookie, set_cookie};
 use super::plumbing::body::{JsonBody, Params};
+use super::plumbing::head::Head;
 use super::plumbing::limit::{self, ClientAddr};
 use crate::accounts::{
     self, check_password, check_username, hash_password, new_token, off_the_serving_thread,

@@ -5,8 +5,8 @@ use axum::extract::{Path, State};
 use axum::response::Html;
 
 use super::AppState;
-use super::pages::Head;
 use super::plumbing::auth::Viewer;
+use super::plumbing::head::Head;
 use crate::error::AppError;
 use crate::library::{Dated, Entity, EntityKind, InContext, Library, Moment, Relation, When};
 use crate::render::{format_date, note_html};

@@ -14,9 +14,9 @@ use imbl::OrdSet;
 
 use super::AppState;
 use super::frame::{self, Frame, Preview, Surround};
-use super::pages::Head;
 use super::plumbing::cached::Encoded;
 use super::plumbing::deflate::{self, Piece, Run};
+use super::plumbing::head::Head;
 use crate::annotated::{Annotated, View};
 use crate::document::BLOCK_SEPARATOR;
 use crate::error::AppError;

@@ -4,8 +4,8 @@
 
 use askama::Template;
 
-use super::pages::Head;
 use super::plumbing::deflate::Piece;
+use super::plumbing::head::Head;
 use crate::error::AppError;
 use crate::library::Article;
 use crate::render::{Footnote, Orphan, Show, format_date};

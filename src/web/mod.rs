@@ -6,6 +6,7 @@ mod assets;
 mod entities;
 mod essays;
 mod frame;
+mod health;
 mod layers;
 mod live;
 pub mod openapi;
@@ -80,7 +81,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(accounts::create_token))
         .routes(routes!(shares::create))
         .route("/s/{code}", get(shares::open))
-        .routes(routes!(pages::healthz))
+        .routes(routes!(health::healthz))
         .layer(CompressionLayer::new());
     OpenApiRouter::with_openapi(openapi::Description::openapi())
         .merge(precompressed)
@@ -92,7 +93,7 @@ fn routes() -> OpenApiRouter<AppState> {
 pub fn router(state: AppState) -> Router {
     let (routes, _) = routes().split_for_parts();
     let router = routes
-        .fallback(pages::not_found)
+        .fallback(errors::not_found)
         // One stack, applied once: each `Router::layer` call boxes and clones every route
         // again on each request. The first layer here is the outermost.
         .layer(

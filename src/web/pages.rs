@@ -12,16 +12,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::AppState;
-use super::assets::Assets;
 use super::essays::{Drawn, Essay, Snapshot};
 use super::frame::{self, Preview};
 use super::layers;
-use super::openapi::literals::{Healthy, Unreachable};
 use super::openapi::params::Slug;
 use super::openapi::problems::{BadQuery, InvalidToken, PROBLEM, Problem};
 use super::plumbing::auth::Viewer;
 use super::plumbing::body::Params;
 use super::plumbing::cached::{self, Made};
+use super::plumbing::head::Head;
 use super::plumbing::revisions::Lookup;
 use super::plumbing::written;
 use crate::anchor;
@@ -30,41 +29,6 @@ use crate::annotation::Target;
 use crate::error::AppError;
 use crate::library::Article;
 use crate::render::{Show, format_date};
-
-/// What every page's `<head>` and header need.
-pub struct Head {
-    pub title: String,
-    pub description: String,
-    pub assets: &'static Assets,
-    /// The signed-in user's name.
-    pub user: Option<String>,
-    /// The session's CSRF token, for the log-out form and scripts.
-    pub csrf: Option<String>,
-    /// Whether the user is an editor, for the page's script to offer what editors may do.
-    pub editor: bool,
-}
-
-impl Head {
-    pub fn new(title: &str, description: &str) -> Head {
-        Head {
-            title: title.to_string(),
-            description: description.to_string(),
-            assets: Assets::get(),
-            user: None,
-            csrf: None,
-            editor: false,
-        }
-    }
-
-    pub fn for_viewer(title: &str, description: &str, viewer: &Viewer) -> Head {
-        Head {
-            user: viewer.username().map(str::to_string),
-            csrf: viewer.csrf.clone(),
-            editor: viewer.is_editor(),
-            ..Head::new(title, description)
-        }
-    }
-}
 
 #[derive(Template)]
 #[template(path = "index.html")]
@@ -494,44 +458,4 @@ pub async fn fragments(
             .to_string(),
     };
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(fragments)).into_response())
-}
-
-#[utoipa::path(
-    get,
-    path = "/healthz",
-    operation_id = "health",
-    tag = "operations",
-    summary = "Whether the server and its database answer",
-    security(()),
-    responses(
-        (
-            status = 200,
-            description = "Healthy.",
-            body = inline(Healthy),
-            content_type = "text/plain",
-        ),
-        (
-            status = 503,
-            description = "The database does not answer.",
-            body = inline(Unreachable),
-            content_type = "text/plain",
-        ),
-    ),
-)]
-pub async fn healthz(State(state): State<AppState>) -> Response {
-    match state.store.ping().await {
-        Ok(()) => "ok".into_response(),
-        Err(err) => {
-            tracing::error!(error = %err, "health check failed");
-            (
-                axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                "database unreachable",
-            )
-                .into_response()
-        }
-    }
-}
-
-pub async fn not_found() -> AppError {
-    AppError::not_found()
 }

@@ -6,9 +6,9 @@ use axum::response::Html;
 use serde::Deserialize;
 
 use super::AppState;
-use super::pages::Head;
 use super::plumbing::auth::Viewer;
 use super::plumbing::body::Params;
+use super::plumbing::head::Head;
 use crate::annotation::Target;
 use crate::error::AppError;
 use crate::render::{format_date, note_html};

@@ -7,9 +7,9 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 
 use super::auth::Viewer;
-use crate::error::Problem;
+use super::head::Head;
+use crate::error::{AppError, Problem};
 use crate::web::AppState;
-use crate::web::pages::Head;
 
 #[derive(Template)]
 #[template(path = "error.html")]
@@ -62,4 +62,9 @@ pub fn accepts_html(headers: &HeaderMap) -> bool {
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|accept| accept.contains("text/html"))
+}
+
+/// The answer to a request that no route takes: a problem, which `html_errors` makes a page.
+pub async fn not_found() -> AppError {
+    AppError::not_found()
 }

@@ -1,8 +1,9 @@
 //! HTTP plumbing: what the resources' handlers share and none of them owns. Who is asking
 //! (`auth`, `signed_in`); what a request may carry and how often (`body`, `limit`,
 //! `deadline`); how an answer is encoded and revalidated (`cached`, `deflate`,
-//! `conditional`); errors as pages for browsers (`errors`); and what a write leaves for the
-//! reads after it (`revisions`, `written`).
+//! `conditional`); what every page's head and header show (`head`), and errors as pages for
+//! browsers (`errors`); and what a write leaves for the reads after it (`revisions`,
+//! `written`).
 //!
 //! Nothing here registers a route: a handler belongs to the resource whose address it
 //! answers, in a module of its own beside this one.
@@ -14,6 +15,7 @@ pub mod conditional;
 pub mod deadline;
 pub mod deflate;
 pub mod errors;
+pub mod head;
 pub mod limit;
 pub mod revisions;
 pub mod signed_in;
