@@ -4,14 +4,11 @@ mod accounts;
 mod annotations;
 mod assets;
 mod entities;
-mod essays;
-mod frame;
 mod health;
-mod layers;
 mod live;
 pub mod openapi;
-mod pages;
 mod plumbing;
+mod reading;
 pub(crate) mod search;
 mod shares;
 mod state;
@@ -32,8 +29,8 @@ use utoipa_axum::routes;
 use plumbing::{body, deadline, errors};
 
 pub use accounts::register;
-pub use essays::{Essays, Snapshot};
 pub use plumbing::cached::PageCache;
+pub use reading::essays::{Essays, Snapshot};
 pub use state::{AppState, Shared};
 
 /// Scripts only from this site and no inline script or style: injected markup stays inert.
@@ -51,14 +48,14 @@ fn routes() -> OpenApiRouter<AppState> {
     // Compressed when made, not on the way out: outside the compression layer, whose
     // response type alone is kilobytes to move on every request.
     let precompressed = OpenApiRouter::default()
-        .route("/articles/{slug}", get(pages::article))
+        .route("/articles/{slug}", get(reading::page::article))
         .route("/static/{file}", get(assets::serve))
         .route("/favicon.ico", get(assets::favicon))
         .routes(routes!(openapi::openapi));
     let streams = OpenApiRouter::default().routes(routes!(live::live));
     let compressed = OpenApiRouter::default()
-        .route("/", get(pages::index))
-        .routes(routes!(pages::fragments))
+        .route("/", get(reading::page::index))
+        .routes(routes!(reading::page::fragments))
         .route("/timeline", get(entities::timeline))
         .route("/search", get(search::search))
         .route("/entities/{id}", get(entities::entity_by_id))

@@ -3,10 +3,10 @@
 use std::ops::Deref;
 use std::sync::Arc;
 
-use super::essays::Essays;
 use super::plumbing::cached::PageCache;
 use super::plumbing::revisions::Revisions;
 use super::plumbing::signed_in::SignedIn;
+use super::reading::essays::Essays;
 use crate::config::Config;
 use crate::library::Library;
 use crate::live::Live;

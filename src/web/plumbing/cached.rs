@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::conditional;
 use crate::render::Show;
-use crate::web::essays::Drawn;
+use crate::web::reading::essays::Drawn;
 
 /// One rendered page in every encoding it is sent in.
 #[derive(Clone)]

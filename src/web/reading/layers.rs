@@ -3,8 +3,8 @@
 
 use axum::http::{HeaderMap, HeaderValue};
 
-use super::plumbing::auth::{cookie, set_cookie};
 use crate::render::Show;
+use crate::web::plumbing::auth::{cookie, set_cookie};
 
 const COOKIE: &str = "gloss_show";
 

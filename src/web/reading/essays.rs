@@ -12,17 +12,17 @@ use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use axum::body::Bytes;
 use imbl::OrdSet;
 
-use super::AppState;
 use super::frame::{self, Frame, Preview, Surround};
-use super::plumbing::cached::Encoded;
-use super::plumbing::deflate::{self, Piece, Run};
-use super::plumbing::head::Head;
 use crate::annotated::{Annotated, View};
 use crate::document::BLOCK_SEPARATOR;
 use crate::error::AppError;
 use crate::library::{Article, Entity, Library};
 use crate::render::{self, Orphan, RenderedBlock, Show};
 use crate::store::Changes;
+use crate::web::AppState;
+use crate::web::plumbing::cached::Encoded;
+use crate::web::plumbing::deflate::{self, Piece, Run};
+use crate::web::plumbing::head::Head;
 
 /// How many writers an essay remembers: past that it forgets them all, and a writer whose
 /// client keeps no cookie sees their write within the second in which revisions are trusted.

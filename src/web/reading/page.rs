@@ -11,24 +11,24 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::AppState;
 use super::essays::{Drawn, Essay, Snapshot};
 use super::frame::{self, Preview};
 use super::layers;
-use super::openapi::params::Slug;
-use super::openapi::problems::{BadQuery, InvalidToken, PROBLEM, Problem};
-use super::plumbing::auth::Viewer;
-use super::plumbing::body::Params;
-use super::plumbing::cached::{self, Made};
-use super::plumbing::head::Head;
-use super::plumbing::revisions::Lookup;
-use super::plumbing::written;
 use crate::anchor;
 use crate::annotated::View;
 use crate::annotation::Target;
 use crate::error::AppError;
 use crate::library::Article;
 use crate::render::{Show, format_date};
+use crate::web::AppState;
+use crate::web::openapi::params::Slug;
+use crate::web::openapi::problems::{BadQuery, InvalidToken, PROBLEM, Problem};
+use crate::web::plumbing::auth::Viewer;
+use crate::web::plumbing::body::Params;
+use crate::web::plumbing::cached::{self, Made};
+use crate::web::plumbing::head::Head;
+use crate::web::plumbing::revisions::Lookup;
+use crate::web::plumbing::written;
 
 #[derive(Template)]
 #[template(path = "index.html")]

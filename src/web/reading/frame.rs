@@ -4,11 +4,11 @@
 
 use askama::Template;
 
-use super::plumbing::deflate::Piece;
-use super::plumbing::head::Head;
 use crate::error::AppError;
 use crate::library::Article;
 use crate::render::{Footnote, Orphan, Show, format_date};
+use crate::web::plumbing::deflate::Piece;
+use crate::web::plumbing::head::Head;
 
 /// What link previews (Open Graph, Twitter cards) show of the page.
 pub struct Preview {
