@@ -54,8 +54,8 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(openapi::openapi));
     let streams = OpenApiRouter::default().routes(routes!(live::live));
     let compressed = OpenApiRouter::default()
-        .route("/", get(reading::page::index))
-        .routes(routes!(reading::page::fragments))
+        .route("/", get(reading::index::index))
+        .routes(routes!(reading::fragments::fragments))
         .route("/timeline", get(entities::timeline))
         .route("/search", get(search::search))
         .route("/entities/{id}", get(entities::entity_by_id))

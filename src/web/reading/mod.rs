@@ -2,6 +2,9 @@
 //! the fragments the page swaps in after a change; and what keeps those pages ready to send.
 
 pub mod essays;
-pub mod frame;
-pub mod layers;
+pub mod fragments;
+mod frame;
+pub mod index;
+mod layers;
 pub mod page;
+mod version;

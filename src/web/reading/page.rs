@@ -1,69 +1,29 @@
-//! The reading pages: the list of essays, an essay with its notes, and the fragments of an
-//! essay the page swaps in after a change.
+//! `GET /articles/{slug}`: an essay with its notes, as one reader sees it. Signed-out readers
+//! of the plain page get a page made once per version and layer; anyone else, the shared
+//! blocks with their own few drawn over them.
 
 use std::sync::Arc;
 
-use askama::Template;
-use axum::Json;
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, header};
-use axum::response::{Html, IntoResponse, Response};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use axum::response::Response;
+use serde::Deserialize;
 
-use super::essays::{Drawn, Essay, Snapshot};
-use super::frame::{self, Preview};
+use super::essays::{Drawn, Snapshot};
+use super::frame::Preview;
 use super::layers;
+use super::version::{find, known_revision, needed_revision, version_for};
 use crate::anchor;
 use crate::annotated::View;
 use crate::annotation::Target;
 use crate::error::AppError;
 use crate::library::Article;
-use crate::render::{Show, format_date};
+use crate::render::Show;
 use crate::web::AppState;
-use crate::web::openapi::params::Slug;
-use crate::web::openapi::problems::{BadQuery, InvalidToken, PROBLEM, Problem};
 use crate::web::plumbing::auth::Viewer;
 use crate::web::plumbing::body::Params;
 use crate::web::plumbing::cached::{self, Made};
 use crate::web::plumbing::head::Head;
-use crate::web::plumbing::revisions::Lookup;
-use crate::web::plumbing::written;
-
-#[derive(Template)]
-#[template(path = "index.html")]
-struct IndexPage<'a> {
-    head: Head,
-    articles: Vec<ArticleCard<'a>>,
-}
-
-struct ArticleCard<'a> {
-    article: &'a Article,
-    date: String,
-}
-
-pub async fn index(
-    State(state): State<AppState>,
-    viewer: Viewer,
-) -> Result<Html<String>, AppError> {
-    let page = IndexPage {
-        head: Head::for_viewer(
-            "Gloss",
-            "Essays with notes on the people and events they name.",
-            &viewer,
-        ),
-        articles: state
-            .library
-            .articles()
-            .iter()
-            .map(|a| ArticleCard {
-                article: a,
-                date: format_date(a.meta.date),
-            })
-            .collect(),
-    };
-    Ok(Html(page.render()?))
-}
 
 /// `?share=CODE` marks a shared passage; `?annotation=ID` opens an annotation's note;
 /// `?notes=BLOCK` shows a paragraph with all its notes; `?show=LAYER` chooses which notes the
@@ -79,100 +39,6 @@ pub struct ReadingParams {
 impl ReadingParams {
     fn is_empty(&self) -> bool {
         self.share.is_none() && self.annotation.is_none() && self.notes.is_none()
-    }
-}
-
-/// `?notes=BLOCK`, as the page passes it on when it fetches fragments, and `?revision=N`, the
-/// revision a live event announced, which the fragments must show.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct FragmentParams {
-    /// The id of a paragraph to show with all its notes, as the page's own `?notes=` does; other
-    /// crowded paragraphs show the newest three readers' notes and a link to the rest.
-    #[param(nullable = false, example = "p-let-me-back-up-and-explain")]
-    notes: Option<String>,
-    /// A revision of the essay the answer must show at least, as a live event announced it: the
-    /// answer waits until this instance has caught up with it.
-    #[param(nullable = false, minimum = 0, example = 12)]
-    revision: Option<i64>,
-}
-
-/// Every block of an essay as one viewer sees it, with the orphans and footnotes.
-#[derive(Serialize, ToSchema)]
-// Described with `additionalProperties: false`: nothing else is sent.
-#[serde(deny_unknown_fields)]
-pub struct Fragments<'a> {
-    /// The essay's revision these fragments show.
-    revision: i64,
-    blocks: Vec<Fragment<'a>>,
-    /// HTML: the annotations whose words are gone.
-    orphans: String,
-    /// HTML: the notes as footnotes, for print.
-    footnotes: String,
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Fragment<'a> {
-    /// The block's stable id, e.g. `p-why-not-perhaps-because-ushakov-listened`.
-    id: &'a str,
-    /// A hash of the block's HTML: swap it in only when it changed.
-    v: &'a str,
-    /// The block as this viewer sees it, with marks and notes.
-    html: &'a str,
-}
-
-fn find<'a>(state: &'a AppState, slug: &str) -> Result<(&'a Article, &'a Arc<Essay>), AppError> {
-    let missing = || AppError::NotFound(format!("There is no essay called “{slug}”."));
-    let article = state.library.article(slug).ok_or_else(missing)?;
-    let essay = state.essays.get(slug).ok_or_else(missing)?;
-    Ok((article, essay))
-}
-
-/// The essay's revision as this instance last learnt it: from its own writes at once, from
-/// other instances' within a second.
-async fn known_revision(state: &AppState, slug: &str) -> Result<i64, AppError> {
-    Ok(match state.revisions.lookup(slug) {
-        Lookup::Trusted(revision) => revision,
-        Lookup::Ask(asking) => {
-            let revision = state.store.revision(slug).await?;
-            asking.answered(revision);
-            revision
-        }
-    })
-}
-
-/// The revision a view must show: the newest a live event announced to the page, or one the
-/// viewer wrote, by what this instance saw or what their browser says.
-fn needed_revision(
-    essay: &Essay,
-    viewer: &Viewer,
-    headers: &HeaderMap,
-    announced: Option<i64>,
-) -> Option<i64> {
-    let own = viewer.username().and_then(|user| essay.written_by(user));
-    [announced, own, written::revision(headers, essay.slug())]
-        .into_iter()
-        .flatten()
-        .max()
-}
-
-/// The version of the essay to show: the version at hand (a newer one is made meanwhile if
-/// it is behind), unless it lacks the revision the request must see.
-async fn version_for(
-    state: &AppState,
-    essay: &Arc<Essay>,
-    needed: Option<i64>,
-) -> Result<Arc<Snapshot>, AppError> {
-    match needed {
-        Some(needed) if essay.latest().is_none_or(|s| s.revision() < needed) => {
-            essay.at_least(state, needed).await
-        }
-        _ => {
-            essay
-                .at_hand(state, known_revision(state, essay.slug()).await?)
-                .await
-        }
     }
 }
 
@@ -389,73 +255,4 @@ fn clip(text: &str) -> String {
         clipped.push('…');
     }
     clipped
-}
-
-/// Every block of the essay as the viewer sees it now, for the page to swap in what changed.
-#[utoipa::path(
-    get,
-    path = "/articles/{slug}/fragments",
-    operation_id = "articleFragments",
-    tag = "reading",
-    summary = "Every block of an essay as the viewer sees it",
-    description = "For the reading page to swap in what changed after a write or a live event. \
-        Sent with `Cache-Control: no-store`.",
-    security((), ("bearerAuth" = []), ("sessionCookie" = [])),
-    params(Slug, FragmentParams),
-    responses(
-        (status = 200, description = "The blocks, orphans and footnotes.", body = Fragments),
-        (status = 400, response = BadQuery),
-        (status = 401, response = InvalidToken),
-        (
-            status = 404,
-            description = "There is no essay with this slug.",
-            body = Problem,
-            content_type = PROBLEM,
-        ),
-    ),
-)]
-pub async fn fragments(
-    State(state): State<AppState>,
-    Path(slug): Path<String>,
-    Params(params): Params<FragmentParams>,
-    viewer: Viewer,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
-    let (_, essay) = find(&state, &slug)?;
-    let needed = needed_revision(essay, &viewer, &headers, params.revision);
-    let snapshot = version_for(&state, essay, needed).await?;
-    let view = View {
-        viewer: viewer.username(),
-        expanded: params.notes.as_deref(),
-        ..View::default()
-    };
-    let kept = viewer
-        .username()
-        .filter(|_| params.notes.is_none())
-        .map(|user| (user.to_string(), viewer.csrf.clone().unwrap_or_default()));
-    let before = kept
-        .as_ref()
-        .and_then(|reader| state.pages.drawn(&slug, reader));
-    let (layer, drawn) = snapshot.layer(&state.library, &view, before).await?;
-    if let Some(reader) = kept {
-        state.pages.put_drawn(&slug, reader, drawn);
-    }
-    let blocks = layer
-        .blocks
-        .iter()
-        .map(|b| Fragment {
-            id: &b.rendered.id,
-            v: &b.rendered.version,
-            html: &b.rendered.html,
-        })
-        .collect();
-    let fragments = Fragments {
-        revision: snapshot.revision(),
-        blocks,
-        orphans: frame::orphans_html(&layer.orphans)?.trim().to_string(),
-        footnotes: frame::print_notes_html(&layer.footnotes())?
-            .trim()
-            .to_string(),
-    };
-    Ok(([(header::CACHE_CONTROL, "no-store")], Json(fragments)).into_response())
 }
