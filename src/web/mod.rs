@@ -29,7 +29,7 @@ use utoipa_axum::routes;
 use plumbing::{body, deadline, errors};
 
 pub use accounts::register;
-pub use plumbing::cached::PageCache;
+pub use reading::cache::PageCache;
 pub use reading::essays::{Essays, Snapshot};
 pub use state::{AppState, Shared};
 

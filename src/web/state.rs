@@ -3,9 +3,9 @@
 use std::ops::Deref;
 use std::sync::Arc;
 
-use super::plumbing::cached::PageCache;
 use super::plumbing::revisions::Revisions;
 use super::plumbing::signed_in::SignedIn;
+use super::reading::cache::PageCache;
 use super::reading::essays::Essays;
 use crate::config::Config;
 use crate::library::Library;

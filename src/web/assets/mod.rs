@@ -13,7 +13,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use sha2::{Digest, Sha256};
 
-use super::plumbing::cached::Encoded;
+use super::plumbing::encoded::Encoded;
 
 use crate::error::AppError;
 

@@ -18,7 +18,7 @@ use axum::response::Response;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::plumbing::cached::Encoded;
+use super::plumbing::encoded::Encoded;
 use problems::*;
 
 #[derive(OpenApi)]

@@ -1,6 +1,6 @@
 //! HTTP plumbing: what the resources' handlers share and none of them owns. Who is asking
 //! (`auth`, `signed_in`); what a request may carry and how often (`body`, `limit`,
-//! `deadline`); how an answer is encoded and revalidated (`cached`, `deflate`,
+//! `deadline`); how an answer is encoded and revalidated (`encoded`, `deflate`,
 //! `conditional`); what every page's head and header show (`head`), and errors as pages for
 //! browsers (`errors`); and what a write leaves for the reads after it (`revisions`,
 //! `written`).
@@ -10,10 +10,10 @@
 
 pub mod auth;
 pub mod body;
-pub mod cached;
 pub mod conditional;
 pub mod deadline;
 pub mod deflate;
+pub mod encoded;
 pub mod errors;
 pub mod head;
 pub mod limit;

@@ -20,8 +20,8 @@ use crate::library::{Article, Entity, Library};
 use crate::render::{self, Orphan, RenderedBlock, Show};
 use crate::store::Changes;
 use crate::web::AppState;
-use crate::web::plumbing::cached::Encoded;
 use crate::web::plumbing::deflate::{self, Piece, Run};
+use crate::web::plumbing::encoded::Encoded;
 use crate::web::plumbing::head::Head;
 
 /// How many writers an essay remembers: past that it forgets them all, and a writer whose

@@ -22,7 +22,7 @@ use crate::render::Show;
 use crate::web::AppState;
 use crate::web::plumbing::auth::Viewer;
 use crate::web::plumbing::body::Params;
-use crate::web::plumbing::cached::{self, Made};
+use crate::web::plumbing::encoded::{self, Made};
 use crate::web::plumbing::head::Head;
 
 /// `?share=CODE` marks a shared passage; `?annotation=ID` opens an annotation's note;
@@ -83,7 +83,7 @@ async fn signed_out(
     // Brotli takes milliseconds on a long page: made in the background once a reader who
     // takes it asks, and only while the version is the newest, since under a stream of writes
     // most versions are gone unread. Until then such readers get gzip.
-    if !page.has_brotli() && cached::takes_brotli(headers) {
+    if !page.has_brotli() && encoded::takes_brotli(headers) {
         let (essay, page) = (Arc::clone(essay), page.clone());
         tokio::task::spawn_blocking(move || {
             if essay.latest().is_some_and(|l| Arc::ptr_eq(&l, &snapshot)) {
@@ -114,7 +114,7 @@ async fn personal(
     let reader = viewer
         .username()
         .map(|user| (user.to_string(), viewer.csrf.clone().unwrap_or_default()));
-    let gzipped = cached::takes_gzip(headers);
+    let gzipped = encoded::takes_gzip(headers);
     // A signed-in reader's plain page is made from what was drawn for them last time.
     let kept = reader.clone().filter(|_| params.is_empty());
     let made_before = || {
@@ -123,7 +123,7 @@ async fn personal(
             state
                 .pages
                 .reader(slug, reader, show, snapshot.revision(), needed.unwrap_or(0))?;
-        Some(cached::respond_made(headers, Made::Gzip(gzip), cache))
+        Some(encoded::respond_made(headers, Made::Gzip(gzip), cache))
     };
     if let Some(page) = made_before() {
         return Ok(page);
@@ -156,7 +156,7 @@ async fn personal(
         let made = (show, snapshot.revision());
         state.pages.put_reader(slug, reader, made, gzip, drawn);
     }
-    Ok(cached::respond_made(headers, page, cache))
+    Ok(encoded::respond_made(headers, page, cache))
 }
 
 /// What a reader's page is made of.
