@@ -5,10 +5,13 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{AppendHeaders, Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::AppState;
 use super::openapi::problems::{
@@ -24,6 +27,15 @@ use crate::accounts::{
 };
 use crate::error::AppError;
 use crate::store::{Role, User};
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .route("/login", get(login_page).post(login))
+        .route("/signup", get(signup_page).post(signup))
+        .route("/logout", post(logout))
+        .routes(routes!(create_user))
+        .routes(routes!(create_token))
+}
 
 const SESSION_DAYS: i64 = 30;
 
@@ -106,7 +118,7 @@ fn form_page(
     Ok(response)
 }
 
-pub async fn login_page(
+async fn login_page(
     State(state): State<AppState>,
     headers: HeaderMap,
     Params(q): Params<NextParam>,
@@ -121,7 +133,7 @@ pub async fn login_page(
     )
 }
 
-pub async fn signup_page(
+async fn signup_page(
     State(state): State<AppState>,
     headers: HeaderMap,
     Params(q): Params<NextParam>,
@@ -140,7 +152,7 @@ fn form_csrf_ok(headers: &HeaderMap, form: &AccountForm) -> bool {
     cookie(headers, CSRF_COOKIE).is_some_and(|c| accounts::same(c, &form.csrf))
 }
 
-pub async fn login(
+async fn login(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
@@ -183,7 +195,7 @@ async fn throttle_login(state: &AppState, client: &str, username: &str) -> Resul
     .await
 }
 
-pub async fn signup(
+async fn signup(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
@@ -218,7 +230,7 @@ pub struct LogoutForm {
     csrf: String,
 }
 
-pub async fn logout(
+async fn logout(
     State(state): State<AppState>,
     viewer: Viewer,
     axum::Form(form): axum::Form<LogoutForm>,
@@ -422,7 +434,7 @@ fn credentials<T: DeserializeOwned>(body: JsonBody) -> Result<T, AppError> {
         ),
     ),
 )]
-pub async fn create_user(
+async fn create_user(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
     body: JsonBody,
@@ -472,7 +484,7 @@ pub async fn create_user(
         ),
     ),
 )]
-pub async fn create_token(
+async fn create_token(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
     body: JsonBody,

@@ -1,8 +1,10 @@
 //! Entity pages and the timeline: what the essays say about each person and event.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Html;
+use axum::routing::get;
 
 use super::AppState;
 use super::plumbing::auth::Viewer;
@@ -10,6 +12,13 @@ use super::plumbing::head::Head;
 use crate::error::AppError;
 use crate::library::{Dated, Entity, EntityKind, InContext, Library, Moment, Relation, When};
 use crate::render::{format_date, note_html};
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/timeline", get(timeline))
+        .route("/entities/{id}", get(entity_by_id))
+        .route("/{kind}/{id}", get(entity))
+}
 
 /// A mention, with where to read it.
 struct Passage {
@@ -78,7 +87,7 @@ struct EntityPage<'a> {
     related: Vec<Related<'a>>,
 }
 
-pub async fn entity(
+async fn entity(
     State(state): State<AppState>,
     Path((segment, id)): Path<(String, String)>,
     viewer: Viewer,
@@ -215,10 +224,7 @@ struct TimelinePage<'a> {
     entries: Vec<TimelineEntry<'a>>,
 }
 
-pub async fn timeline(
-    State(state): State<AppState>,
-    viewer: Viewer,
-) -> Result<Html<String>, AppError> {
+async fn timeline(State(state): State<AppState>, viewer: Viewer) -> Result<Html<String>, AppError> {
     let entries = state
         .library
         .timeline()
@@ -237,7 +243,7 @@ pub async fn timeline(
 }
 
 /// `/entities/{id}`, the address annotations name an entity by, leads to its page.
-pub async fn entity_by_id(
+async fn entity_by_id(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<axum::response::Redirect, AppError> {

@@ -3,9 +3,15 @@
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::AppState;
 use super::openapi::literals::{Healthy, Unreachable};
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default().routes(routes!(healthz))
+}
 
 #[utoipa::path(
     get,
@@ -29,7 +35,7 @@ use super::openapi::literals::{Healthy, Unreachable};
         ),
     ),
 )]
-pub async fn healthz(State(state): State<AppState>) -> Response {
+async fn healthz(State(state): State<AppState>) -> Response {
     match state.store.ping().await {
         Ok(()) => "ok".into_response(),
         Err(err) => {

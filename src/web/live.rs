@@ -17,6 +17,8 @@ use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use tokio_stream::wrappers::{BroadcastStream, WatchStream};
 use tokio_stream::{Stream, StreamExt};
 use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::AppState;
 use super::openapi::params::{LastEventId, Slug};
@@ -24,6 +26,10 @@ use super::openapi::problems::{BadQuery, PROBLEM, Problem};
 use super::plumbing::body::Params;
 use crate::error::AppError;
 use crate::live::{Beat, Event};
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default().routes(routes!(live))
+}
 
 /// How long a reader waits before reconnecting after the stream drops, in ms.
 const RETRY_MS: u32 = 2000;
@@ -95,7 +101,7 @@ pub struct LiveParams {
         ),
     ),
 )]
-pub async fn live(
+async fn live(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     Params(params): Params<LiveParams>,

@@ -1,4 +1,6 @@
-//! HTTP: one file per resource.
+//! HTTP: a module per resource, each registering the routes it answers in its `router`, and
+//! beside them the plumbing they share. Here their routes are merged and wrapped in the
+//! layers every answer goes through.
 
 mod accounts;
 mod annotations;
@@ -9,7 +11,7 @@ mod live;
 pub mod openapi;
 mod plumbing;
 mod reading;
-pub(crate) mod search;
+mod search;
 mod shares;
 mod state;
 
@@ -17,14 +19,12 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::middleware;
-use axum::routing::{get, post};
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use plumbing::{body, deadline, errors};
 
@@ -41,50 +41,31 @@ fn request_logs_wanted() -> bool {
     tracing::enabled!(target: "tower_http::trace::on_response", tracing::Level::DEBUG)
 }
 
-/// Every route. Those for programs are registered with their handlers' `#[utoipa::path]`
-/// attributes, which the OpenAPI description at /api/openapi.json is made from: it describes
-/// exactly these.
+/// Every route, each resource's from its module. Those for programs are registered with their
+/// handlers' `#[utoipa::path]` attributes, which the OpenAPI description at /api/openapi.json
+/// is made from: it describes exactly these.
 fn routes() -> OpenApiRouter<AppState> {
     // Compressed when made, not on the way out: outside the compression layer, whose
     // response type alone is kilobytes to move on every request.
     let precompressed = OpenApiRouter::default()
-        .route("/articles/{slug}", get(reading::page::article))
-        .route("/static/{file}", get(assets::serve))
-        .route("/favicon.ico", get(assets::favicon))
-        .routes(routes!(openapi::openapi));
-    let streams = OpenApiRouter::default().routes(routes!(live::live));
+        .merge(reading::precompressed().into())
+        .merge(assets::router().into())
+        .merge(openapi::router());
     let compressed = OpenApiRouter::default()
-        .route("/", get(reading::index::index))
-        .routes(routes!(reading::fragments::fragments))
-        .route("/timeline", get(entities::timeline))
-        .route("/search", get(search::search))
-        .route("/entities/{id}", get(entities::entity_by_id))
-        .route("/{kind}/{id}", get(entities::entity))
-        .routes(routes!(
-            annotations::container::container,
-            annotations::create,
-            annotations::container::options,
-        ))
-        .routes(routes!(
-            annotations::read,
-            annotations::replace,
-            annotations::remove,
-            annotations::options,
-        ))
-        .route("/login", get(accounts::login_page).post(accounts::login))
-        .route("/signup", get(accounts::signup_page).post(accounts::signup))
-        .route("/logout", post(accounts::logout))
-        .routes(routes!(accounts::create_user))
-        .routes(routes!(accounts::create_token))
-        .routes(routes!(shares::create))
-        .route("/s/{code}", get(shares::open))
-        .routes(routes!(health::healthz))
+        .merge(reading::router())
+        .merge(entities::router().into())
+        .merge(search::router().into())
+        .merge(annotations::router())
+        .merge(accounts::router())
+        .merge(shares::router())
+        .merge(health::router())
         .layer(CompressionLayer::new());
     OpenApiRouter::with_openapi(openapi::Description::openapi())
         .merge(precompressed)
         .merge(compressed)
         .layer(middleware::from_fn(deadline::limit_time))
-        .merge(streams)
+        // A live stream lasts as long as its reader stays: outside the time limit.
+        .merge(live::router())
 }
 
 pub fn router(state: AppState) -> Router {

@@ -1,8 +1,10 @@
 //! `/search`: full text over the annotations the viewer may see, by words, tag and user.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
 use axum::response::Html;
+use axum::routing::get;
 use serde::Deserialize;
 
 use super::AppState;
@@ -13,6 +15,10 @@ use crate::annotation::Target;
 use crate::error::AppError;
 use crate::render::{format_date, note_html};
 use crate::store;
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new().route("/search", get(search))
+}
 
 const RESULTS: usize = 50;
 /// Every word is one more condition in the query; a real search needs few.
@@ -63,7 +69,7 @@ struct SearchPage {
     hits: Vec<Hit>,
 }
 
-pub async fn search(
+async fn search(
     State(state): State<AppState>,
     viewer: Viewer,
     Params(params): Params<SearchParams>,

@@ -5,10 +5,13 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::AppState;
 use super::annotations::resolve;
@@ -21,6 +24,12 @@ use crate::annotation::Target;
 use crate::annotation::jsonld::{self, DraftTarget};
 use crate::error::AppError;
 use crate::store::{Share, StoreError};
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .routes(routes!(create))
+        .route("/s/{code}", get(open))
+}
 
 const CODE_LEN: usize = 8;
 const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
@@ -114,7 +123,7 @@ pub struct ShareLink {
         ),
     ),
 )]
-pub async fn create(
+async fn create(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
     JsonBody(body): JsonBody,
@@ -159,7 +168,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, [("location", url)], Json(body)).into_response())
 }
 
-pub async fn open(
+async fn open(
     State(state): State<AppState>,
     Path(code): Path<String>,
 ) -> Result<Redirect, AppError> {

@@ -113,7 +113,7 @@ impl ContainerParams {
         ),
     ),
 )]
-pub async fn container(
+pub(super) async fn container(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
@@ -235,7 +235,7 @@ pub async fn container(
         headers(("Allow" = inline(ContainerMethods))),
     )),
 )]
-pub async fn options() -> Response {
+pub(super) async fn options() -> Response {
     (
         [(header::ALLOW, "GET, HEAD, OPTIONS, POST")],
         axum::http::StatusCode::NO_CONTENT,

@@ -11,6 +11,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::Value;
 use time::OffsetDateTime;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::AppState;
 use super::openapi::annotation::Annotation as AnnotationJson;
@@ -30,6 +32,12 @@ use crate::annotation::{Annotation, Target, Visibility};
 use crate::error::AppError;
 use crate::live::{Change, Event};
 use crate::store::Guarded;
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .routes(routes!(container::container, create, container::options))
+        .routes(routes!(read, replace, remove, options))
+}
 
 pub fn urls(state: &AppState) -> Urls {
     Urls {
@@ -188,7 +196,7 @@ async fn visible(state: &AppState, viewer: &Viewer, id: &str) -> Result<Annotati
         (status = 429, response = TooManyWrites),
     ),
 )]
-pub async fn create(
+async fn create(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
@@ -287,7 +295,7 @@ pub async fn create(
         (status = 404, response = NotFound),
     ),
 )]
-pub async fn read(
+async fn read(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
@@ -387,7 +395,7 @@ fn check_if_match(headers: &HeaderMap, current: &Annotation) -> Result<(), AppEr
         (status = 429, response = TooManyWrites),
     ),
 )]
-pub async fn replace(
+async fn replace(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
@@ -484,7 +492,7 @@ fn check_same_id(body: &Value, state: &AppState, id: &str) -> Result<(), AppErro
         (status = 429, response = TooManyWrites),
     ),
 )]
-pub async fn remove(
+async fn remove(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
@@ -558,7 +566,7 @@ async fn written(
         headers(("Allow" = inline(AnnotationMethods))),
     )),
 )]
-pub async fn options() -> Response {
+async fn options() -> Response {
     (
         [(header::ALLOW, "GET, HEAD, OPTIONS, PUT, DELETE")],
         StatusCode::NO_CONTENT,

@@ -7,15 +7,23 @@ mod modules;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::Path;
 use axum::http::HeaderMap;
 use axum::response::Response;
+use axum::routing::get;
 use sha2::{Digest, Sha256};
 
+use super::AppState;
 use super::plumbing::encoded::Encoded;
-
 use crate::error::AppError;
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/static/{file}", get(serve))
+        .route("/favicon.ico", get(favicon))
+}
 
 const CSS: &str = include_str!("../../../static/reading.css");
 const ICON: &str = include_str!("../../../static/icon.svg");
@@ -166,7 +174,7 @@ fn fingerprint(content: &str) -> String {
         .collect()
 }
 
-pub async fn serve(Path(file): Path<String>, headers: HeaderMap) -> Result<Response, AppError> {
+async fn serve(Path(file): Path<String>, headers: HeaderMap) -> Result<Response, AppError> {
     let path = format!("/static/{file}");
     let served = FILES
         .served
@@ -179,7 +187,7 @@ pub async fn serve(Path(file): Path<String>, headers: HeaderMap) -> Result<Respo
 }
 
 /// The icon, for browsers and tools that ask for it by its old name rather than the page's link.
-pub async fn favicon(headers: HeaderMap) -> Response {
+async fn favicon(headers: HeaderMap) -> Response {
     let icon = &Assets::get().icon;
     let served = FILES.served.iter().find(|served| &served.url == icon);
     served

@@ -17,9 +17,16 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use super::AppState;
 use super::plumbing::encoded::Encoded;
 use problems::*;
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default().routes(routes!(openapi))
+}
 
 #[derive(OpenApi)]
 #[openapi(
@@ -116,6 +123,6 @@ pub struct Document {
         (status = 304, description = "Not modified: `If-None-Match` named the current `ETag`."),
     ),
 )]
-pub async fn openapi(headers: HeaderMap) -> Response {
+async fn openapi(headers: HeaderMap) -> Response {
     SERVED.respond(&headers, "no-cache")
 }

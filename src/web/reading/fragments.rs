@@ -81,7 +81,7 @@ pub struct Fragment<'a> {
         ),
     ),
 )]
-pub async fn fragments(
+pub(super) async fn fragments(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     Params(params): Params<FragmentParams>,

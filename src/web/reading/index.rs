@@ -23,7 +23,7 @@ struct ArticleCard<'a> {
     date: String,
 }
 
-pub async fn index(
+pub(super) async fn index(
     State(state): State<AppState>,
     viewer: Viewer,
 ) -> Result<Html<String>, AppError> {

@@ -3,9 +3,29 @@
 
 pub mod cache;
 pub mod essays;
-pub mod fragments;
+mod fragments;
 mod frame;
-pub mod index;
+mod index;
 mod layers;
-pub mod page;
+mod page;
 mod version;
+
+use axum::Router;
+use axum::routing::get;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::AppState;
+
+/// The essay's page, compressed as it is made (its blocks once each, a signed-out reader's
+/// page once per version), so it is routed outside the compression layer.
+pub(super) fn precompressed() -> Router<AppState> {
+    Router::new().route("/articles/{slug}", get(page::article))
+}
+
+/// The list of essays, and the fragments the page swaps in.
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .route("/", get(index::index))
+        .routes(routes!(fragments::fragments))
+}

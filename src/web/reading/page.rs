@@ -42,7 +42,7 @@ impl ReadingParams {
     }
 }
 
-pub async fn article(
+pub(super) async fn article(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     Params(params): Params<ReadingParams>,
