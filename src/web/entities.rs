@@ -13,11 +13,17 @@ use crate::error::AppError;
 use crate::library::{Dated, Entity, EntityKind, InContext, Library, Moment, Relation, When};
 use crate::render::{format_date, note_html};
 
+/// The timeline, `/entities/{id}`, and each kind's pages under its own segment
+/// (`/people/{id}`, `/events/{id}`, ...): a route per kind rather than one for any first
+/// segment, so that an address no kind has is the fallback's 404 like any other.
 pub(super) fn router() -> Router<AppState> {
-    Router::new()
+    let router = Router::new()
         .route("/timeline", get(timeline))
-        .route("/entities/{id}", get(entity_by_id))
-        .route("/{kind}/{id}", get(entity))
+        .route("/entities/{id}", get(entity_by_id));
+    EntityKind::ALL.into_iter().fold(router, |router, kind| {
+        let page = move |state, id, viewer| entity(kind, state, id, viewer);
+        router.route(&format!("/{}/{{id}}", kind.segment()), get(page))
+    })
 }
 
 /// A mention, with where to read it.
@@ -88,14 +94,13 @@ struct EntityPage<'a> {
 }
 
 async fn entity(
+    kind: EntityKind,
     State(state): State<AppState>,
-    Path((segment, id)): Path<(String, String)>,
+    Path(id): Path<String>,
     viewer: Viewer,
 ) -> Result<Html<String>, AppError> {
     let library = &state.library;
-    let entity = EntityKind::from_segment(&segment)
-        .and_then(|kind| library.entity(kind, &id))
-        .ok_or_else(AppError::not_found)?;
+    let entity = library.entity(kind, &id).ok_or_else(AppError::not_found)?;
     let notes = library
         .articles()
         .iter()

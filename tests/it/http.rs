@@ -1,6 +1,7 @@
 //! The pages over HTTP, through the router as the server runs it.
 
 use crate::support::*;
+use gloss::library::EntityKind;
 use scraper::Html;
 
 #[tokio::test]
@@ -104,6 +105,53 @@ async fn unknown_pages_are_readable_404s_for_browsers_and_problems_for_programs(
         assert_eq!(json["title"], "Not Found");
         assert!(json["detail"].as_str().is_some_and(|d| !d.is_empty()));
     }
+}
+
+/// Entity pages are routed kind by kind: each kind's segment leads to its entities' pages,
+/// and no other first segment is taken for one.
+#[tokio::test]
+async fn every_kind_of_entity_has_pages_and_no_other_segment_does() {
+    let (state, router) = app().await;
+    for kind in EntityKind::ALL {
+        let entity = state
+            .library
+            .entities()
+            .iter()
+            .find(|e| e.kind == kind)
+            .unwrap_or_else(|| panic!("the library has no {}", kind.label()));
+        let path = format!("/{}/{}", kind.segment(), entity.id);
+        let reply = get_html(&router, &path).await;
+        assert_eq!(reply.status, 200, "{path}");
+        let html = Html::parse_document(&reply.body);
+        let h1: String = html
+            .select(&selector("h1"))
+            .next()
+            .unwrap()
+            .text()
+            .collect();
+        assert_eq!(h1, entity.name, "{path}");
+    }
+    for path in [
+        "/nonsense/witkoff",
+        "/person/steve-witkoff",
+        "/events/steve-witkoff",
+    ] {
+        let page = get_html(&router, path).await;
+        assert_eq!(page.status, 404, "{path}");
+        let media = page.headers["content-type"].to_str().unwrap();
+        assert!(media.starts_with("text/html"), "{path}: {media}");
+        let html = Html::parse_document(&page.body);
+        let h1: String = html
+            .select(&selector("h1"))
+            .next()
+            .unwrap()
+            .text()
+            .collect();
+        assert_eq!(h1, "Not Found", "{path}");
+    }
+    // No route takes the address, whatever the method: not a 405 from a route that matched.
+    let post = send(&router, "POST", "/nonsense/witkoff", &[], None).await;
+    assert_eq!(post.status, 404);
 }
 
 #[tokio::test]
