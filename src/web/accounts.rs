@@ -82,9 +82,12 @@ fn local_path(next: Option<&str>) -> String {
     }
 }
 
+/// The log-in or sign-up form; its header names the reader if they are signed in already,
+/// as every page's does.
 fn form_page(
     state: &AppState,
     headers: &HeaderMap,
+    viewer: &Viewer,
     signup: bool,
     next: String,
     username: String,
@@ -95,7 +98,11 @@ fn form_page(
     let title = if signup { "Sign up" } else { "Log in" };
     let status = error.as_ref().map_or(StatusCode::OK, |(s, _)| *s);
     let page = AccountPage {
-        head: Head::new(title, "Annotate the essays: highlight, comment, reply."),
+        head: Head::for_viewer(
+            title,
+            "Annotate the essays: highlight, comment, reply.",
+            viewer,
+        ),
         signup,
         csrf: csrf.clone(),
         next,
@@ -121,11 +128,13 @@ fn form_page(
 async fn login_page(
     State(state): State<AppState>,
     headers: HeaderMap,
+    viewer: Viewer,
     Params(q): Params<NextParam>,
 ) -> Result<Response, AppError> {
     form_page(
         &state,
         &headers,
+        &viewer,
         false,
         local_path(q.next.as_deref()),
         String::new(),
@@ -136,11 +145,13 @@ async fn login_page(
 async fn signup_page(
     State(state): State<AppState>,
     headers: HeaderMap,
+    viewer: Viewer,
     Params(q): Params<NextParam>,
 ) -> Result<Response, AppError> {
     form_page(
         &state,
         &headers,
+        &viewer,
         true,
         local_path(q.next.as_deref()),
         String::new(),
@@ -156,12 +167,21 @@ async fn login(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
+    viewer: Viewer,
     axum::Form(form): axum::Form<AccountForm>,
 ) -> Result<Response, AppError> {
     let next = local_path(Some(&form.next));
     if !form_csrf_ok(&headers, &form) {
         let error = (StatusCode::FORBIDDEN, EXPIRED.to_string());
-        return form_page(&state, &headers, false, next, form.username, Some(error));
+        return form_page(
+            &state,
+            &headers,
+            &viewer,
+            false,
+            next,
+            form.username,
+            Some(error),
+        );
     }
     let outcome = match throttle_login(&state, &client, &form.username).await {
         Ok(()) => authenticate(&state, &form.username, &form.password).await,
@@ -171,11 +191,27 @@ async fn login(
         Ok(Some(user)) => start_session(&state, &user, &next).await,
         Ok(None) => {
             let error = (StatusCode::UNAUTHORIZED, WRONG.to_string());
-            form_page(&state, &headers, false, next, form.username, Some(error))
+            form_page(
+                &state,
+                &headers,
+                &viewer,
+                false,
+                next,
+                form.username,
+                Some(error),
+            )
         }
         Err(err @ AppError::TooManyRequests(_)) => {
             let error = (err.status(), err.to_string());
-            form_page(&state, &headers, false, next, form.username, Some(error))
+            form_page(
+                &state,
+                &headers,
+                &viewer,
+                false,
+                next,
+                form.username,
+                Some(error),
+            )
         }
         Err(err) => Err(err),
     }
@@ -199,12 +235,21 @@ async fn signup(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
+    viewer: Viewer,
     axum::Form(form): axum::Form<AccountForm>,
 ) -> Result<Response, AppError> {
     let next = local_path(Some(&form.next));
     if !form_csrf_ok(&headers, &form) {
         let error = (StatusCode::FORBIDDEN, EXPIRED.to_string());
-        return form_page(&state, &headers, true, next, form.username, Some(error));
+        return form_page(
+            &state,
+            &headers,
+            &viewer,
+            true,
+            next,
+            form.username,
+            Some(error),
+        );
     }
     let outcome = match limit::check(&state, &limit::SIGNUPS, &client).await {
         Ok(()) => register(&state, &form.username, &form.password, Role::Reader).await,
@@ -218,7 +263,15 @@ async fn signup(
             | AppError::TooManyRequests(_)),
         ) => {
             let error = (err.status(), err.to_string());
-            form_page(&state, &headers, true, next, form.username, Some(error))
+            form_page(
+                &state,
+                &headers,
+                &viewer,
+                true,
+                next,
+                form.username,
+                Some(error),
+            )
         }
         Err(err) => Err(err),
     }

@@ -209,33 +209,51 @@ async fn operators_add_editors_from_the_command_line() {
     assert!(user.password_hash.starts_with("$argon2id$"));
 }
 
+/// Every HTML page, the account forms and error pages included, names a signed-in reader in
+/// its header where others are offered to log in or sign up.
 #[tokio::test]
 async fn every_page_knows_who_is_signed_in_errors_too() {
-    let (_, router) = app().await;
+    let (state, router) = app().await;
     let (_, cookie, _) = sign_up(&router, "everywhere", "/").await;
-    for (path, status) in [
-        ("/", 200),
-        ("/people/steve-witkoff", 200),
-        ("/timeline", 200),
-        ("/search?q=Witkoff", 200),
-        ("/no/such/page", 404),
-        ("/articles/missing", 404),
-    ] {
-        let request = axum::http::Request::get(path)
+    let too_many_words = vec!["word"; 21].join("+");
+    let mut pages = vec![
+        ("/".to_string(), 200),
+        (format!("/articles/{ESSAY}"), 200),
+        ("/timeline".to_string(), 200),
+        ("/search?q=Witkoff".to_string(), 200),
+        ("/login".to_string(), 200),
+        ("/signup".to_string(), 200),
+        ("/no/such/page".to_string(), 404),
+        ("/nonsense/witkoff".to_string(), 404),
+        ("/articles/missing".to_string(), 404),
+        ("/people/nobody".to_string(), 404),
+        (format!("/search?q={too_many_words}"), 400),
+    ];
+    for kind in gloss::library::EntityKind::ALL {
+        let entity = state.library.entities().iter().find(|e| e.kind == kind);
+        pages.push((entity.expect("an entity of each kind").path(), 200));
+    }
+    for (path, status) in pages {
+        let request = axum::http::Request::get(&path)
             .header("accept", "text/html")
             .header("cookie", &cookie)
             .body(axum::body::Body::empty())
             .unwrap();
         let page = respond(&router, request).await;
         assert_eq!(page.status, status, "{path}");
-        assert!(
-            page.body
-                .contains("<span class=\"account-name\">everywhere</span>"),
-            "{path} shows the reader signed in"
-        );
-        assert!(
-            !page.body.contains(">Log in</a>"),
-            "{path} offers no log-in"
-        );
+        let html = scraper::Html::parse_document(&page.body);
+        let header = html
+            .select(&selector("header.site-header"))
+            .next()
+            .unwrap_or_else(|| panic!("{path} has the site header"));
+        let named: Vec<String> = header
+            .select(&selector(".account-name"))
+            .map(|name| name.text().collect())
+            .collect();
+        assert_eq!(named, ["everywhere"], "{path} shows the reader signed in");
+        let offers = header
+            .select(&selector("a[href^='/login'], a[href^='/signup']"))
+            .count();
+        assert_eq!(offers, 0, "{path} offers no log-in or sign-up");
     }
 }
