@@ -30,7 +30,7 @@ pub mod render;
 pub mod serve;
 /// Where annotations live: one trait, a backend per database.
 pub mod store;
-/// HTTP: the application state, the router and its handlers, one file per resource.
+/// HTTP: the application state, and a module per resource with its routes and handlers.
 pub mod web;
 
 pub use web::{AppState, router as build_router};
