@@ -35,10 +35,6 @@ impl EntityKind {
         }
     }
 
-    pub fn from_segment(segment: &str) -> Option<EntityKind> {
-        EntityKind::ALL.into_iter().find(|k| k.segment() == segment)
-    }
-
     pub fn label(self) -> &'static str {
         match self {
             EntityKind::Person => "Person",
