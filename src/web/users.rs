@@ -12,7 +12,7 @@ use super::annotations::resolve::passage_url;
 use super::plumbing::auth::Viewer;
 use super::plumbing::body::Params;
 use super::plumbing::head::Head;
-use crate::annotation::Target;
+use crate::annotation::{EDITORS, Target};
 use crate::error::AppError;
 use crate::render::{format_date, note_html};
 use crate::store::Query;
@@ -55,12 +55,17 @@ async fn user_page(
     Params(params): Params<PageParam>,
 ) -> Result<Html<String>, AppError> {
     let unknown = || AppError::NotFound(format!("There is no reader named {name}."));
-    let user = state.store.user(&name).await?.ok_or_else(unknown)?;
+    // The editors' notes name this page too, though no account writes them.
+    let username = if name == EDITORS {
+        EDITORS.to_string()
+    } else {
+        state.store.user(&name).await?.ok_or_else(unknown)?.username
+    };
     let page_index = params.page.unwrap_or(0);
     let offset = page_index.checked_mul(PER_PAGE).ok_or_else(unknown)?;
     // Public notes alone, whoever is looking: the page is the reader's public face.
     let query = Query {
-        creator: Some(user.username.clone()),
+        creator: Some(username.clone()),
         offset,
         limit: PER_PAGE,
         ..Query::default()
@@ -86,13 +91,13 @@ async fn user_page(
         .collect();
     let page = UserPage {
         head: Head::for_viewer(
-            &user.username,
-            &format!("The public notes of {}.", user.username),
+            &username,
+            &format!("The public notes of {username}."),
             &viewer,
         ),
         older: (offset + PER_PAGE < found.total).then_some(page_index + 1),
         newer: page_index.checked_sub(1),
-        username: user.username,
+        username,
         total: found.total,
         notes,
     };
