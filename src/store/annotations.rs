@@ -41,7 +41,10 @@ where
     /// touches an annotation, so on PostgreSQL the essay's row lock, held to commit, orders its
     /// revisions as their commits, and writers lock in one order (essay, then annotations) and
     /// cannot deadlock.
-    async fn bump_revision(tx: &mut B::Connection, article: &str) -> Result<i64, StoreError> {
+    pub(super) async fn bump_revision(
+        tx: &mut B::Connection,
+        article: &str,
+    ) -> Result<i64, StoreError> {
         let revision = sqlx::query_scalar(
             "INSERT INTO article_revisions (article, revision) VALUES ($1, 1)
              ON CONFLICT (article) DO UPDATE SET revision = article_revisions.revision + 1
@@ -141,7 +144,7 @@ where
     /// Deletes `id` and the replies under it if it is on `article` and was last modified at
     /// `seen` (any version when `None`), leaving each a tombstone at `revision` for the change
     /// feed; `false` when it is not.
-    async fn remove(
+    pub(super) async fn remove(
         tx: &mut B::Connection,
         article: &str,
         id: &str,
@@ -186,7 +189,8 @@ where
 
     /// Appends the WHERE clause of a query: visibility first, then each filter.
     fn push_filters(sql: &mut QueryBuilder<B>, query: &Query, viewer: Option<&str>) {
-        sql.push(" WHERE (visibility = 'public' OR creator = ")
+        // Placeholders of deleted accounts' notes are listed by no one.
+        sql.push(" WHERE creator <> '' AND (visibility = 'public' OR creator = ")
             .push_bind(viewer)
             .push(")");
         if let Some(article) = &query.article {

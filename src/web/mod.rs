@@ -2,6 +2,7 @@
 //! beside them the plumbing they share. Here their routes are merged and wrapped in the
 //! layers every answer goes through.
 
+mod account;
 mod accounts;
 mod annotations;
 mod assets;
@@ -14,6 +15,7 @@ mod reading;
 mod search;
 mod shares;
 mod state;
+mod users;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -57,6 +59,8 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(search::router().into())
         .merge(annotations::router())
         .merge(accounts::router())
+        .merge(account::router())
+        .merge(users::router().into())
         .merge(shares::router())
         .merge(health::router())
         .layer(CompressionLayer::new());

@@ -5,6 +5,7 @@
 mod support;
 
 mod access;
+mod account;
 mod accounts;
 mod blocks;
 mod cache;

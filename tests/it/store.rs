@@ -7,6 +7,7 @@
 mod accounts;
 mod annotations;
 mod changes;
+mod closing;
 mod query;
 
 use std::sync::Arc;
@@ -112,6 +113,9 @@ macro_rules! contract {
                     sessions_live_until_they_expire_or_are_deleted,
                     api_tokens_name_their_user, shares_round_trip_and_codes_are_unique,
                     rate_limit_counters_count_per_bucket_and_window;
+                closing: changing_credentials_ends_the_others,
+                    replies_to_a_readers_notes_newest_first,
+                    deleting_an_account_leaves_nothing_of_it;
             );
         }
     };
