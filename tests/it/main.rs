@@ -11,6 +11,7 @@ mod cache;
 mod crowded;
 mod encoding;
 mod export;
+mod feeds;
 mod http;
 mod layers;
 mod library;
