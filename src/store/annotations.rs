@@ -10,8 +10,8 @@ use super::row::{
     timestamp, to_annotations,
 };
 use super::{
-    AnnotationStore, Backend, Bind, Changes, Feed, Guarded, Page, Query, SqlStore, StoreError,
-    SyncReport,
+    AnnotationStore, Backend, Bind, Changes, Feed, Guarded, NotesOf, Page, Query, SqlStore,
+    StoreError, SyncReport,
 };
 use crate::annotation::Annotation;
 
@@ -293,6 +293,32 @@ where
             items: to_annotations(rows)?,
             total: total as usize,
         })
+    }
+
+    async fn public_notes(
+        &self,
+        of: &NotesOf,
+        limit: usize,
+    ) -> Result<Vec<Annotation>, StoreError> {
+        let mut select = QueryBuilder::new(concat!(
+            "SELECT ",
+            selected_columns!(),
+            " FROM annotations WHERE visibility = 'public' AND body IS NOT NULL"
+        ));
+        match of {
+            NotesOf::Article(slug) => {
+                select.push(" AND article = ").push_bind(slug.as_str());
+            }
+            NotesOf::Creator(name) => {
+                select.push(" AND creator = ").push_bind(name.as_str());
+            }
+            NotesOf::Tag(tag) => B::push_tagged(&mut select, tag),
+        }
+        select
+            .push(" ORDER BY created DESC, id DESC LIMIT ")
+            .push_bind(limit as i64);
+        let rows: Vec<AnnotationRow> = select.build_query_as().fetch_all(&self.pool).await?;
+        to_annotations(rows)
     }
 
     async fn all(&self) -> Result<Vec<Annotation>, StoreError> {

@@ -80,6 +80,17 @@ pub struct Page {
     pub total: usize,
 }
 
+/// Whose public notes a feed follows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotesOf {
+    /// Those on the essay with this slug.
+    Article(String),
+    /// Those written by this user.
+    Creator(String),
+    /// Those carrying this tag.
+    Tag(String),
+}
+
 /// The outcome of a write guarded by the version the writer last saw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Guarded {
@@ -106,6 +117,11 @@ pub trait AnnotationStore: Send + Sync + 'static {
 
     /// Annotations `viewer` may see that match `query`, newest first, one page of them.
     async fn query(&self, query: &Query, viewer: Option<&str>) -> Result<Page, StoreError>;
+
+    /// The newest public notes of `of`, at most `limit`, newest first: replies included,
+    /// highlights (which have no body) and private notes left out.
+    async fn public_notes(&self, of: &NotesOf, limit: usize)
+    -> Result<Vec<Annotation>, StoreError>;
 
     /// Every annotation, private ones too, oldest first (for export).
     async fn all(&self) -> Result<Vec<Annotation>, StoreError>;

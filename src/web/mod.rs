@@ -7,6 +7,7 @@ mod accounts;
 mod annotations;
 mod assets;
 mod entities;
+mod feeds;
 mod health;
 mod live;
 pub mod openapi;
@@ -56,6 +57,7 @@ fn routes() -> OpenApiRouter<AppState> {
     let compressed = OpenApiRouter::default()
         .merge(reading::router())
         .merge(entities::router().into())
+        .merge(feeds::router().into())
         .merge(search::router().into())
         .merge(annotations::router())
         .merge(accounts::router())

@@ -12,6 +12,7 @@ mod cache;
 mod crowded;
 mod encoding;
 mod export;
+mod feeds;
 mod http;
 mod layers;
 mod library;

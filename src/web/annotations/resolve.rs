@@ -85,7 +85,8 @@ pub async fn target(
     }
 }
 
-fn shorten(text: &str) -> String {
+/// A passage cut to the length of a title.
+pub fn shorten(text: &str) -> String {
     let mut short: String = text.chars().take(80).collect();
     if short.len() < text.len() {
         short.push('…');
