@@ -297,7 +297,7 @@ fn feed_links(page: &str) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn the_reading_page_and_a_tag_search_link_their_feeds() {
+async fn the_reading_page_a_tag_search_and_a_readers_page_link_their_feeds() {
     let (_, router) = app().await;
     let reading = get_html(&router, &format!("/articles/{ESSAY}")).await;
     assert_eq!(
@@ -308,4 +308,9 @@ async fn the_reading_page_and_a_tag_search_link_their_feeds() {
     assert_eq!(feed_links(&search.body), ["/feeds/tags/cease%20fire.atom"]);
     let words = get_html(&router, "/search?q=putin").await;
     assert!(feed_links(&words.body).is_empty());
+    let token = reader_token(&router, "ada").await;
+    create(&router, &token, &comment("Why not?", "A question.")).await;
+    let reader = get_html(&router, "/users/ada").await;
+    assert_eq!(reader.status, 200);
+    assert_eq!(feed_links(&reader.body), ["/feeds/users/ada.atom"]);
 }

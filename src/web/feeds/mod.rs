@@ -51,7 +51,8 @@ pub fn tag_feed_path(tag: &str) -> String {
     format!("/feeds/tags/{}.atom", component(tag))
 }
 
-fn user_feed_path(name: &str) -> String {
+/// Where the feed of a reader's public notes is.
+pub fn user_feed_path(name: &str) -> String {
     format!("/feeds/users/{}.atom", component(name))
 }
 
