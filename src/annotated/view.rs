@@ -55,9 +55,10 @@ impl View<'_> {
         !a.editorial && self.viewer == Some(a.creator.as_str())
     }
 
-    /// Whether it has a note in the margin: others' highlights are marks alone.
+    /// Whether it has a note in the margin: others' highlights are marks alone, but a deleted
+    /// note's placeholder holds the replies to it.
     pub fn noted(&self, a: &Annotation) -> bool {
-        self.sees(a) && (a.body.is_some() || self.owns(a))
+        self.sees(a) && (a.body.is_some() || a.is_placeholder() || self.owns(a))
     }
 
     fn always_shown(&self, a: &Annotation) -> bool {

@@ -119,6 +119,12 @@ pub struct Annotation {
 }
 
 impl Annotation {
+    /// What is left of a note whose account was deleted while others' replies hang on it: its
+    /// place in the essay, with no creator and no words.
+    pub fn is_placeholder(&self) -> bool {
+        self.creator.is_empty()
+    }
+
     /// Whether `viewer` (a username, or `None` when signed out) may see it.
     pub fn visible_to(&self, viewer: Option<&str>) -> bool {
         self.visibility == Visibility::Public || viewer == Some(self.creator.as_str())

@@ -48,7 +48,7 @@ struct Content<'a> {
 
 #[derive(Template)]
 #[template(
-    source = "{% if a.body.is_none() %}Highlighted by {{ a.creator }}{% else %}{{ self::body_html(entry)|safe }}{% if !a.editorial %} ({{ a.creator }}){% endif %}{% endif %}",
+    source = "{% if a.is_placeholder() %}This note was deleted{% else if a.body.is_none() %}Highlighted by {{ a.creator }}{% else %}{{ self::body_html(entry)|safe }}{% if !a.editorial %} ({{ a.creator }}){% endif %}{% endif %}",
     ext = "html"
 )]
 struct Footnote<'a> {

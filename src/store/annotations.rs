@@ -10,8 +10,8 @@ use super::row::{
     timestamp, to_annotations,
 };
 use super::{
-    AnnotationStore, Backend, Bind, Changes, Feed, Guarded, Page, Query, SqlStore, StoreError,
-    SyncReport,
+    AnnotationStore, Backend, Bind, Changes, Feed, Guarded, NotesOf, Page, Query, SqlStore,
+    StoreError, SyncReport,
 };
 use crate::annotation::Annotation;
 
@@ -41,7 +41,10 @@ where
     /// touches an annotation, so on PostgreSQL the essay's row lock, held to commit, orders its
     /// revisions as their commits, and writers lock in one order (essay, then annotations) and
     /// cannot deadlock.
-    async fn bump_revision(tx: &mut B::Connection, article: &str) -> Result<i64, StoreError> {
+    pub(super) async fn bump_revision(
+        tx: &mut B::Connection,
+        article: &str,
+    ) -> Result<i64, StoreError> {
         let revision = sqlx::query_scalar(
             "INSERT INTO article_revisions (article, revision) VALUES ($1, 1)
              ON CONFLICT (article) DO UPDATE SET revision = article_revisions.revision + 1
@@ -141,7 +144,7 @@ where
     /// Deletes `id` and the replies under it if it is on `article` and was last modified at
     /// `seen` (any version when `None`), leaving each a tombstone at `revision` for the change
     /// feed; `false` when it is not.
-    async fn remove(
+    pub(super) async fn remove(
         tx: &mut B::Connection,
         article: &str,
         id: &str,
@@ -186,7 +189,8 @@ where
 
     /// Appends the WHERE clause of a query: visibility first, then each filter.
     fn push_filters(sql: &mut QueryBuilder<B>, query: &Query, viewer: Option<&str>) {
-        sql.push(" WHERE (visibility = 'public' OR creator = ")
+        // Placeholders of deleted accounts' notes are listed by no one.
+        sql.push(" WHERE creator <> '' AND (visibility = 'public' OR creator = ")
             .push_bind(viewer)
             .push(")");
         if let Some(article) = &query.article {
@@ -289,6 +293,32 @@ where
             items: to_annotations(rows)?,
             total: total as usize,
         })
+    }
+
+    async fn public_notes(
+        &self,
+        of: &NotesOf,
+        limit: usize,
+    ) -> Result<Vec<Annotation>, StoreError> {
+        let mut select = QueryBuilder::new(concat!(
+            "SELECT ",
+            selected_columns!(),
+            " FROM annotations WHERE visibility = 'public' AND body IS NOT NULL"
+        ));
+        match of {
+            NotesOf::Article(slug) => {
+                select.push(" AND article = ").push_bind(slug.as_str());
+            }
+            NotesOf::Creator(name) => {
+                select.push(" AND creator = ").push_bind(name.as_str());
+            }
+            NotesOf::Tag(tag) => B::push_tagged(&mut select, tag),
+        }
+        select
+            .push(" ORDER BY created DESC, id DESC LIMIT ")
+            .push_bind(limit as i64);
+        let rows: Vec<AnnotationRow> = select.build_query_as().fetch_all(&self.pool).await?;
+        to_annotations(rows)
     }
 
     async fn all(&self) -> Result<Vec<Annotation>, StoreError> {

@@ -10,6 +10,7 @@ mod postgres;
 mod row;
 mod shares;
 mod sqlite;
+mod withdraw;
 
 use std::sync::Arc;
 
@@ -79,6 +80,17 @@ pub struct Page {
     pub total: usize,
 }
 
+/// Whose public notes a feed follows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotesOf {
+    /// Those on the essay with this slug.
+    Article(String),
+    /// Those written by this user.
+    Creator(String),
+    /// Those carrying this tag.
+    Tag(String),
+}
+
 /// The outcome of a write guarded by the version the writer last saw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Guarded {
@@ -105,6 +117,11 @@ pub trait AnnotationStore: Send + Sync + 'static {
 
     /// Annotations `viewer` may see that match `query`, newest first, one page of them.
     async fn query(&self, query: &Query, viewer: Option<&str>) -> Result<Page, StoreError>;
+
+    /// The newest public notes of `of`, at most `limit`, newest first: replies included,
+    /// highlights (which have no body) and private notes left out.
+    async fn public_notes(&self, of: &NotesOf, limit: usize)
+    -> Result<Vec<Annotation>, StoreError>;
 
     /// Every annotation, private ones too, oldest first (for export).
     async fn all(&self) -> Result<Vec<Annotation>, StoreError>;
@@ -157,6 +174,26 @@ pub struct User {
     pub password_hash: String,
 }
 
+/// An API token as its owner sees it: the token itself is not kept, so never shown again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenInfo {
+    /// The start of the token's hash: names it without giving it away.
+    pub id: String,
+    pub created: OffsetDateTime,
+}
+
+/// A note that went with its account, as the change feed and live readers must hear of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Withdrawn {
+    pub article: String,
+    pub id: String,
+    /// The essay's revision after the account's notes went.
+    pub revision: i64,
+    pub public: bool,
+    /// Kept as a placeholder, without its creator or words, because other readers replied.
+    pub placeholder: bool,
+}
+
 /// A signed-in browser: its user and the token its forms and scripts must send back.
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -187,6 +224,44 @@ pub trait AccountStore: Send + Sync + 'static {
     async fn create_token(&self, token_hash: &str, username: &str) -> Result<(), StoreError>;
 
     async fn token_user(&self, token_hash: &str) -> Result<Option<User>, StoreError>;
+
+    async fn set_password(&self, username: &str, password_hash: &str) -> Result<(), StoreError>;
+
+    /// Ends the user's sessions but `except`; the token hashes of those ended.
+    async fn end_sessions(
+        &self,
+        username: &str,
+        except: Option<&str>,
+    ) -> Result<Vec<String>, StoreError>;
+
+    /// Revokes the user's API tokens but `except`; the token hashes of those revoked.
+    async fn revoke_tokens(
+        &self,
+        username: &str,
+        except: Option<&str>,
+    ) -> Result<Vec<String>, StoreError>;
+
+    /// The user's API tokens, newest first.
+    async fn tokens(&self, username: &str) -> Result<Vec<TokenInfo>, StoreError>;
+
+    /// Revokes the user's token `id` (see [`TokenInfo`]); its hash, or `None` if the user has
+    /// no such token.
+    async fn revoke_token(&self, username: &str, id: &str) -> Result<Option<String>, StoreError>;
+
+    /// Records a visit of the user's account page at `at`; the previous visit's time.
+    async fn visit_account(
+        &self,
+        username: &str,
+        at: OffsetDateTime,
+    ) -> Result<Option<OffsetDateTime>, StoreError>;
+
+    /// Other readers' public replies to the user's notes, newest first, at most `limit`.
+    async fn replies_to(&self, username: &str, limit: usize)
+    -> Result<Vec<Annotation>, StoreError>;
+
+    /// Deletes the user, their sessions, tokens and notes. A note that other readers replied
+    /// to stays as a placeholder (no creator, no words) so their replies keep their place.
+    async fn delete_user(&self, username: &str) -> Result<Vec<Withdrawn>, StoreError>;
 }
 
 /// A link to a passage: the essay and the passage's selectors, under a short code.

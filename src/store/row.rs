@@ -223,7 +223,7 @@ pub fn timestamp(t: OffsetDateTime) -> String {
         .expect("any OffsetDateTime formats")
 }
 
-fn parse_timestamp(s: &str) -> Option<OffsetDateTime> {
+pub fn parse_timestamp(s: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(s, &Rfc3339).ok()
 }
 

@@ -2,10 +2,12 @@
 //! beside them the plumbing they share. Here their routes are merged and wrapped in the
 //! layers every answer goes through.
 
+mod account;
 mod accounts;
 mod annotations;
 mod assets;
 mod entities;
+mod feeds;
 mod health;
 mod live;
 pub mod openapi;
@@ -14,6 +16,7 @@ mod reading;
 mod search;
 mod shares;
 mod state;
+mod users;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -54,9 +57,12 @@ fn routes() -> OpenApiRouter<AppState> {
     let compressed = OpenApiRouter::default()
         .merge(reading::router())
         .merge(entities::router().into())
+        .merge(feeds::router().into())
         .merge(search::router().into())
         .merge(annotations::router())
         .merge(accounts::router())
+        .merge(account::router())
+        .merge(users::router().into())
         .merge(shares::router())
         .merge(health::router())
         .layer(CompressionLayer::new());

@@ -8,6 +8,7 @@ use axum::routing::get;
 use serde::Deserialize;
 
 use super::AppState;
+use super::feeds;
 use super::plumbing::auth::Viewer;
 use super::plumbing::body::Params;
 use super::plumbing::head::Head;
@@ -67,6 +68,8 @@ struct SearchPage {
     searched: bool,
     total: usize,
     hits: Vec<Hit>,
+    /// The feed of the tag searched for, if one is.
+    tag_feed: Option<String>,
 }
 
 async fn search(
@@ -108,6 +111,7 @@ async fn search(
                 .map_or_else(|| a.article.clone(), |x| x.meta.title.clone()),
         })
         .collect();
+    let tag_feed = query.tag.as_deref().map(feeds::tag_feed_path);
     let page = SearchPage {
         head: Head::for_viewer("Search", "Search the notes and highlights.", &viewer),
         q: params.q,
@@ -116,6 +120,7 @@ async fn search(
         searched,
         total: page.total,
         hits,
+        tag_feed,
     };
     Ok(Html(page.render()?))
 }

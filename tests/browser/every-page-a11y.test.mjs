@@ -1,8 +1,8 @@
 // axe-core on every page and every state of a page the reader can reach, in light and dark:
 // signed out and signed in (with a note, a reply, a private note, a highlight and an orphan on
 // the essay), the toolbar and the editor, every entity page, the timeline, search, the account
-// forms with and without an error, the error pages, and the landings of share links and
-// permalinks. No violation of impact serious or critical, and no console errors.
+// forms with and without an error, the account page and a reader's page, the error pages, and
+// the landings of share links and permalinks. No violation of impact serious or critical, and no console errors.
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -200,6 +200,10 @@ const signedOut = () => [
       await page.getByRole('alert').waitFor();
     },
   },
+  { path: '/users/reader', label: 'a reader\u2019s public notes' },
+  { path: '/users/nobody', status: 404, label: 'an unknown reader' },
+  { path: '/account/signed-out', label: 'signed out everywhere' },
+  { path: '/account/deleted', label: 'an account deleted' },
   { path: '/no-such-page', status: 404, label: 'the 404 page' },
   { path: '/articles/no-such-essay', status: 404, label: 'an unknown essay' },
   { path: '/people/no-such-person', status: 404, label: 'an unknown person' },
@@ -293,6 +297,20 @@ const signedIn = () => [
       await waitShownWithText(page, '.gloss-toast [role="status"]', 'Highlighted');
     },
   },
+  { path: '/account', label: 'the account page, with a reply and a token' },
+  {
+    path: '/account',
+    label: 'the account page with a wrong password shown',
+    answers: [403],
+    prepare: async (page) => {
+      const form = page.getByRole('region', { name: 'Change password' });
+      await form.getByLabel('Current password').fill('not the password');
+      await form.getByLabel('New password').fill('another long password');
+      await Promise.all([page.waitForLoadState('load'), form.getByRole('button', { name: 'Change password' }).click()]);
+      await page.getByRole('alert').waitFor();
+    },
+  },
+  { path: '/users/reader', label: 'a reader\u2019s own public page' },
   { path: '/search?q=note', label: 'search with results, signed in (private notes too)' },
   { path: '/timeline', label: 'the timeline, signed in' },
   { path: [...entityPaths][0] ?? '/people/steve-witkoff', label: 'an entity page, signed in' },

@@ -5,12 +5,14 @@
 mod support;
 
 mod access;
+mod account;
 mod accounts;
 mod blocks;
 mod cache;
 mod crowded;
 mod encoding;
 mod export;
+mod feeds;
 mod http;
 mod layers;
 mod library;

@@ -7,6 +7,8 @@
 mod accounts;
 mod annotations;
 mod changes;
+mod closing;
+mod public_notes;
 mod query;
 
 use std::sync::Arc;
@@ -108,10 +110,14 @@ macro_rules! contract {
                     query_filters_by_article_words_tag_and_creator,
                     query_pages_newest_first_and_counts_every_match,
                     all_lists_everything_oldest_first;
+                public_notes: public_notes_are_the_newest_public_ones_with_a_body;
                 accounts: usernames_are_unique_whatever_their_case,
                     sessions_live_until_they_expire_or_are_deleted,
                     api_tokens_name_their_user, shares_round_trip_and_codes_are_unique,
                     rate_limit_counters_count_per_bucket_and_window;
+                closing: changing_credentials_ends_the_others,
+                    replies_to_a_readers_notes_newest_first,
+                    deleting_an_account_leaves_nothing_of_it;
             );
         }
     };

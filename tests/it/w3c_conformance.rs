@@ -334,6 +334,48 @@ async fn the_container_on_an_essay_conforms_with_every_page_and_item() {
 }
 
 #[tokio::test]
+async fn a_readers_export_of_their_notes_conforms_with_every_item() {
+    let reader = Reader::sign_up().await;
+    let made = make_four(&reader).await;
+    let uri = "/api/account/annotations";
+    let walked = walk(&reader, uri).await;
+
+    let mut findings = Findings::default();
+    findings.check(
+        &format!("the collection {uri}"),
+        &walked.collection,
+        COLLECTION_MUSTS.iter(),
+    );
+    findings.check(
+        &format!("the collection {uri} with its first page"),
+        &walked.collection,
+        PAGE_MUSTS.iter(),
+    );
+    for (what, page) in &walked.pages {
+        findings.check(what, page, page_musts_for(page));
+    }
+    for (what, item) in &walked.items() {
+        findings.check(what, item, ANNOTATION_MUSTS.iter());
+    }
+    findings.assert_none();
+
+    let listed = ids(&walked.served_items());
+    assert_eq!(
+        listed.len(),
+        made.len(),
+        "private notes and replies too: {listed:?}"
+    );
+    assert_eq!(walked.collection["total"].as_u64(), Some(made.len() as u64));
+    for Made { name, json, .. } in &made {
+        let id = json["id"].as_str().unwrap();
+        assert!(
+            listed.iter().any(|l| l == id),
+            "the {name} {id} is in {uri}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn editorial_annotations_conform_in_the_container_and_alone() {
     let reader = Reader::sign_up().await;
     let walked = walk(&reader, "/annotations/").await;

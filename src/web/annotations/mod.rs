@@ -109,7 +109,7 @@ async fn visible(state: &AppState, viewer: &Viewer, id: &str) -> Result<Annotati
         .store
         .annotation(id)
         .await?
-        .filter(|a| a.visible_to(viewer.username()))
+        .filter(|a| a.visible_to(viewer.username()) && !a.is_placeholder())
         .ok_or_else(|| AppError::NotFound(format!("There is no annotation {id}.")))
 }
 

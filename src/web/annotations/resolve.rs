@@ -20,7 +20,7 @@ pub async fn target(
                 .store
                 .annotation(parent)
                 .await?
-                .filter(|a| a.visible_to(viewer.username()))
+                .filter(|a| a.visible_to(viewer.username()) && !a.is_placeholder())
                 .ok_or_else(|| {
                     AppError::Unprocessable(format!("There is no annotation {parent} to reply to."))
                 })?;
@@ -85,7 +85,8 @@ pub async fn target(
     }
 }
 
-fn shorten(text: &str) -> String {
+/// A passage cut to the length of a title.
+pub fn shorten(text: &str) -> String {
     let mut short: String = text.chars().take(80).collect();
     if short.len() < text.len() {
         short.push('…');

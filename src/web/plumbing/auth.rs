@@ -23,6 +23,8 @@ pub struct Viewer {
     pub csrf: Option<String>,
     /// The session cookie's token hash, for logging out.
     pub session_hash: Option<String>,
+    /// The API token's hash, when signed in by one: a password change keeps it working.
+    pub token_hash: Option<String>,
     /// A write that a cross-site page could not have forged: by token, or by cookie with the
     /// session's CSRF token in the `X-CSRF-Token` header.
     pub may_write: bool,
@@ -66,6 +68,7 @@ impl FromRequestParts<AppState> for Viewer {
             return Ok(Viewer {
                 user: Some(user),
                 may_write: true,
+                token_hash: Some(token_hash),
                 ..Viewer::default()
             });
         }
@@ -83,6 +86,7 @@ impl FromRequestParts<AppState> for Viewer {
             user: Some(session.user),
             csrf: Some(session.csrf),
             session_hash: Some(token_hash),
+            token_hash: None,
         })
     }
 }
