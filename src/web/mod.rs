@@ -26,7 +26,6 @@ use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
-use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 use plumbing::{body, deadline, errors};
@@ -46,7 +45,8 @@ fn request_logs_wanted() -> bool {
 
 /// Every route, each resource's from its module. Those for programs are registered with their
 /// handlers' `#[utoipa::path]` attributes, which the OpenAPI description at /api/openapi.json
-/// is made from: it describes exactly these.
+/// is made from: it describes exactly these. The description's own parts (info, tags,
+/// components) are added only where it is served, not at every router build.
 fn routes() -> OpenApiRouter<AppState> {
     // Compressed when made, not on the way out: outside the compression layer, whose
     // response type alone is kilobytes to move on every request.
@@ -66,7 +66,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(shares::router())
         .merge(health::router())
         .layer(CompressionLayer::new());
-    OpenApiRouter::with_openapi(openapi::Description::openapi())
+    OpenApiRouter::default()
         .merge(precompressed)
         .merge(compressed)
         .layer(middleware::from_fn(deadline::limit_time))

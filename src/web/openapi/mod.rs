@@ -91,7 +91,8 @@ impl Modify for SignIn {
 
 /// The description as served: made from the routes at the first request for it.
 static SERVED: LazyLock<Encoded> = LazyLock::new(|| {
-    let json = super::routes()
+    let json = OpenApiRouter::with_openapi(Description::openapi())
+        .merge(super::routes())
         .into_openapi()
         .to_json()
         .expect("the description serializes");
