@@ -89,12 +89,7 @@ async fn unknown_pages_are_readable_404s_for_browsers_and_problems_for_programs(
                 .starts_with("text/html")
         );
         let html = Html::parse_document(&page.body);
-        let h1: String = html
-            .select(&selector("h1"))
-            .next()
-            .unwrap()
-            .text()
-            .collect();
+        let h1 = heading(&html);
         assert_eq!(h1, "Not Found");
 
         let problem = get(&router, uri, "application/json").await;
@@ -123,12 +118,7 @@ async fn every_kind_of_entity_has_pages_and_no_other_segment_does() {
         let reply = get_html(&router, &path).await;
         assert_eq!(reply.status, 200, "{path}");
         let html = Html::parse_document(&reply.body);
-        let h1: String = html
-            .select(&selector("h1"))
-            .next()
-            .unwrap()
-            .text()
-            .collect();
+        let h1 = heading(&html);
         assert_eq!(h1, entity.name, "{path}");
     }
     for path in [
@@ -141,12 +131,7 @@ async fn every_kind_of_entity_has_pages_and_no_other_segment_does() {
         let media = page.headers["content-type"].to_str().unwrap();
         assert!(media.starts_with("text/html"), "{path}: {media}");
         let html = Html::parse_document(&page.body);
-        let h1: String = html
-            .select(&selector("h1"))
-            .next()
-            .unwrap()
-            .text()
-            .collect();
+        let h1 = heading(&html);
         assert_eq!(h1, "Not Found", "{path}");
     }
     // No route takes the address, whatever the method: not a 405 from a route that matched.
@@ -162,12 +147,7 @@ async fn an_entity_page_gathers_every_mention_and_links_back_to_it() {
     let reply = get_html(&router, "/people/yuri-ushakov").await;
     assert_eq!(reply.status, 200);
     let html = Html::parse_document(&reply.body);
-    let h1: String = html
-        .select(&selector("h1"))
-        .next()
-        .unwrap()
-        .text()
-        .collect();
+    let h1 = heading(&html);
     assert_eq!(h1, "Yuri Ushakov");
     let hits: Vec<String> = html
         .select(&selector(".mention-list mark"))

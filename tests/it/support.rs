@@ -109,6 +109,15 @@ pub fn selector(css: &str) -> scraper::Selector {
 }
 
 /// The one `<article>` of a page.
+/// The text of the page's first `<h1>`.
+pub fn heading(html: &Html) -> String {
+    html.select(&selector("h1"))
+        .next()
+        .expect("the page has an h1")
+        .text()
+        .collect()
+}
+
 pub fn article_text(html: &Html) -> String {
     let article = html
         .select(&selector("article"))
