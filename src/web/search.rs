@@ -96,7 +96,7 @@ async fn search(
             href: format!("/annotations/{}", a.id),
             quote: match &a.target {
                 Target::Text(t) => t.quote.exact.clone(),
-                Target::Reply(_) => String::new(),
+                Target::Reply(_) | Target::Page => String::new(),
             },
             body: a.body.as_deref().map(note_html),
             creator: a.creator.clone(),
