@@ -253,7 +253,7 @@ fn anchor_editorial(bencher: Bencher, shift: usize) {
             .iter()
             .filter(|a| match &a.target {
                 Target::Text(t) => anchor::anchor(&article.document.text, t).is_some(),
-                Target::Reply(_) => false,
+                Target::Reply(_) | Target::Page => false,
             })
             .count()
     };

@@ -122,21 +122,22 @@ pub async fn import(database_url: &str, file: &Path) -> anyhow::Result<()> {
 fn from_export(item: &Value, earlier: &[Annotation]) -> Result<Annotation, String> {
     let draft = jsonld::from_jsonld(item)?;
     let p = jsonld::provenance(item)?;
+    let essay = |path: &str| {
+        path.strip_prefix("/articles/")
+            .map(str::to_string)
+            .ok_or(format!("target {path:?} is not an essay"))
+    };
     let (article, target) = match draft.target {
+        DraftTarget::Page { path } => (essay(&path)?, Target::Page),
         DraftTarget::Text {
             path,
             quote,
             position,
         } => {
-            let slug = path
-                .strip_prefix("/articles/")
-                .ok_or(format!("target {path:?} is not an essay"))?;
+            let slug = essay(&path)?;
             let quote = quote.ok_or("an imported annotation needs its TextQuoteSelector")?;
             let position = position.unwrap_or(TextPosition { start: 0, end: 0 });
-            (
-                slug.to_string(),
-                Target::Text(TextTarget { quote, position }),
-            )
+            (slug, Target::Text(TextTarget { quote, position }))
         }
         DraftTarget::Reply(parent) => {
             let article = earlier

@@ -28,6 +28,14 @@ function addActions(from) {
   }
 }
 
+/** A note on the whole essay is written in the editor rather than the section's plain form. */
+function offerPageNote(from) {
+  for (const button of from.querySelectorAll(".page-note-new")) {
+    button.hidden = false;
+    button.nextElementSibling.hidden = true;
+  }
+}
+
 /** Delete takes two presses: "Delete", then "Confirm delete". */
 async function remove(button, id) {
   if (!button.classList.contains("is-confirming")) {
@@ -54,9 +62,15 @@ async function remove(button, id) {
 }
 
 addActions(document);
-document.addEventListener(SWAPPED, (event) => addActions(event.target));
+offerPageNote(document);
+document.addEventListener(SWAPPED, (event) => {
+  addActions(event.target);
+  offerPageNote(event.target);
+});
 
 document.addEventListener("click", (event) => {
+  const pageNote = event.target.closest?.("button[data-action=page-note]");
+  if (pageNote) return openEditor({ kind: "page" }, pageNote);
   const button = event.target.closest?.("button[data-action][data-annotation]");
   if (!button) return;
   const { action, annotation: id } = button.dataset;

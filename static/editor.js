@@ -1,6 +1,6 @@
 // Gloss: the editor, one modal <dialog> for a new note, an edit or a reply.
 import { refresh } from "./fragments.js";
-import { $, EDGE, article, clamp, editorOpen, focusOn, make, notesBeside, root } from "./page.js";
+import { $, EDGE, article, clamp, editorOpen, focusOn, make, notesBeside, root, slug } from "./page.js";
 import { annotation, api, bodies, targetOf } from "./server.js";
 import { say } from "./toast.js";
 
@@ -14,8 +14,9 @@ const FORM = `<form><h2 id="editor-title"></h2><blockquote class="editor-quote">
 <p class="editor-buttons"><button type="submit">Save</button> <button type="button" value="cancel">Cancel</button></p></form>`;
 
 let dialog = null;
-/** What the open editor is for: { kind: "annotate", passage } | { kind: "edit", id, anno, etag,
- * reply } | { kind: "reply", parent }, each with the quote it shows. */
+/** What the open editor is for: { kind: "annotate", passage } | { kind: "page" } (a note on
+ * the whole essay) | { kind: "edit", id, anno, etag, reply } | { kind: "reply", parent }, each
+ * with the quote it shows. */
 let task = null;
 
 function editor() {
@@ -51,12 +52,12 @@ function problem(message, retry) {
 export function openEditor(what, near, fill) {
   editor();
   const fields = dialog.firstChild.elements;
-  const key = what.kind + (what.id || what.parent || `${what.passage.start}-${what.passage.end}`);
+  const key = what.kind + (what.id || what.parent || (what.passage ? `${what.passage.start}-${what.passage.end}` : ""));
   if (dialog.dataset.key !== key || fill) dialog.firstChild.reset();
   dialog.dataset.key = key;
   task = what;
   problem("");
-  $("h2", dialog).textContent = { annotate: "Annotate", edit: "Edit note", reply: "Reply" }[what.kind];
+  $("h2", dialog).textContent = { annotate: "Annotate", page: "Note on the whole essay", edit: "Edit note", reply: "Reply" }[what.kind];
   const quote = $(".editor-quote", dialog);
   quote.textContent = what.quote || "";
   quote.hidden = !what.quote;
@@ -104,7 +105,7 @@ async function save() {
     } else {
       const json = what.kind === "reply"
         ? annotation("replying", bodies(text, []), `/annotations/${what.parent}`)
-        : annotation("commenting", bodies(text, tags), targetOf(what.passage), visibility);
+        : annotation("commenting", bodies(text, tags), what.passage ? targetOf(what.passage) : `/articles/${slug}`, visibility);
       id = decodeURIComponent(String((await (await api("POST", "/annotations/", json)).json()).id).split("/").pop());
     }
   } catch (err) {

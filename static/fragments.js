@@ -1,6 +1,6 @@
 // Gloss: the page kept up to date in place, after the reader's own changes and, live, after
 // everyone else's. The server re-renders the paragraphs whose notes changed; they are swapped
-// in, then the orphaned notes and the notes for print.
+// in, then the notes on the whole essay, the orphaned notes and the notes for print.
 import { closeCard } from "./cards.js";
 import { $, article, editorOpen, focusOn, parse, slug } from "./page.js";
 import { api } from "./server.js";
@@ -23,7 +23,7 @@ export function refresh() {
 /** Puts `fresh` in the place of `old`; a section the page did not have goes after the essay. */
 function swapIn(old, fresh) {
   if (old) old.replaceWith(fresh);
-  else ($("section.orphans") || article).after(fresh);
+  else ($("section.orphans") || $("section.page-notes") || article).after(fresh);
   fresh.dispatchEvent(new Event(SWAPPED, { bubbles: true }));
 }
 
@@ -44,7 +44,7 @@ async function swapFragments() {
     if (old.contains(active)) home = fresh;
     swapIn(old, fresh);
   }
-  for (const [selector, html] of [["section.orphans", data.orphans], ["section.print-notes", data.footnotes]]) {
+  for (const [selector, html] of [["section.page-notes", data.page_notes], ["section.orphans", data.orphans], ["section.print-notes", data.footnotes]]) {
     const fresh = html && parse(html);
     if (fresh) swapIn($(selector), fresh);
     else $(selector)?.remove();

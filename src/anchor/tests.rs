@@ -102,7 +102,7 @@ fn annotations_anchor_or_are_orphans() {
         .iter()
         .map(|a| match &a.target {
             Target::Text(t) => (a, anchor(&doc.text, t)),
-            Target::Reply(_) => unreachable!("both target the text"),
+            Target::Reply(_) | Target::Page => unreachable!("both target the text"),
         })
         .partition(|(_, found)| found.is_some());
     assert_eq!(placed.len(), 1);

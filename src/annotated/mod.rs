@@ -31,6 +31,8 @@ pub enum Place {
     Orphan,
     /// A reply, shown in the thread of the note it answers.
     Reply,
+    /// On the essay as a whole, listed after it.
+    Page,
 }
 
 #[derive(Debug)]
@@ -42,15 +44,20 @@ pub struct Entry {
     pub body_html: OnceLock<String>,
 }
 
-/// What a change alters, for every viewer: these blocks, and perhaps the list of orphans.
+/// What a change alters, for every viewer: these blocks, and perhaps the lists after the
+/// essay (orphans, notes on the whole essay).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Touched {
     pub blocks: BTreeSet<usize>,
     pub orphans: bool,
+    pub page_notes: bool,
 }
 
 /// Orphans are listed in the order their passages had in the essay.
 type OrphanKey = (usize, OffsetDateTime, String);
+
+/// Notes on the whole essay are listed oldest first.
+type PageNoteKey = (OffsetDateTime, String);
 
 #[derive(Clone)]
 pub struct Annotated {
@@ -66,6 +73,7 @@ pub struct Annotated {
     children: HashMap<String, OrdSet<String>>,
     by_creator: HashMap<String, OrdSet<String>>,
     orphans: OrdSet<OrphanKey>,
+    page_notes: OrdSet<PageNoteKey>,
 }
 
 impl Annotated {
@@ -81,6 +89,7 @@ impl Annotated {
             children: HashMap::new(),
             by_creator: HashMap::new(),
             orphans: OrdSet::new(),
+            page_notes: OrdSet::new(),
         }
     }
 
@@ -149,13 +158,19 @@ impl Annotated {
         self.orphans.iter().filter_map(|(_, _, id)| self.entry(id))
     }
 
-    /// The annotation at the top of a reply's thread, if it is on a passage or an orphan.
+    /// Notes on the essay as a whole, oldest first.
+    pub fn page_notes(&self) -> impl Iterator<Item = &Entry> {
+        self.page_notes.iter().filter_map(|(_, id)| self.entry(id))
+    }
+
+    /// The annotation at the top of a reply's thread, if it is on a passage, an orphan or a
+    /// page note.
     fn root(&self, id: &str) -> Option<&Entry> {
         let mut entry = self.entry(id)?;
         for _ in 0..=self.entries.len() {
             match &entry.annotation.target {
                 Target::Reply(parent) => entry = self.entry(parent)?,
-                Target::Text(_) => return Some(entry),
+                Target::Text(_) | Target::Page => return Some(entry),
             }
         }
         None
@@ -234,6 +249,9 @@ impl Annotated {
             Place::Orphan => {
                 self.orphans.insert(orphan_key(&entry.annotation));
             }
+            Place::Page => {
+                self.page_notes.insert(page_note_key(&entry.annotation));
+            }
             Place::Reply => {}
         }
         self.entries.insert(id, Arc::clone(&entry));
@@ -256,6 +274,9 @@ impl Annotated {
             }
             Place::Orphan => {
                 self.orphans.remove(&orphan_key(a));
+            }
+            Place::Page => {
+                self.page_notes.remove(&page_note_key(a));
             }
             Place::Reply => {}
         }
@@ -286,7 +307,8 @@ impl Annotated {
         }
     }
 
-    /// Marks what showing `entry` alters: its passage's blocks, or its thread's note.
+    /// Marks what showing `entry` alters: its passage's blocks, the list it is in, or its
+    /// thread's note.
     fn touch(&self, entry: &Entry, touched: &mut Touched) {
         match &entry.place {
             Place::Passage { blocks, note, .. } => {
@@ -294,19 +316,23 @@ impl Annotated {
                 touched.blocks.insert(*note);
             }
             Place::Orphan => touched.orphans = true,
+            Place::Page => touched.page_notes = true,
             Place::Reply => match self.root(&entry.annotation.id).map(|root| &root.place) {
                 Some(Place::Passage { note, .. }) => {
                     touched.blocks.insert(*note);
                 }
                 Some(Place::Orphan) => touched.orphans = true,
+                Some(Place::Page) => touched.page_notes = true,
                 Some(Place::Reply) | None => {}
             },
         }
     }
 
     fn place(&self, annotation: &Annotation) -> Place {
-        let Target::Text(target) = &annotation.target else {
-            return Place::Reply;
+        let target = match &annotation.target {
+            Target::Text(target) => target,
+            Target::Reply(_) => return Place::Reply,
+            Target::Page => return Place::Page,
         };
         let document = &self.article.document;
         let Some(found) = anchor::anchor(&document.text, target) else {
@@ -333,9 +359,13 @@ impl Annotated {
 fn orphan_key(a: &Annotation) -> OrphanKey {
     let start = match &a.target {
         Target::Text(t) => t.position.start,
-        Target::Reply(_) => 0,
+        Target::Reply(_) | Target::Page => 0,
     };
     (start, a.created, a.id.clone())
+}
+
+fn page_note_key(a: &Annotation) -> PageNoteKey {
+    (a.created, a.id.clone())
 }
 
 /// Where a note goes: right after its passage, but never past the end of the passage's block.

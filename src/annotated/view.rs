@@ -3,7 +3,6 @@
 //! reader sees (the reader's overlay).
 
 use std::cmp::Reverse;
-use std::collections::BTreeSet;
 use std::ops::Range;
 
 use super::{Annotated, Entry, Place, Touched};
@@ -146,14 +145,15 @@ impl Annotated {
         thread
     }
 
-    /// The blocks that `view` sees otherwise than a signed-out reader of the plain page, and
-    /// whether the orphans differ too: everything else is the same bytes for everyone.
-    pub fn overlay(&self, view: &View) -> (BTreeSet<usize>, bool) {
+    /// What `view` sees otherwise than a signed-out reader of the plain page: blocks, and
+    /// whether the orphans or the page notes differ too. Everything else is the same bytes
+    /// for everyone.
+    pub fn overlay(&self, view: &View) -> Touched {
         let mut touched = Touched::default();
         if let Some(viewer) = view.viewer {
             for entry in self.by(viewer).filter(|e| !e.annotation.editorial) {
-                // A public reply of theirs shows to everyone alike; their orphans are marked
-                // as their own, for the layer that shows only theirs.
+                // A public reply of theirs shows to everyone alike; their orphans and page
+                // notes are marked as their own, for the layer that shows only theirs.
                 let alike = entry.annotation.visibility == Visibility::Public
                     && matches!(entry.place, Place::Reply);
                 if !alike {
@@ -185,7 +185,7 @@ impl Annotated {
                 self.touch(entry, &mut touched);
             }
         }
-        (touched.blocks, touched.orphans)
+        touched
     }
 }
 

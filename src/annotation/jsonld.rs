@@ -1,7 +1,8 @@
 //! Annotations as W3C Web Annotation JSON-LD, out and in.
 //!
 //! Out: every annotation with its absolute id, creator, times, bodies (the Markdown comment
-//! and one tagging body per tag) and a target with a quote and a position selector. In: what
+//! and one tagging body per tag) and a target: a passage with a quote and a position
+//! selector, the annotation a reply answers, or the essay a page note is on. In: what
 //! clients send, checked field by field so a bad request gets a detail that names the field.
 
 use serde_json::{Map, Value, json};
@@ -91,6 +92,7 @@ pub fn to_jsonld(a: &Annotation, urls: &Urls) -> Value {
     }
     let target = match &a.target {
         Target::Reply(parent) => json!(urls.annotation(parent)),
+        Target::Page => json!(urls.article(&a.article)),
         Target::Text(t) => json!({
             "type": "SpecificResource",
             "source": urls.article(&a.article),
@@ -136,6 +138,8 @@ pub enum DraftTarget {
     },
     /// Another annotation, by id (from its URL or path).
     Reply(String),
+    /// The essay at `path` as a whole: its URL alone, or a `source` with no selector.
+    Page { path: String },
 }
 
 /// What an export carries beyond a draft: who made it and when, under which id.
@@ -186,7 +190,7 @@ pub fn from_jsonld(value: &Value) -> Result<Draft, Invalid> {
     };
     match (&motivation, &target, &body) {
         (Motivation::Describing, DraftTarget::Reply(_), _)
-        | (Motivation::Replying, DraftTarget::Text { .. }, _) => {
+        | (Motivation::Replying, DraftTarget::Text { .. } | DraftTarget::Page { .. }, _) => {
             return Err("A reply's \"target\" must be the annotation it replies to.".into());
         }
         (Motivation::Commenting | Motivation::Highlighting, DraftTarget::Reply(_), _) => {
@@ -197,6 +201,11 @@ pub fn from_jsonld(value: &Value) -> Result<Draft, Invalid> {
         }
         (Motivation::Commenting | Motivation::Replying | Motivation::Describing, _, None) => {
             return Err("A comment or reply needs a body with the text of the note.".into());
+        }
+        (Motivation::Highlighting, DraftTarget::Page { .. }, _) => {
+            return Err(
+                "A note on the whole essay needs a body: there is no passage to highlight.".into(),
+            );
         }
         (Motivation::Highlighting, _, Some(_)) => {
             return Err(
@@ -328,7 +337,8 @@ fn checked_tag(tag: &str) -> Result<String, Invalid> {
     Ok(tag.to_string())
 }
 
-/// Reads a `target`: an annotation IRI (a reply) or an essay with selectors.
+/// Reads a `target`: an annotation IRI (a reply), an essay with selectors, or an essay alone
+/// (a page note), by its IRI or as a `source` with no selector.
 pub fn target(value: &Value) -> Result<DraftTarget, Invalid> {
     let target = match value {
         Value::Array(items) if items.len() == 1 => &items[0],
@@ -336,15 +346,15 @@ pub fn target(value: &Value) -> Result<DraftTarget, Invalid> {
         other => other,
     };
     if let Some(iri) = target.as_str() {
-        return reply_target(iri);
+        return iri_target(iri);
     }
     let source = target
         .get("source")
         .and_then(Value::as_str)
         .ok_or("\"target\" needs a \"source\": the essay's URL.")?;
     let path = url_path(source);
-    if path.starts_with("/annotations/") && target.get("selector").is_none() {
-        return reply_target(source);
+    if target.get("selector").is_none() {
+        return iri_target(source);
     }
     let selectors: Vec<&Value> = match target.get("selector") {
         None => Vec::new(),
@@ -370,12 +380,18 @@ pub fn target(value: &Value) -> Result<DraftTarget, Invalid> {
     })
 }
 
-fn reply_target(iri: &str) -> Result<DraftTarget, Invalid> {
+/// A target named by its IRI alone: an annotation (a reply) or an essay (a page note).
+fn iri_target(iri: &str) -> Result<DraftTarget, Invalid> {
     let path = url_path(iri);
+    if path.starts_with("/articles/") {
+        return Ok(DraftTarget::Page {
+            path: path.to_string(),
+        });
+    }
     match path.strip_prefix("/annotations/") {
         Some(id) if !id.is_empty() && !id.contains('/') => Ok(DraftTarget::Reply(id.to_string())),
         _ => Err(format!(
-            "The target {iri:?} is not an annotation of this site."
+            "The target {iri:?} is neither an essay nor an annotation of this site."
         )),
     }
 }

@@ -1,5 +1,6 @@
 //! The annotation model: what the store keeps and the API speaks, in the shape of the W3C Web
-//! Annotation model (a target with quote and position selectors, an optional Markdown body).
+//! Annotation model (a target with quote and position selectors, another annotation or the
+//! essay as a whole; an optional Markdown body).
 
 pub mod jsonld;
 
@@ -38,6 +39,8 @@ pub enum Target {
     Text(TextTarget),
     /// Another annotation (a reply), by id.
     Reply(String),
+    /// The essay as a whole: a page note.
+    Page,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -47,6 +50,16 @@ pub enum Motivation {
     Describing,
     Highlighting,
     Replying,
+}
+
+impl Target {
+    /// The words the note is on: empty for a reply or a note on the whole essay.
+    pub fn quote(&self) -> &str {
+        match self {
+            Target::Text(passage) => &passage.quote.exact,
+            Target::Reply(_) | Target::Page => "",
+        }
+    }
 }
 
 impl Motivation {

@@ -19,7 +19,7 @@ use askama::Template;
 use time::Date;
 
 use crate::annotated::{Annotated, Crowding, Entry, Place, View, note_point};
-use crate::annotation::{Annotation, Target};
+use crate::annotation::Annotation;
 use crate::document::{Block, Segment};
 use crate::library::{Article, Entity};
 pub use layers::{Kind, Show};
@@ -60,6 +60,16 @@ pub struct Orphan {
     pub html: String,
 }
 
+/// A note on the essay as a whole.
+#[derive(Debug, Clone)]
+pub struct PageNote {
+    pub id: String,
+    /// Whose note it is, for the layers.
+    pub kind: Kind,
+    /// The note with its meta and thread, as in the margin.
+    pub html: String,
+}
+
 /// Every block of an essay as one viewer sees it: the whole page from scratch, which the
 /// block cache must always equal.
 pub fn article(annotated: &Annotated, entities: &[Entity], view: &View) -> Vec<RenderedBlock> {
@@ -85,7 +95,7 @@ pub fn block(
             .entry(*note)
             .or_insert_with(|| annotated.crowding(view, *note))
             .hides(view, &entry.annotation),
-        Place::Orphan | Place::Reply => true,
+        Place::Orphan | Place::Reply | Place::Page => true,
     };
 
     let mut marked: Vec<(&Annotation, Range<usize>)> = annotated
@@ -183,7 +193,7 @@ pub fn block(
 fn passage(entry: &Entry) -> Option<Range<usize>> {
     match &entry.place {
         Place::Passage { range, .. } => Some(range.clone()),
-        Place::Orphan | Place::Reply => None,
+        Place::Orphan | Place::Reply | Place::Page => None,
     }
 }
 
@@ -195,11 +205,21 @@ pub fn orphans(annotated: &Annotated, view: &View) -> Vec<Orphan> {
         .map(|e| Orphan {
             id: e.annotation.id.clone(),
             kind: Kind::of(view, &e.annotation),
-            quote: match &e.annotation.target {
-                Target::Text(t) => t.quote.exact.clone(),
-                Target::Reply(_) => String::new(),
-            },
+            quote: e.annotation.target.quote().to_owned(),
             html: sidenote::orphan_note(e, view, &annotated.thread(view, &e.annotation.id)),
+        })
+        .collect()
+}
+
+/// The notes on the whole essay that `view` sees, with their threads.
+pub fn page_notes(annotated: &Annotated, view: &View) -> Vec<PageNote> {
+    annotated
+        .page_notes()
+        .filter(|e| view.sees(&e.annotation))
+        .map(|e| PageNote {
+            id: e.annotation.id.clone(),
+            kind: Kind::of(view, &e.annotation),
+            html: sidenote::page_note(e, view, &annotated.thread(view, &e.annotation.id)),
         })
         .collect()
 }

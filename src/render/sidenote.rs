@@ -28,11 +28,14 @@ struct MarginNote<'a> {
     content: Content<'a>,
 }
 
+/// A note listed after the essay rather than beside a passage: an orphan, or a note on the
+/// whole essay.
 #[derive(Template)]
-#[template(path = "render/orphan_note.html")]
-struct OrphanNote<'a> {
+#[template(path = "render/listed_note.html")]
+struct ListedNote<'a> {
     a: &'a Annotation,
     kind: Kind,
+    class: &'static str,
     content: Content<'a>,
 }
 
@@ -84,9 +87,19 @@ pub fn margin_note(entry: &Entry, entities: &[Entity], view: &View, thread: &Thr
 
 /// A note whose passage is gone, with the words it was attached to.
 pub fn orphan_note(entry: &Entry, view: &View, thread: &Thread) -> String {
-    html(&OrphanNote {
+    listed_note(entry, view, thread, "orphan-note")
+}
+
+/// A note on the essay as a whole, with its thread.
+pub fn page_note(entry: &Entry, view: &View, thread: &Thread) -> String {
+    listed_note(entry, view, thread, "page-note")
+}
+
+fn listed_note(entry: &Entry, view: &View, thread: &Thread, class: &'static str) -> String {
+    html(&ListedNote {
         a: &entry.annotation,
         kind: Kind::of(view, &entry.annotation),
+        class,
         content: Content {
             entry,
             entity: None,

@@ -67,6 +67,7 @@ impl AnnotationRow {
                     end: usize::try_from(end).map_err(|_| corrupt("negative end"))?,
                 },
             }),
+            (None, Some(exact), None, None) if exact == PAGE_QUOTE => Target::Page,
             _ => return Err(corrupt("no target")),
         };
         Ok(Annotation {
@@ -91,6 +92,11 @@ pub fn to_annotations(rows: Vec<AnnotationRow>) -> Result<Vec<Annotation>, Store
         .map(AnnotationRow::into_annotation)
         .collect()
 }
+
+/// What a page note stores as its quote: the empty quote, which no passage has (a passage
+/// quotes some words), with no position. A note is either a reply or quotes something, as the
+/// table's check demands, so this marks the essay as a whole without rebuilding the table.
+const PAGE_QUOTE: &str = "";
 
 /// An annotation's columns as a write binds them, borrowed from it.
 pub struct Written<'a> {
@@ -119,6 +125,11 @@ impl Written<'_> {
         let (reply_to, quote, position) = match &a.target {
             Target::Text(t) => (None, Some(&t.quote), Some(t.position)),
             Target::Reply(id) => (Some(id.as_str()), None, None),
+            Target::Page => (None, None, None),
+        };
+        let exact = match &a.target {
+            Target::Page => Some(PAGE_QUOTE),
+            _ => quote.map(|q| q.exact.as_str()),
         };
         Written {
             id: &a.id,
@@ -131,7 +142,7 @@ impl Written<'_> {
             tags: Json(&a.tags),
             visibility: a.visibility.as_str(),
             reply_to,
-            exact: quote.map(|q| q.exact.as_str()),
+            exact,
             prefix: quote.map(|q| q.prefix.as_str()),
             suffix: quote.map(|q| q.suffix.as_str()),
             pos_start: position.map(|p| p.start as i64),

@@ -12,7 +12,6 @@ use super::feeds;
 use super::plumbing::auth::Viewer;
 use super::plumbing::body::Params;
 use super::plumbing::head::Head;
-use crate::annotation::Target;
 use crate::error::AppError;
 use crate::render::{format_date, note_html};
 use crate::store;
@@ -97,10 +96,7 @@ async fn search(
         .iter()
         .map(|a| Hit {
             href: format!("/annotations/{}", a.id),
-            quote: match &a.target {
-                Target::Text(t) => t.quote.exact.clone(),
-                Target::Reply(_) => String::new(),
-            },
+            quote: a.target.quote().to_owned(),
             body: a.body.as_deref().map(note_html),
             creator: a.creator.clone(),
             date: format_date(a.created.date()),

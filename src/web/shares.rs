@@ -133,7 +133,7 @@ async fn create(
         .get("target")
         .ok_or_else(|| AppError::BadRequest("Send {\"target\": …}, as in an annotation.".into()))?;
     let draft = jsonld::target(target).map_err(AppError::BadRequest)?;
-    if matches!(draft, DraftTarget::Reply(_)) {
+    if matches!(draft, DraftTarget::Reply(_) | DraftTarget::Page { .. }) {
         return Err(AppError::Unprocessable(
             "A share link points at a passage of an essay.".into(),
         ));

@@ -76,10 +76,7 @@ async fn user_page(
         .iter()
         .map(|a| NoteItem {
             href: passage_url(&state, a),
-            quote: match &a.target {
-                Target::Text(t) => t.quote.exact.clone(),
-                Target::Reply(_) => String::new(),
-            },
+            quote: a.target.quote().to_owned(),
             reply: matches!(a.target, Target::Reply(_)),
             body: a.body.as_deref().map(note_html),
             date: format_date(a.created.date()),

@@ -30,6 +30,11 @@ enum Op {
         who: usize,
         private: bool,
     },
+    /// A note on the whole essay.
+    Page {
+        who: usize,
+        private: bool,
+    },
     Reply {
         who: usize,
         to: usize,
@@ -59,6 +64,7 @@ fn op() -> impl Strategy<Value = Op> {
         6 => (0..3usize, place(), 1..600usize, any::<bool>(), any::<bool>())
             .prop_map(|(who, at, len, body, private)| Op::Create { who, at, len, body, private }),
         1 => (0..3usize, any::<bool>()).prop_map(|(who, private)| Op::Orphan { who, private }),
+        1 => (0..3usize, any::<bool>()).prop_map(|(who, private)| Op::Page { who, private }),
         2 => (0..3usize, any::<usize>(), any::<bool>())
             .prop_map(|(who, to, private)| Op::Reply { who, to, private }),
         2 => (any::<usize>(), place(), any::<bool>())
@@ -156,6 +162,7 @@ impl Model {
                 });
                 annotation(id, *who, target, true, *private)
             }
+            Op::Page { who, private } => annotation(id, *who, Target::Page, true, *private),
             Op::Reply { who, to, private } => {
                 let Some(parent) = self.pick(*to) else {
                     return (vec![], vec![]);
@@ -169,7 +176,7 @@ impl Model {
                 if matches!(a.target, Target::Text(_)) {
                     a.target = passage(article, *at, 40);
                 }
-                a.body = (*body || matches!(a.target, Target::Reply(_)))
+                a.body = (*body || matches!(a.target, Target::Reply(_) | Target::Page))
                     .then(|| format!("Edited {id}."));
                 a
             }
@@ -245,9 +252,18 @@ proptest! {
         let mut model = Model::default();
         let mut kept = Annotated::new(Arc::clone(&article));
         let mut shown = render::article(&kept, entities, &everyone);
+        let listed = |a: &Annotated| -> Vec<String> {
+            render::page_notes(a, &everyone).into_iter().map(|n| n.html).collect()
+        };
+        let mut listed_before = listed(&kept);
         for (revision, op) in ops.iter().enumerate() {
             let (written, deleted) = model.apply(&article, op);
             let touched = kept.apply(revision as i64 + 1, written, &deleted);
+            let listed_now = listed(&kept);
+            if !touched.page_notes {
+                prop_assert_eq!(&listed_before, &listed_now, "page notes changed unannounced after {:?}", op);
+            }
+            listed_before = listed_now;
             let now = render::article(&kept, entities, &everyone);
             for (i, (before, after)) in shown.iter().zip(&now).enumerate() {
                 if !touched.blocks.contains(&i) {
@@ -270,7 +286,15 @@ proptest! {
                 render::orphans(a, &view).into_iter().map(|o| o.html).collect()
             };
             prop_assert_eq!(orphans(&kept), orphans(&fresh));
-            let (overlay, _) = kept.overlay(&view);
+            let page_notes = |a: &Annotated, view: &View| -> Vec<String> {
+                render::page_notes(a, view).into_iter().map(|n| n.html).collect()
+            };
+            prop_assert_eq!(page_notes(&kept, &view), page_notes(&fresh, &view));
+            let differs = kept.overlay(&view);
+            if !differs.page_notes {
+                prop_assert_eq!(page_notes(&kept, &view), page_notes(&kept, &everyone));
+            }
+            let overlay = differs.blocks;
             let plain = render::article(&kept, entities, &everyone);
             for i in (0..plain.len()).filter(|i| !overlay.contains(i)) {
                 prop_assert_eq!(&kept_blocks[i].html, &plain[i].html, "block {} differs outside {:?}'s overlay", i, view.viewer);
@@ -392,7 +416,7 @@ fn a_readers_own_note_can_bring_back_a_note_whose_marks_reach_another_paragraph(
         viewer: Some("alice"),
         ..View::default()
     };
-    let (overlay, _) = state.overlay(&alice);
+    let overlay = state.overlay(&alice).blocks;
     assert!(overlay.contains(&2), "{overlay:?}");
     let entities = library().entities();
     let hers = render::block(&state, entities, 2, &alice).html;

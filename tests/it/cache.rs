@@ -149,7 +149,8 @@ const QUOTES: [&str; 8] = [
     "October 14",
 ];
 
-/// Random creates, edits, deletes, replies and visibility changes by two readers.
+/// Random creates (on passages and on the whole essay), edits, deletes, replies and
+/// visibility changes by two readers.
 async fn random_writes(router: &Router, tokens: &[String], seed: u64, count: usize) {
     let mut rng = Lcg(seed);
     let mut notes: Vec<Reply> = Vec::new();
@@ -157,7 +158,11 @@ async fn random_writes(router: &Router, tokens: &[String], seed: u64, count: usi
         let who = &tokens[rng.below(tokens.len())];
         match (rng.below(6), notes.is_empty()) {
             (0..=2, _) | (_, true) => {
-                let mut note = comment(QUOTES[rng.below(QUOTES.len())], &format!("Note {i}."));
+                let text = format!("Note {i}.");
+                let mut note = match QUOTES.get(rng.below(QUOTES.len() + 1)) {
+                    Some(quote) => comment(quote, &text),
+                    None => page_note(&text),
+                };
                 if rng.below(3) == 0 {
                     note = private(note);
                 }

@@ -1,5 +1,5 @@
 //! `gloss export` and `gloss import`: a round trip into an empty database gives the same
-//! annotations.
+//! annotations, on passages and on the whole essay.
 
 use crate::support::*;
 
@@ -57,6 +57,11 @@ async fn a_round_trip_into_an_empty_database_gives_the_same_annotations() {
         Some(&highlight),
     )
     .await;
+    let on_the_whole = create(&router, &bob, &page_note("On the *whole*."))
+        .await
+        .json();
+    let answer = serde_json::json!({"motivation": "replying", "bodyValue": "Whole answer.", "target": on_the_whole["id"]});
+    create(&router, &ann, &answer).await;
     let original = state.store.all().await.unwrap();
     assert!(original.len() >= 4 + 12);
 

@@ -19,6 +19,7 @@ mod library;
 mod limits;
 mod live;
 mod openapi;
+mod page_notes;
 mod protocol;
 mod reanchor;
 mod render;

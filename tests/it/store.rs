@@ -100,7 +100,8 @@ macro_rules! contract {
                     annotations_round_trip_unchanged, creating_an_existing_id_conflicts,
                     writes_are_guarded_by_the_version_last_seen,
                     deleting_an_annotation_deletes_its_replies,
-                    every_write_bumps_its_essays_revision;
+                    every_write_bumps_its_essays_revision,
+                    page_notes_round_trip_through_every_write;
                 changes: the_changes_since_zero_are_every_annotation_of_the_essay,
                     each_write_is_the_change_after_the_revision_before_it,
                     an_id_deleted_and_written_again_is_only_written,

@@ -231,6 +231,17 @@ pub fn comment(exact: &str, text: &str) -> serde_json::Value {
     })
 }
 
+/// A note on the first essay as a whole: its address alone as the target.
+pub fn page_note(text: &str) -> serde_json::Value {
+    serde_json::json!({
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "type": "Annotation",
+        "motivation": "commenting",
+        "body": [{"type": "TextualBody", "value": text, "format": "text/markdown"}],
+        "target": format!("/articles/{ESSAY}")
+    })
+}
+
 /// Creates an annotation as the token's owner; it must be created.
 pub async fn create(router: &Router, token: &str, note: &serde_json::Value) -> Reply {
     let headers = [("authorization", token)];

@@ -258,7 +258,7 @@ fn harness_passes_the_correct_sample_collections_and_pages() {
 #[tokio::test]
 async fn created_annotations_conform_as_posted_and_as_read() {
     let reader = Reader::sign_up().await;
-    let made = make_four(&reader).await;
+    let made = make_each_kind(&reader).await;
     let mut findings = Findings::default();
     for Made {
         name,
@@ -293,7 +293,7 @@ async fn created_annotations_conform_as_posted_and_as_read() {
 #[tokio::test]
 async fn the_container_on_an_essay_conforms_with_every_page_and_item() {
     let reader = Reader::sign_up().await;
-    let made = make_four(&reader).await;
+    let made = make_each_kind(&reader).await;
     let uri = format!("/annotations/?target={}", essay_path());
     let walked = walk(&reader, &uri).await;
 
@@ -336,7 +336,7 @@ async fn the_container_on_an_essay_conforms_with_every_page_and_item() {
 #[tokio::test]
 async fn a_readers_export_of_their_notes_conforms_with_every_item() {
     let reader = Reader::sign_up().await;
-    let made = make_four(&reader).await;
+    let made = make_each_kind(&reader).await;
     let uri = "/api/account/annotations";
     let walked = walk(&reader, uri).await;
 
@@ -442,7 +442,7 @@ async fn editorial_annotations_conform_in_the_container_and_alone() {
 #[tokio::test]
 async fn broken_annotations_and_pages_fail_the_matching_assertion() {
     let reader = Reader::sign_up().await;
-    let made = make_four(&reader).await;
+    let made = make_each_kind(&reader).await;
     let comment = &made[0].json;
     type Break = fn(&mut Value);
     let breaks: [(&str, Break, &str); 9] = [

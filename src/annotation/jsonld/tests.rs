@@ -57,14 +57,36 @@ fn a_reply_targets_an_annotation_by_url() {
 }
 
 #[test]
+fn an_essay_without_a_selector_is_a_page_note() {
+    for target in [
+        json!("/articles/a"),
+        json!("https://gloss.example/articles/a?x=1#top"),
+        json!({"source": "/articles/a"}),
+        json!([{"type": "SpecificResource", "source": "https://gloss.example/articles/a"}]),
+    ] {
+        let draft = from_jsonld(&json!({"bodyValue": "On it all.", "target": target})).unwrap();
+        assert_eq!(
+            draft.target,
+            DraftTarget::Page {
+                path: "/articles/a".into()
+            },
+            "{target}"
+        );
+        assert_eq!(draft.motivation, Motivation::Commenting);
+    }
+}
+
+#[test]
 fn bad_fields_are_named() {
     let cases = [
         (json!({"target": "x", "type": "Note"}), "\"type\""),
         (json!({"bodyValue": "x"}), "\"target\""),
         (
-            json!({"target": {"source": "/articles/a"}}),
+            json!({"target": {"source": "/articles/a", "selector": {"type": "CssSelector"}}}),
             "TextQuoteSelector",
         ),
+        (json!({"target": {"source": "/articles/a"}}), "needs a body"),
+        (json!({"bodyValue": "x", "target": "/essays/a"}), "neither"),
         (
             json!({"target": {"source": "/articles/a", "selector": {"type": "TextQuoteSelector", "exact": ""}}}),
             "\"exact\"",

@@ -3,6 +3,7 @@
 //! id is sent to its passage.
 
 pub mod container;
+mod page_note_form;
 pub mod resolve;
 
 use axum::Json;
@@ -37,6 +38,10 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::default()
         .routes(routes!(container::container, create, container::options))
         .routes(routes!(read, replace, remove, options))
+        .route(
+            "/articles/{slug}/page-notes",
+            axum::routing::post(page_note_form::post),
+        )
 }
 
 pub fn urls(state: &AppState) -> Urls {
@@ -141,6 +146,10 @@ async fn visible(state: &AppState, viewer: &Viewer, id: &str) -> Result<Annotati
                     summary = "A reply to another annotation",
                     value = json!(draft::reply())
                 )),
+                ("page-note" = (
+                    summary = "A note on the whole essay",
+                    value = json!(draft::page_note())
+                )),
             )),
             (AnnotationInput = "application/json"),
         ),
@@ -205,12 +214,31 @@ async fn create(
     let user = viewer.writer()?;
     limit::check_writes(&state, &user.username).await?;
     let draft = reader_draft(&body.0)?;
+    let (annotation, wrote) = insert(&state, &viewer, &user.username, draft).await?;
+    let mut response = annotation_response(&state, &headers, &annotation, StatusCode::CREATED);
+    response.headers_mut().append(header::SET_COOKIE, wrote);
+    let location = urls(&state).annotation(&annotation.id);
+    response.headers_mut().insert(
+        header::LOCATION,
+        HeaderValue::from_str(&location).map_err(|e| AppError::Internal(e.to_string()))?,
+    );
+    Ok(response)
+}
+
+/// Stores a new annotation of `creator`'s; returns it and the cookie by which their next view
+/// shows it.
+async fn insert(
+    state: &AppState,
+    viewer: &Viewer,
+    creator: &str,
+    draft: jsonld::Draft,
+) -> Result<(Annotation, HeaderValue), AppError> {
     let now = OffsetDateTime::now_utc();
-    let (article, target) = resolve::target(&state, &viewer, &draft.target).await?;
+    let (article, target) = resolve::target(state, viewer, &draft.target).await?;
     let annotation = Annotation {
         id: uuid::Uuid::now_v7().to_string(),
         article,
-        creator: user.username.clone(),
+        creator: creator.to_string(),
         editorial: false,
         motivation: draft.motivation,
         body: draft.body,
@@ -222,22 +250,8 @@ async fn create(
         modified: now,
     };
     let revision = state.store.create(&annotation).await?;
-    let wrote = written(
-        &state,
-        &user.username,
-        &annotation,
-        Change::Created,
-        revision,
-    )
-    .await;
-    let mut response = annotation_response(&state, &headers, &annotation, StatusCode::CREATED);
-    response.headers_mut().append(header::SET_COOKIE, wrote);
-    let location = urls(&state).annotation(&annotation.id);
-    response.headers_mut().insert(
-        header::LOCATION,
-        HeaderValue::from_str(&location).map_err(|e| AppError::Internal(e.to_string()))?,
-    );
-    Ok(response)
+    let wrote = written(state, creator, &annotation, Change::Created, revision).await;
+    Ok((annotation, wrote))
 }
 
 #[utoipa::path(

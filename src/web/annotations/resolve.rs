@@ -1,10 +1,11 @@
 //! From what a client sent to where an annotation points: the essay and the anchored passage,
-//! or the annotation it replies to.
+//! the essay as a whole, or the annotation it replies to.
 
 use crate::anchor;
 use crate::annotation::jsonld::{DraftTarget, MAX_QUOTE_CHARS};
 use crate::annotation::{Annotation, Target, TextTarget};
 use crate::error::AppError;
+use crate::library::Article;
 use crate::web::AppState;
 use crate::web::plumbing::auth::Viewer;
 
@@ -26,22 +27,13 @@ pub async fn target(
                 })?;
             Ok((parent.article.clone(), Target::Reply(parent.id)))
         }
+        DraftTarget::Page { path } => Ok((essay(state, path)?.slug.clone(), Target::Page)),
         DraftTarget::Text {
             path,
             quote,
             position,
         } => {
-            let slug = path
-                .strip_prefix("/articles/")
-                .filter(|s| !s.is_empty() && !s.contains('/'))
-                .ok_or_else(|| {
-                    AppError::Unprocessable(format!(
-                        "The target {path:?} is not an essay: use /articles/{{slug}}."
-                    ))
-                })?;
-            let article = state.library.article(slug).ok_or_else(|| {
-                AppError::Unprocessable(format!("There is no essay at /articles/{slug}."))
-            })?;
+            let article = essay(state, path)?;
             let text = &article.document.text;
             let range = match (quote, position) {
                 (Some(quote), position) => {
@@ -78,11 +70,28 @@ pub async fn target(
                 )));
             }
             Ok((
-                slug.to_string(),
+                article.slug.clone(),
                 Target::Text(anchor::describe(text, range)),
             ))
         }
     }
+}
+
+/// The essay at `path`, `/articles/{slug}`.
+fn essay<'a>(state: &'a AppState, path: &str) -> Result<&'a Article, AppError> {
+    let slug = path
+        .strip_prefix("/articles/")
+        .filter(|s| !s.is_empty() && !s.contains('/'))
+        .ok_or_else(|| {
+            AppError::Unprocessable(format!(
+                "The target {path:?} is not an essay: use /articles/{{slug}}."
+            ))
+        })?;
+    state
+        .library
+        .article(slug)
+        .map(|article| &**article)
+        .ok_or_else(|| AppError::Unprocessable(format!("There is no essay at /articles/{slug}.")))
 }
 
 /// A passage cut to the length of a title.

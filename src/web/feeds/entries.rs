@@ -42,7 +42,7 @@ pub async fn entries(state: &AppState, notes: &[Annotation]) -> Result<Vec<Entry
                 Some(parent) => Some(parent),
                 None => continue,
             },
-            Target::Text(_) => None,
+            Target::Text(_) | Target::Page => None,
         };
         entries.push(entry(state, &urls, note, parent)?);
     }
@@ -78,10 +78,7 @@ fn entry(
     parent: Option<&Annotation>,
 ) -> Result<Entry, AppError> {
     let on_page = |a: &Annotation| format!("{}{}", urls.base, passage_url(state, a));
-    let quote = match &parent.unwrap_or(note).target {
-        Target::Text(passage) => passage.quote.exact.as_str(),
-        Target::Reply(_) => "",
-    };
+    let quote = parent.unwrap_or(note).target.quote();
     let content = Content {
         replying_to: parent.map(|p| Replied {
             author: &p.creator,
@@ -90,9 +87,10 @@ fn entry(
         quote,
         body: note_html(note.body.as_deref().unwrap_or_default()),
     };
-    let title = match parent {
-        Some(_) => format!("Reply by {}", note.creator),
-        None => shorten(quote),
+    let title = match (parent, &note.target) {
+        (Some(_), _) => format!("Reply by {}", note.creator),
+        (None, Target::Page) => format!("A note on the whole essay by {}", note.creator),
+        (None, _) => shorten(quote),
     };
     Ok(Entry {
         id: urls.annotation(&note.id),

@@ -178,13 +178,14 @@ pub enum Identifying {
 #[derive(ToSchema)]
 #[serde(untagged)]
 pub enum Target {
-    Reply(#[schema(inline)] ReplyTarget),
+    Iri(#[schema(inline)] IriTarget),
     Passage(PassageTarget),
 }
 
-/// A reply: the absolute id of the annotation it replies to.
+/// A reply: the absolute id of the annotation it replies to. A note on the whole essay: the
+/// essay's absolute URL, `{public URL}/articles/{slug}`.
 #[derive(ToSchema)]
-pub struct ReplyTarget(pub String);
+pub struct IriTarget(pub String);
 
 /// The passage: both selectors, recomputed by the server from where the quote anchors.
 #[derive(ToSchema)]

@@ -15,7 +15,9 @@ pub const ESSAY: &str = "/articles/witkoff-takes-russias-side";
 /// An annotation as a client sends it. Checked field by field: a malformed field is a 400
 /// naming it. Beyond the schema: a `commenting` or `replying` annotation needs a note
 /// (`bodyValue`, or one body that is not a tag) and a `highlighting` one has none; a reply's
-/// `target` is the annotation it replies to, anything else targets a passage. Without
+/// `target` is the annotation it replies to; an essay alone (its URL, or a `source` with no
+/// selector) makes a note on the whole essay, which cannot be a highlight; anything else
+/// targets a passage. Without
 /// `motivation` it is inferred from the target and body. `describing` (the editors'
 /// motivation) is refused with 422, as is a quote that is not in the essay, a position beyond
 /// its end, a target that is not an essay, or a reply to an annotation you cannot see. Other
@@ -83,6 +85,17 @@ pub fn highlight() -> serde_json::Value {
     })
 }
 
+/// A note on the whole essay: its address alone.
+pub fn page_note() -> serde_json::Value {
+    json!({
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "type": "Annotation",
+        "motivation": "commenting",
+        "bodyValue": "The essay's *argument* in one line.",
+        "target": ESSAY
+    })
+}
+
 /// A reply to one of the editors' notes.
 pub fn reply() -> serde_json::Value {
     json!({
@@ -147,17 +160,17 @@ pub struct BodyInput {
     pub purpose: String,
 }
 
-/// A reply's target, a passage, or an array of exactly one of them.
+/// An annotation or an essay by its IRI, a passage, or an array of exactly one of them.
 pub struct DraftTarget;
 
 impl PartialSchema for DraftTarget {
     fn schema() -> RefOr<Schema> {
         let listed = ArrayBuilder::new()
-            .items(ReplyOrPassage::schema())
+            .items(IriOrPassage::schema())
             .min_items(Some(1))
             .max_items(Some(1));
         OneOfBuilder::new()
-            .item(ReplyTo::schema())
+            .item(TargetIri::schema())
             .item(reference::<PassageTargetInput>())
             .item(listed)
             .into()
@@ -170,22 +183,23 @@ impl ToSchema for DraftTarget {
     }
 }
 
-/// A reply: the id (absolute URL or path `/annotations/{id}`) of the annotation it replies to.
+/// By IRI alone (absolute URL or path): an annotation, `/annotations/{id}`, to reply to it, or
+/// an essay, `/articles/{slug}`, for a note on the whole essay.
 #[derive(ToSchema)]
 #[schema(example = "/annotations/ed-witkoff-takes-russias-side-witkoff")]
-pub struct ReplyTo(pub String);
+pub struct TargetIri(pub String);
 
 #[derive(ToSchema)]
 #[serde(untagged)]
-pub enum ReplyOrPassage {
-    Reply(String),
+pub enum IriOrPassage {
+    Iri(String),
     Passage(PassageTargetInput),
 }
 
 /// A passage of an essay: at least one of a TextQuoteSelector and a TextPositionSelector. A
 /// quote is found by its position when the text there matches, else by its context, else by a
-/// fuzzy match; it must be in the essay (else 422). A `source` of `/annotations/{id}` without a
-/// selector is a reply.
+/// fuzzy match; it must be in the essay (else 422). Without a selector, a `source` of
+/// `/annotations/{id}` is a reply and one of `/articles/{slug}` a note on the whole essay.
 #[derive(ToSchema)]
 pub struct PassageTargetInput {
     #[serde(rename = "type")]

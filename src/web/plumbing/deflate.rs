@@ -98,20 +98,42 @@ impl Run {
     }
 }
 
-/// `first` then `rest` as one gzip member: the CRC of the rest is combined, not computed again.
-pub fn gzip_after(first: &Piece, rest: &Run) -> Bytes {
-    let mut out = Vec::with_capacity(
-        GZIP_HEADER.len() + first.deflate.len() + rest.deflate.len() + FINAL_BLOCK.len() + 8,
-    );
+/// A part of a page to join: a piece made for one reader, or a shared run.
+#[derive(Clone, Copy)]
+pub enum Part<'a> {
+    One(&'a Piece),
+    Run(&'a Run),
+}
+
+/// The parts as one gzip member: the CRC of each run is combined, not computed again.
+pub fn gzip_parts(parts: &[Part]) -> Bytes {
+    let compressed: usize = parts
+        .iter()
+        .map(|part| match part {
+            Part::One(piece) => piece.deflate.len(),
+            Part::Run(run) => run.deflate.len(),
+        })
+        .sum();
+    let mut out = Vec::with_capacity(GZIP_HEADER.len() + compressed + FINAL_BLOCK.len() + 8);
     out.extend_from_slice(&GZIP_HEADER);
-    out.extend_from_slice(&first.deflate);
-    out.extend_from_slice(&rest.deflate);
-    out.extend_from_slice(&FINAL_BLOCK);
     let mut crc = crc32fast::Hasher::new();
-    crc.update(&first.html);
-    crc.combine(&rest.crc);
+    let mut len: u64 = 0;
+    for part in parts {
+        match part {
+            Part::One(piece) => {
+                out.extend_from_slice(&piece.deflate);
+                crc.update(&piece.html);
+                len += piece.html.len() as u64;
+            }
+            Part::Run(run) => {
+                out.extend_from_slice(&run.deflate);
+                crc.combine(&run.crc);
+                len += run.len;
+            }
+        }
+    }
+    out.extend_from_slice(&FINAL_BLOCK);
     out.extend_from_slice(&crc.finalize().to_le_bytes());
-    let len = first.html.len() as u64 + rest.len;
     out.extend_from_slice(&(len as u32).to_le_bytes());
     Bytes::from(out)
 }
@@ -197,17 +219,20 @@ mod tests {
     }
 
     #[test]
-    fn a_run_joined_beforehand_follows_any_piece() {
-        let rest = [
-            Piece::new("<main>shared</main>"),
-            Piece::new("<footer>é</footer>"),
-        ];
-        let run = Run::of(&rest);
-        for first in ["<head>ann</head>", "<head>bob, a longer name</head>", ""] {
-            let page = gzip_after(&Piece::new(first), &run);
+    fn runs_joined_beforehand_follow_and_precede_any_piece() {
+        let main = Run::of(&[Piece::new("<main>shared</main>"), Piece::new("<p>é</p>")]);
+        let foot = Run::of(&[Piece::new("<footer>ü</footer>")]);
+        for mine in ["<head>ann</head>", "<head>bob, a longer name</head>", ""] {
+            let own = Piece::new(mine);
+            let page = gzip_parts(&[
+                Part::One(&own),
+                Part::Run(&main),
+                Part::One(&own),
+                Part::Run(&foot),
+            ]);
             assert_eq!(
                 gunzip(&page),
-                format!("{first}<main>shared</main><footer>é</footer>")
+                format!("{mine}<main>shared</main><p>é</p>{mine}<footer>ü</footer>")
             );
         }
     }

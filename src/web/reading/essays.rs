@@ -17,10 +17,10 @@ use crate::annotated::{Annotated, View};
 use crate::document::BLOCK_SEPARATOR;
 use crate::error::AppError;
 use crate::library::{Article, Entity, Library};
-use crate::render::{self, Orphan, RenderedBlock, Show};
+use crate::render::{self, Orphan, PageNote, RenderedBlock, Show};
 use crate::store::Changes;
 use crate::web::AppState;
-use crate::web::plumbing::deflate::{self, Piece, Run};
+use crate::web::plumbing::deflate::{self, Part, Piece, Run};
 use crate::web::plumbing::encoded::Encoded;
 use crate::web::plumbing::head::Head;
 
@@ -271,6 +271,7 @@ fn redraw(
 pub struct Drawn {
     overlay: BTreeSet<usize>,
     orphans_differ: bool,
+    page_notes_differ: bool,
     /// The ids of everything the reader wrote, when the overlay was worked out.
     own: Option<OrdSet<String>>,
     /// The shared blocks the overlay was worked out from, by index and serial.
@@ -317,13 +318,17 @@ pub struct Snapshot {
     pub annotated: Annotated,
     pub blocks: Vec<Arc<BlockPieces>>,
     pub orphans: Vec<Orphan>,
+    pub page_notes: Vec<PageNote>,
     /// The whole page for signed-out readers, by layer in the order of `Show::EVERY`:
     /// everyone's notes made with the version, the other layers when first asked for.
     pages: [OnceLock<Encoded>; 4],
-    /// That page after its top, which is the same whatever the layer, compressed: a reader
-    /// who sees every block as everyone does gets it after a top of their own.
-    rest: Run,
-    /// The same uncompressed.
+    /// The blocks as everyone sees them, compressed: a reader who sees every block so gets
+    /// them between a top and a section of notes on the whole essay of their own.
+    shared_blocks: Run,
+    /// What follows the notes on the whole essay and the orphans, compressed: the print
+    /// notes and the page's end.
+    tail: Run,
+    /// The page after its top for signed-out readers, which is the same whatever the layer.
     rest_html: Bytes,
     /// How many blocks were rendered to make this version from the one before.
     pub rendered: usize,
@@ -342,7 +347,7 @@ impl Snapshot {
         public_url: &str,
     ) -> Result<Snapshot, AppError> {
         let everyone = View::default();
-        let (annotated, blocks, orphans, rendered) = match previous {
+        let (annotated, blocks, lists, rendered) = match previous {
             None => {
                 let annotated = Annotated::with(article, changes.revision, changes.written);
                 let count = annotated.article().document.blocks.len();
@@ -351,7 +356,7 @@ impl Snapshot {
                     let block = BlockPieces::render(&annotated, entities, i, &everyone, &blocks)?;
                     blocks.push(Arc::new(block));
                 }
-                (annotated, blocks, None, count)
+                (annotated, blocks, (None, None), count)
             }
             Some(previous) => {
                 let mut annotated = previous.annotated.clone();
@@ -359,17 +364,32 @@ impl Snapshot {
                 let mut blocks = previous.blocks.clone();
                 redraw(&mut blocks, &touched.blocks, &annotated, entities)?;
                 let orphans = (!touched.orphans).then(|| previous.orphans.clone());
-                (annotated, blocks, orphans, touched.blocks.len())
+                let page_notes = (!touched.page_notes).then(|| previous.page_notes.clone());
+                (
+                    annotated,
+                    blocks,
+                    (orphans, page_notes),
+                    touched.blocks.len(),
+                )
             }
         };
+        let (orphans, page_notes) = lists;
         let orphans = orphans.unwrap_or_else(|| render::orphans(&annotated, &everyone));
+        let page_notes = page_notes.unwrap_or_else(|| render::page_notes(&annotated, &everyone));
         let article = annotated.article();
-        let layer = Layer::shared(&blocks, &orphans);
+        let layer = Layer::shared(&blocks, &orphans, &page_notes);
         let frame = signed_out_frame(&layer, article, annotated.revision(), Show::All, public_url)?;
-        let rest = Run::of(layer.after_top(&frame));
+        let shared_blocks = Run::of(layer.block_pieces());
+        let tail = Run::of(layer.tail(&frame));
         let html = layer.html(&frame);
         let rest_html = html.slice(frame.top.html.len()..);
-        let page = Encoded::page(html, deflate::gzip_after(&frame.top, &rest));
+        let gzip = deflate::gzip_parts(&[
+            Part::One(&frame.top),
+            Part::Run(&shared_blocks),
+            Part::One(&frame.middle),
+            Part::Run(&tail),
+        ]);
+        let page = Encoded::page(html, gzip);
         if previous.is_none() {
             page.make_brotli();
         }
@@ -380,12 +400,14 @@ impl Snapshot {
                 OnceLock::new(),
                 OnceLock::new(),
             ],
-            rest,
+            shared_blocks,
+            tail,
             rest_html,
             rendered,
             annotated,
             blocks,
             orphans,
+            page_notes,
         })
     }
 
@@ -396,13 +418,13 @@ impl Snapshot {
         if let Some(page) = kept.get() {
             return Ok(page.clone());
         }
-        let layer = Layer::shared(&self.blocks, &self.orphans);
+        let layer = Layer::shared(&self.blocks, &self.orphans, &self.page_notes);
         let article = self.annotated.article();
         let frame = signed_out_frame(&layer, article, self.revision(), show, public_url)?;
         let mut html = Vec::with_capacity(frame.top.html.len() + self.rest_html.len());
         html.extend_from_slice(&frame.top.html);
         html.extend_from_slice(&self.rest_html);
-        let gzip = deflate::gzip_after(&frame.top, &self.rest);
+        let gzip = layer.gzip(&frame, self);
         Ok(kept
             .get_or_init(|| Encoded::page(Bytes::from(html), gzip))
             .clone())
@@ -422,10 +444,14 @@ impl Snapshot {
         let own = view.viewer.and_then(|v| self.annotated.ids_by(v));
         // Which blocks are the reader's is worked out again when any of them changed; each of
         // their blocks is drawn again only when what it was drawn from changed.
-        let (overlay, orphans_differ) = match drawn.as_ref().filter(|d| d.still_holds(self, &own)) {
-            Some(d) => (d.overlay.clone(), d.orphans_differ),
-            None => self.annotated.overlay(view),
-        };
+        let (overlay, orphans_differ, page_notes_differ) =
+            match drawn.as_ref().filter(|d| d.still_holds(self, &own)) {
+                Some(d) => (d.overlay.clone(), d.orphans_differ, d.page_notes_differ),
+                None => {
+                    let touched = self.annotated.overlay(view);
+                    (touched.blocks, touched.orphans, touched.page_notes)
+                }
+            };
         let to_draw = overlay
             .iter()
             .filter(|&&i| !drawn.as_ref().is_some_and(|d| d.reusable(i, self)))
@@ -433,6 +459,7 @@ impl Snapshot {
         let plan = Plan {
             overlay,
             orphans_differ,
+            page_notes_differ,
             own,
         };
         if to_draw <= DRAWN_IN_PLACE {
@@ -458,6 +485,7 @@ impl Snapshot {
         let Plan {
             overlay,
             orphans_differ,
+            page_notes_differ,
             own,
         } = plan;
         let mut blocks = self.blocks.clone();
@@ -488,17 +516,24 @@ impl Snapshot {
         let alone = (0..blocks.len())
             .map(|i| overlay.contains(&i) || i.checked_sub(1).is_some_and(|p| overlay.contains(&p)))
             .collect();
-        let shared = overlay.is_empty() && !orphans_differ;
+        let page_notes = if page_notes_differ {
+            render::page_notes(&self.annotated, view)
+        } else {
+            self.page_notes.clone()
+        };
+        let shared = overlay.is_empty() && !orphans_differ && !page_notes_differ;
         let drawn = Drawn {
             basis: versions(overlay.iter().copied(), &self.blocks),
             overlay,
             orphans_differ,
+            page_notes_differ,
             own,
             blocks: kept,
         };
         let layer = Layer {
             blocks,
             orphans,
+            page_notes,
             shared,
             alone,
         };
@@ -507,10 +542,11 @@ impl Snapshot {
 }
 
 /// What a reader's layer is to hold: the blocks they see otherwise than everyone, whether
-/// their orphans differ, and what they had written when that was worked out.
+/// their orphans and page notes differ, and what they had written when that was worked out.
 struct Plan {
     overlay: BTreeSet<usize>,
     orphans_differ: bool,
+    page_notes_differ: bool,
     own: Option<OrdSet<String>>,
 }
 
@@ -565,10 +601,12 @@ fn signed_out_frame(
     layer.frame(head, article, &preview, None, revision, show)
 }
 
-/// What one reader sees of the essay's annotations: every block and the orphans.
+/// What one reader sees of the essay's annotations: every block, the orphans and the notes on
+/// the whole essay.
 pub struct Layer {
     pub blocks: Vec<Arc<BlockPieces>>,
     pub orphans: Vec<Orphan>,
+    pub page_notes: Vec<PageNote>,
     /// Whether it is what everyone sees.
     shared: bool,
     /// By block: whether its piece must follow anything (it or the block before it was
@@ -578,11 +616,12 @@ pub struct Layer {
 
 impl Layer {
     /// What everyone sees who has no notes of their own.
-    fn shared(blocks: &[Arc<BlockPieces>], orphans: &[Orphan]) -> Layer {
+    fn shared(blocks: &[Arc<BlockPieces>], orphans: &[Orphan], page_notes: &[PageNote]) -> Layer {
         Layer {
             alone: vec![false; blocks.len()],
             blocks: blocks.to_vec(),
             orphans: orphans.to_vec(),
+            page_notes: page_notes.to_vec(),
             shared: true,
         }
     }
@@ -609,19 +648,32 @@ impl Layer {
             revision,
             show,
             orphans: &self.orphans,
+            page_notes: &self.page_notes,
             has_footnotes: self.has_footnotes(),
         })
     }
 
-    /// Everything after the frame's top, in order.
-    fn after_top<'a>(&'a self, frame: &'a Frame) -> impl Iterator<Item = &'a Piece> + Clone {
+    /// The blocks as this reader sees them, in order.
+    fn block_pieces(&self) -> impl Iterator<Item = &Piece> + Clone {
         self.blocks
             .iter()
             .zip(&self.alone)
             .map(|(b, alone)| if *alone { &b.alone } else { &b.body })
-            .chain(std::iter::once(&frame.middle))
-            .chain(self.blocks.iter().map(|b| &b.notes))
+    }
+
+    /// What follows the frame's middle: the print notes and the page's end.
+    fn tail<'a>(&'a self, frame: &'a Frame) -> impl Iterator<Item = &'a Piece> + Clone {
+        self.blocks
+            .iter()
+            .map(|b| &b.notes)
             .chain(std::iter::once(&frame.end))
+    }
+
+    /// Everything after the frame's top, in order.
+    fn after_top<'a>(&'a self, frame: &'a Frame) -> impl Iterator<Item = &'a Piece> + Clone {
+        self.block_pieces()
+            .chain(std::iter::once(&frame.middle))
+            .chain(self.tail(frame))
     }
 
     /// The page as HTML.
@@ -629,10 +681,17 @@ impl Layer {
         deflate::concat(std::iter::once(&frame.top).chain(self.after_top(frame)))
     }
 
-    /// The page gzipped: what everyone sees after `snapshot`'s own top is joined whole.
+    /// The page gzipped. The blocks and the tail everyone sees are joined whole from
+    /// `snapshot`, around this reader's top and middle (the section of notes on the whole
+    /// essay says what they may do there).
     pub fn gzip(&self, frame: &Frame, snapshot: &Snapshot) -> Bytes {
         if self.shared {
-            deflate::gzip_after(&frame.top, &snapshot.rest)
+            deflate::gzip_parts(&[
+                Part::One(&frame.top),
+                Part::Run(&snapshot.shared_blocks),
+                Part::One(&frame.middle),
+                Part::Run(&snapshot.tail),
+            ])
         } else {
             deflate::gzip(std::iter::once(&frame.top).chain(self.after_top(frame)))
         }

@@ -33,7 +33,8 @@ pub struct FragmentParams {
     revision: Option<i64>,
 }
 
-/// Every block of an essay as one viewer sees it, with the orphans and footnotes.
+/// Every block of an essay as one viewer sees it, with the notes on the whole essay, the
+/// orphans and footnotes.
 #[derive(Serialize, ToSchema)]
 // Described with `additionalProperties: false`: nothing else is sent.
 #[serde(deny_unknown_fields)]
@@ -41,6 +42,8 @@ pub struct Fragments<'a> {
     /// The essay's revision these fragments show.
     revision: i64,
     blocks: Vec<Fragment<'a>>,
+    /// HTML: the section of notes on the whole essay, `<section id="page-notes">`.
+    page_notes: String,
     /// HTML: the annotations whose words are gone.
     orphans: String,
     /// HTML: the notes as footnotes, for print.
@@ -70,7 +73,11 @@ pub struct Fragment<'a> {
     security((), ("bearerAuth" = []), ("sessionCookie" = [])),
     params(Slug, FragmentParams),
     responses(
-        (status = 200, description = "The blocks, orphans and footnotes.", body = Fragments),
+        (
+            status = 200,
+            description = "The blocks, the notes on the whole essay, orphans and footnotes.",
+            body = Fragments,
+        ),
         (status = 400, response = BadQuery),
         (status = 401, response = InvalidToken),
         (
@@ -88,7 +95,7 @@ pub(super) async fn fragments(
     viewer: Viewer,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let (_, essay) = find(&state, &slug)?;
+    let (article, essay) = find(&state, &slug)?;
     let needed = needed_revision(essay, &viewer, &headers, params.revision);
     let snapshot = version_for(&state, essay, needed).await?;
     let view = View {
@@ -116,9 +123,16 @@ pub(super) async fn fragments(
             html: &b.rendered.html,
         })
         .collect();
+    // A signed-in reader's section carries the no-script form, with their session's token.
+    let writer = viewer
+        .username()
+        .map(|_| viewer.csrf.as_deref().unwrap_or_default());
     let fragments = Fragments {
         revision: snapshot.revision(),
         blocks,
+        page_notes: frame::page_notes_html(&layer.page_notes, article, writer)?
+            .trim()
+            .to_string(),
         orphans: frame::orphans_html(&layer.orphans)?.trim().to_string(),
         footnotes: frame::print_notes_html(&layer.footnotes())?
             .trim()

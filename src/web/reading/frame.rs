@@ -1,12 +1,12 @@
-//! The reading page around its blocks: head, essay header, orphans and print notes. Rendered
-//! once per reader and version in three pieces, the blocks and the footnotes going between
-//! them, so the page is put together from cached pieces.
+//! The reading page around its blocks: head, essay header, the notes on the whole essay,
+//! orphans and print notes. Rendered once per reader and version in three pieces, the blocks
+//! and the footnotes going between them, so the page is put together from cached pieces.
 
 use askama::Template;
 
 use crate::error::AppError;
 use crate::library::Article;
-use crate::render::{Footnote, Orphan, Show, format_date};
+use crate::render::{Footnote, Orphan, PageNote, Show, format_date};
 use crate::web::plumbing::deflate::Piece;
 use crate::web::plumbing::head::Head;
 
@@ -55,8 +55,22 @@ struct LayerChoice {
 #[derive(Template)]
 #[template(path = "reading/middle.html")]
 struct Middle<'a> {
+    notes: &'a [PageNote],
+    article: &'a Article,
+    writer: Option<&'a str>,
     orphans: &'a [Orphan],
     has_footnotes: bool,
+}
+
+/// The section of notes on the whole essay, with what the reader may do there: write one
+/// (signed in: the form, with the session's CSRF token for when scripts are off) or log in.
+#[derive(Template)]
+#[template(path = "page_notes.html")]
+struct PageNotes<'a> {
+    notes: &'a [PageNote],
+    article: &'a Article,
+    /// The session's CSRF token when a reader is signed in.
+    writer: Option<&'a str>,
 }
 
 #[derive(Template)]
@@ -88,8 +102,9 @@ struct Footnotes<'a> {
 pub struct Frame {
     /// From the doctype to the article's opening tag.
     pub top: Piece,
-    /// From the article's end to where the footnotes go: the orphans, and the print notes'
-    /// opening when there are footnotes.
+    /// From the article's end to where the footnotes go: the notes on the whole essay (with
+    /// what this reader may do there), the orphans, and the print notes' opening when there
+    /// are footnotes.
     pub middle: Piece,
     /// The rest, from the print notes' closing to the end of the page.
     pub end: Piece,
@@ -104,11 +119,20 @@ pub struct Surround<'a> {
     pub revision: i64,
     pub show: Show,
     pub orphans: &'a [Orphan],
+    pub page_notes: &'a [PageNote],
     pub has_footnotes: bool,
 }
 
 impl Frame {
     pub fn render(s: Surround) -> Result<Frame, AppError> {
+        let middle = Middle {
+            notes: s.page_notes,
+            article: s.article,
+            writer: writer(&s.head),
+            orphans: s.orphans,
+            has_footnotes: s.has_footnotes,
+        }
+        .render()?;
         let top = Top {
             head: s.head,
             article: s.article,
@@ -126,19 +150,36 @@ impl Frame {
                 })
                 .collect(),
         };
-        let middle = Middle {
-            orphans: s.orphans,
-            has_footnotes: s.has_footnotes,
-        };
         let end = End {
             has_footnotes: s.has_footnotes,
         };
         Ok(Frame {
             top: Piece::new(top.render()?),
-            middle: Piece::new(middle.render()?),
+            middle: Piece::new(middle),
             end: Piece::new(end.render()?),
         })
     }
+}
+
+/// The CSRF token of a signed-in reader's session, who may write on the page.
+fn writer(head: &Head) -> Option<&str> {
+    head.user
+        .as_ref()
+        .map(|_| head.csrf.as_deref().unwrap_or_default())
+}
+
+/// The section of notes on the whole essay, for the page to swap in.
+pub fn page_notes_html(
+    notes: &[PageNote],
+    article: &Article,
+    writer: Option<&str>,
+) -> Result<String, AppError> {
+    Ok(PageNotes {
+        notes,
+        article,
+        writer,
+    }
+    .render()?)
 }
 
 /// The orphans' section, for the page to swap in.

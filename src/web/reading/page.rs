@@ -211,7 +211,7 @@ async fn reading_page(
         preview.url = format!("{base}/annotations/{}", a.id);
         let quote = match &a.target {
             Target::Text(t) => format!("“{}” ", clip(&t.quote.exact)),
-            Target::Reply(_) => String::new(),
+            Target::Reply(_) | Target::Page => String::new(),
         };
         let note = a.body.as_deref().map(clip).unwrap_or_default();
         preview.description = format!("{quote}{}: {note}", a.creator);

@@ -268,3 +268,63 @@ pub async fn every_write_bumps_its_essays_revision(store: Arc<dyn Store>) {
     assert!(revision("other").await > 0);
     assert_eq!(revision("essay").await, deleted, "revisions are per essay");
 }
+
+/// A note on the whole essay keeps its target through every write, in the change feed, and
+/// stays apart from passages and replies.
+pub async fn page_notes_round_trip_through_every_write(store: Arc<dyn Store>) {
+    let whole = Annotation {
+        target: Target::Page,
+        tags: vec!["overview".to_string()],
+        ..comment("page", "alice", "On the whole essay.", at(0, 1))
+    };
+    let answer = reply("page-re", "page", "bob", at(1, 2));
+    create_all(&store, &[whole.clone(), answer.clone()]).await;
+    assert_eq!(store.annotation("page").await.unwrap(), Some(whole.clone()));
+    let changes = store.changes_since("essay", 0).await.unwrap();
+    assert_eq!(changes.written, [whole.clone(), answer.clone()]);
+
+    let private = Annotation {
+        body: Some("Mine alone now.".to_string()),
+        visibility: Visibility::Private,
+        modified: at(2, 3),
+        ..whole.clone()
+    };
+    let updated = store.update(&private, Some(whole.modified)).await.unwrap();
+    assert!(matches!(updated, Guarded::Done(_)), "{updated:?}");
+    assert_eq!(
+        store.annotation("page").await.unwrap(),
+        Some(private.clone())
+    );
+    assert_eq!(
+        ids(&super::visible(&store, "essay", None).await),
+        ["page-re"]
+    );
+    assert_eq!(
+        super::visible(&store, "essay", Some("alice")).await.len(),
+        2
+    );
+    assert_eq!(store.all().await.unwrap(), [private.clone(), answer]);
+
+    let passage = starting_at(
+        Annotation {
+            modified: at(3, 4),
+            ..comment("page", "alice", "Now on a passage.", at(0, 1))
+        },
+        3,
+    );
+    store
+        .update(&passage, Some(private.modified))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.annotation("page").await.unwrap(),
+        Some(passage.clone())
+    );
+    let done = store.delete("page", Some(passage.modified)).await.unwrap();
+    assert!(matches!(done, Guarded::Done(_)));
+    assert_eq!(
+        store.annotation("page-re").await.unwrap(),
+        None,
+        "its reply went too"
+    );
+}

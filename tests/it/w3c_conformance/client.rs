@@ -146,8 +146,9 @@ pub struct Made {
     pub implements: Vec<&'static str>,
 }
 
-/// A commented passage with a tag, a highlight, a private note and a reply to the first.
-pub async fn make_four(reader: &Reader) -> Vec<Made> {
+/// A commented passage with a tag, a highlight, a private note, a reply to the first, and
+/// notes on the whole essay: one sent with its URL alone, one with a `source` and no selector.
+pub async fn make_each_kind(reader: &Reader) -> Vec<Made> {
     let features = |groups: &[&[&'static str]]| -> Vec<&'static str> {
         [&EVERY_ANNOTATION_IMPLEMENTS[..], &BY_A_READER[..]]
             .iter()
@@ -194,6 +195,19 @@ pub async fn make_four(reader: &Reader) -> Vec<Made> {
             "target": comment["id"].clone(),
         }))
         .await;
+    let page_note = |target: Value| {
+        json!({
+            "@context": "http://www.w3.org/ns/anno.jsonld",
+            "type": "Annotation",
+            "motivation": "commenting",
+            "body": {"type": "TextualBody", "value": "On the essay as a whole.", "format": "text/markdown", "purpose": "commenting"},
+            "target": target,
+        })
+    };
+    let by_url = reader.create(&page_note(json!(essay_path()))).await;
+    let by_source = reader
+        .create(&page_note(json!({"source": essay_path()})))
+        .await;
     vec![
         Made {
             name: "comment",
@@ -213,6 +227,16 @@ pub async fn make_four(reader: &Reader) -> Vec<Made> {
         Made {
             name: "reply",
             json: reply,
+            implements: features(&[&WITH_A_NOTE[..]]),
+        },
+        Made {
+            name: "page note sent with the essay's URL",
+            json: by_url,
+            implements: features(&[&WITH_A_NOTE[..]]),
+        },
+        Made {
+            name: "page note sent with a source and no selector",
+            json: by_source,
             implements: features(&[&WITH_A_NOTE[..]]),
         },
     ]
