@@ -118,7 +118,8 @@ macro_rules! contract {
                     rate_limit_counters_count_per_bucket_and_window;
                 closing: changing_credentials_ends_the_others,
                     replies_to_a_readers_notes_newest_first,
-                    deleting_an_account_leaves_nothing_of_it;
+                    deleting_an_account_leaves_nothing_of_it,
+                    a_placeholder_goes_with_the_last_reply_under_it;
             );
         }
     };
