@@ -161,6 +161,7 @@ fn from_export(item: &Value, earlier: &[Annotation]) -> Result<Annotation, Strin
         tags: draft.tags,
         visibility: draft.visibility,
         target,
+        hidden: false,
         created: p.created,
         modified: p.modified,
     })

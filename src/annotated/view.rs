@@ -6,7 +6,7 @@ use std::cmp::Reverse;
 use std::ops::Range;
 
 use super::{Annotated, Entry, Place, Touched};
-use crate::annotation::{Annotation, Visibility};
+use crate::annotation::{Annotation, Target, Visibility};
 
 /// Other readers' notes shown beside a paragraph, besides the editors' notes and the viewer's.
 pub const READER_NOTES_PER_BLOCK: usize = 3;
@@ -129,6 +129,26 @@ impl Annotated {
         apart
     }
 
+    /// Whether `viewer` sees annotation `id` on the page: it, and every note above it in its
+    /// thread, since a reply goes wherever the note it answers goes (hidden with it, say).
+    pub fn shows(&self, viewer: Option<&str>, id: &str) -> bool {
+        let mut next = Some(id);
+        for _ in 0..=self.entries.len() {
+            let Some(id) = next else { return true };
+            let Some(entry) = self.entry(id) else {
+                return false;
+            };
+            if !entry.annotation.visible_to(viewer) {
+                return false;
+            }
+            next = match &entry.annotation.target {
+                Target::Reply(parent) => Some(parent.as_str()),
+                Target::Text(_) | Target::Page => None,
+            };
+        }
+        false
+    }
+
     /// The replies under a note that `view` may see, oldest first, however deep.
     pub fn thread(&self, view: &View, root: &str) -> Vec<&Entry> {
         let mut thread = Vec::new();
@@ -152,9 +172,11 @@ impl Annotated {
         let mut touched = Touched::default();
         if let Some(viewer) = view.viewer {
             for entry in self.by(viewer).filter(|e| !e.annotation.editorial) {
-                // A public reply of theirs shows to everyone alike; their orphans and page
-                // notes are marked as their own, for the layer that shows only theirs.
+                // A public reply of theirs shows to everyone alike, unless the moderators hid
+                // it; their orphans and page notes are marked as their own, for the layer
+                // that shows only theirs.
                 let alike = entry.annotation.visibility == Visibility::Public
+                    && !entry.annotation.hidden
                     && matches!(entry.place, Place::Reply);
                 if !alike {
                     self.touch(entry, &mut touched);

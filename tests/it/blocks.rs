@@ -117,6 +117,7 @@ fn annotation(id: usize, who: usize, target: Target, body: bool, private: bool) 
             Visibility::Public
         },
         target,
+        hidden: false,
         created: at,
         modified: at,
     }
