@@ -5,7 +5,7 @@
 use std::cmp::Reverse;
 use std::ops::Range;
 
-use super::{Annotated, Entry, Place, Touched};
+use super::{Annotated, Entry, Touched};
 use crate::annotation::{Annotation, Target, Visibility};
 
 /// Other readers' notes shown beside a paragraph, besides the editors' notes and the viewer's.
@@ -172,13 +172,9 @@ impl Annotated {
         let mut touched = Touched::default();
         if let Some(viewer) = view.viewer {
             for entry in self.by(viewer).filter(|e| !e.annotation.editorial) {
-                // A public reply of theirs shows to everyone alike, unless the moderators hid
-                // it; their orphans and page notes are marked as their own, for the layer
-                // that shows only theirs.
-                let alike = entry.annotation.visibility == Visibility::Public
-                    && !entry.annotation.hidden
-                    && matches!(entry.place, Place::Reply);
-                if !alike {
+                // Their orphans and page notes are marked as their own, for the layer that
+                // shows only theirs.
+                if !drawn_alike(&entry.annotation) {
                     self.touch(entry, &mut touched);
                 }
             }
@@ -209,6 +205,12 @@ impl Annotated {
         }
         touched
     }
+}
+
+/// Whether a reader's annotation is drawn the same for everyone, its creator included: a
+/// public reply the moderators have not hidden. Anything else of theirs is in their overlay.
+pub fn drawn_alike(a: &Annotation) -> bool {
+    a.visibility == Visibility::Public && !a.hidden && matches!(a.target, Target::Reply(_))
 }
 
 fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
