@@ -186,4 +186,8 @@ async fn the_queue_is_for_editors() {
         "{}",
         refused.body
     );
+    assert!(
+        !refused.body.contains("href=\"/moderation\""),
+        "no link for readers"
+    );
 }

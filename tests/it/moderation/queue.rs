@@ -83,6 +83,11 @@ async fn an_editor_hides_a_note_from_the_page_without_javascript() {
     assert_eq!(queue.status, 200);
     let html = scraper::Html::parse_document(&queue.body);
     assert_eq!(heading(&html), "Moderation");
+    let nav = selector(".site-header a[href='/moderation']");
+    assert!(
+        html.select(&nav).next().is_some(),
+        "editors find it in the header"
+    );
     let item = html
         .select(&selector(&format!("#flagged-{}", w.note)))
         .next()
