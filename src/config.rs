@@ -62,7 +62,7 @@ pub enum UserCommand {
     /// otherwise one is generated and printed.
     Add {
         name: String,
-        /// Editors may delete any reader's public annotation.
+        /// Editors may delete any reader's public annotation, hide it and show it again.
         #[arg(long)]
         editor: bool,
         #[command(flatten)]

@@ -5,6 +5,7 @@ use sqlx::types::Json;
 use sqlx::{Encode, Executor, FromRow, QueryBuilder, Type};
 use time::OffsetDateTime;
 
+use super::moderation::veiled;
 use super::row::{
     AnnotationRow, Written, annotation_columns, changes, conflict, contains_pattern, plan_sync,
     timestamp, to_annotations,
@@ -78,7 +79,7 @@ where
             "INSERT INTO annotations (",
             annotation_columns!(),
             ", revision) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
-             $15, $16, $17, $18)"
+             $15, $16, $17, $18, $19)"
         ))
         .bind(w.id)
         .bind(w.article)
@@ -89,6 +90,7 @@ where
         .bind(w.entity)
         .bind(w.tags)
         .bind(w.visibility)
+        .bind(w.hidden)
         .bind(w.reply_to)
         .bind(w.exact)
         .bind(w.prefix)
@@ -228,6 +230,12 @@ where
         sql.push(" WHERE creator <> '' AND (visibility = 'public' OR creator = ")
             .push_bind(viewer)
             .push(")");
+        // Hidden notes, and the replies under them, are their creators' alone.
+        sql.push(" AND (creator = ").push_bind(viewer).push(concat!(
+            " OR id NOT IN (",
+            veiled!(),
+            "))"
+        ));
         if let Some(article) = &query.article {
             sql.push(" AND article = ").push_bind(article.as_str());
         }
@@ -338,7 +346,10 @@ where
         let mut select = QueryBuilder::new(concat!(
             "SELECT ",
             selected_columns!(),
-            " FROM annotations WHERE visibility = 'public' AND body IS NOT NULL"
+            " FROM annotations WHERE visibility = 'public' AND body IS NOT NULL
+             AND id NOT IN (",
+            veiled!(),
+            ")"
         ));
         match of {
             NotesOf::Article(slug) => {

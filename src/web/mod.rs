@@ -10,6 +10,7 @@ mod entities;
 mod feeds;
 mod health;
 mod live;
+mod moderation;
 pub mod openapi;
 mod plumbing;
 mod reading;
@@ -62,6 +63,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(annotations::router())
         .merge(accounts::router())
         .merge(account::router())
+        .merge(moderation::router())
         .merge(users::router().into())
         .merge(shares::router())
         .merge(health::router())

@@ -18,6 +18,7 @@ mod layers;
 mod library;
 mod limits;
 mod live;
+mod moderation;
 mod openapi;
 mod page_notes;
 mod protocol;

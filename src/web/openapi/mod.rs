@@ -41,6 +41,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         (name = "accounts"),
         (name = "shares"),
         (name = "reading"),
+        (name = "moderation", description = "Flags on readers' notes, and hiding them."),
         (name = "operations"),
     ),
     components(
@@ -57,6 +58,9 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
             UnsupportedMediaType,
             UnprocessableAnnotation,
             TooManyWrites,
+            Conflict,
+            UnprocessableFlag,
+            TooManyFlags,
         ),
     ),
     modifiers(&SignIn),

@@ -43,6 +43,7 @@ fn passage(id: &str, creator: &str, seconds: i64) -> Annotation {
             },
             position: TextPosition { start: 6, end: 13 },
         }),
+        hidden: false,
         created: t(seconds),
         modified: t(seconds),
     }
