@@ -137,6 +137,7 @@ fn args() -> ServeArgs {
         behind_proxy: false,
         write_limit: 120,
         threads: 1,
+        slow_request_ms: 1000,
     }
 }
 

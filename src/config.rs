@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -15,9 +16,19 @@ use clap::{Args, Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// How log lines are written: `text` for people, `json` (one object a line) for log
+    /// shippers.
+    #[arg(long, global = true, env = "GLOSS_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
     /// With no subcommand, gloss serves.
     #[command(flatten)]
     pub serve: ServeArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -102,6 +113,9 @@ pub struct ServeArgs {
     /// Serving threads (0: one per core).
     #[arg(long, env = "GLOSS_THREADS", default_value_t = 0)]
     pub threads: usize,
+    /// Requests that take longer than this many milliseconds are logged as slow.
+    #[arg(long, env = "GLOSS_SLOW_REQUEST_MS", default_value_t = 1000)]
+    pub slow_request_ms: u64,
 }
 
 /// What the running app needs to know of its configuration.
@@ -111,6 +125,8 @@ pub struct Config {
     pub public_url: String,
     pub behind_proxy: bool,
     pub write_limit: u32,
+    /// Requests that take longer are logged, with their route and time.
+    pub slow_request: Duration,
 }
 
 impl Config {
@@ -128,6 +144,7 @@ impl Config {
             public_url: public_url.trim_end_matches('/').to_string(),
             behind_proxy: args.behind_proxy,
             write_limit: args.write_limit,
+            slow_request: Duration::from_millis(args.slow_request_ms),
         }
     }
 }

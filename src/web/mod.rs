@@ -29,7 +29,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use utoipa_axum::router::OpenApiRouter;
 
-use plumbing::{body, deadline, errors};
+use plumbing::{body, deadline, errors, request_log};
 
 pub use accounts::register;
 pub use reading::cache::PageCache;
@@ -95,6 +95,10 @@ pub fn router(state: AppState) -> Router {
                 .layer(SetResponseHeaderLayer::if_not_present(
                     header::CONTENT_SECURITY_POLICY,
                     HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+                ))
+                .layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    request_log::log_requests,
                 ))
                 .layer(middleware::from_fn_with_state(
                     state.clone(),

@@ -24,6 +24,7 @@ mod page_notes;
 mod protocol;
 mod reanchor;
 mod render;
+mod request_log;
 mod shares;
 mod snapshots;
 mod store;
