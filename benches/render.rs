@@ -224,6 +224,7 @@ fn reader_note(library: &Library, i: usize) -> Annotation {
         entity: None,
         tags: vec!["bench".into()],
         visibility: Visibility::Public,
+        group: None,
         target: Target::Text(anchor::describe(text, at..at + exact.chars().count())),
         created: now,
         modified: now,

@@ -160,6 +160,7 @@ fn from_export(item: &Value, earlier: &[Annotation]) -> Result<Annotation, Strin
         entity: draft.entity,
         tags: draft.tags,
         visibility: draft.visibility,
+        group: draft.audience,
         target,
         created: p.created,
         modified: p.modified,

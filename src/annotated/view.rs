@@ -6,7 +6,7 @@ use std::cmp::Reverse;
 use std::ops::Range;
 
 use super::{Annotated, Entry, Place, Touched};
-use crate::annotation::{Annotation, Visibility};
+use crate::annotation::{Annotation, Reader};
 
 /// Other readers' notes shown beside a paragraph, besides the editors' notes and the viewer's.
 pub const READER_NOTES_PER_BLOCK: usize = 3;
@@ -18,6 +18,8 @@ pub const OWN_NOTES_PER_BLOCK: usize = 10;
 #[derive(Debug, Clone, Default)]
 pub struct View<'a> {
     pub viewer: Option<&'a str>,
+    /// The ids of the groups the viewer belongs to.
+    pub groups: &'a [String],
     /// The annotation a permalink points at: its note is shown open.
     pub focus: Option<&'a str>,
     /// The block shown with all its notes, however many.
@@ -47,7 +49,10 @@ impl Crowding<'_> {
 
 impl View<'_> {
     pub fn sees(&self, a: &Annotation) -> bool {
-        a.visible_to(self.viewer)
+        a.visible_to(Reader {
+            name: self.viewer,
+            groups: self.groups,
+        })
     }
 
     pub fn owns(&self, a: &Annotation) -> bool {
@@ -154,11 +159,16 @@ impl Annotated {
             for entry in self.by(viewer).filter(|e| !e.annotation.editorial) {
                 // A public reply of theirs shows to everyone alike; their orphans and page
                 // notes are marked as their own, for the layer that shows only theirs.
-                let alike = entry.annotation.visibility == Visibility::Public
-                    && matches!(entry.place, Place::Reply);
+                let alike = entry.annotation.is_public() && matches!(entry.place, Place::Reply);
                 if !alike {
                     self.touch(entry, &mut touched);
                 }
+            }
+        }
+        // Their groups' notes are seen by their members alone.
+        for group in view.groups {
+            for entry in self.in_group(group) {
+                self.touch(entry, &mut touched);
             }
         }
         if let Some(entry) = view.focus.and_then(|id| self.entry(id)) {

@@ -126,9 +126,30 @@ pub struct Annotation {
     pub entity: Option<String>,
     pub tags: Vec<String>,
     pub visibility: Visibility,
+    /// The group it was posted to, whose members alone see it.
+    pub group: Option<String>,
     pub target: Target,
     pub created: OffsetDateTime,
     pub modified: OffsetDateTime,
+}
+
+/// Who is reading: a signed-in reader's name and the ids of the groups they belong to. The
+/// default is a signed-out reader.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Reader<'a> {
+    pub name: Option<&'a str>,
+    pub groups: &'a [String],
+}
+
+impl<'a> Reader<'a> {
+    /// A reader who belongs to no group.
+    pub fn named(name: Option<&'a str>) -> Reader<'a> {
+        Reader { name, groups: &[] }
+    }
+
+    pub fn is_member(&self, group: &str) -> bool {
+        self.groups.iter().any(|g| g == group)
+    }
 }
 
 impl Annotation {
@@ -138,9 +159,21 @@ impl Annotation {
         self.creator.is_empty()
     }
 
-    /// Whether `viewer` (a username, or `None` when signed out) may see it.
-    pub fn visible_to(&self, viewer: Option<&str>) -> bool {
-        self.visibility == Visibility::Public || viewer == Some(self.creator.as_str())
+    /// Whether everyone may see it: neither private nor posted to a group.
+    pub fn is_public(&self) -> bool {
+        self.visibility == Visibility::Public && self.group.is_none()
+    }
+
+    /// Whether `reader` may see it: everyone a public note, a group's members its notes, and
+    /// its creator always.
+    pub fn visible_to(&self, reader: Reader) -> bool {
+        if reader.name == Some(self.creator.as_str()) {
+            return true;
+        }
+        match &self.group {
+            Some(group) => reader.is_member(group),
+            None => self.visibility == Visibility::Public,
+        }
     }
 
     /// Equal in everything the editors control, so a restart can tell an unchanged note.
@@ -151,5 +184,6 @@ impl Annotation {
             && self.motivation == other.motivation
             && self.tags == other.tags
             && self.visibility == other.visibility
+            && self.group == other.group
     }
 }

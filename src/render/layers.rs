@@ -14,12 +14,14 @@ use crate::annotation::Annotation;
 use crate::library::Article;
 
 /// Whose an annotation is, as its marks and note carry it in `data-kind`, for the layer a
-/// reader chooses to hide the rest: the editors', the reader's own, another reader's, or the
-/// target a link points at, which every layer shows.
+/// reader chooses to hide the rest: the editors', the reader's own, another reader's in one of
+/// the reader's groups, another reader's, or the target a link points at, which every layer
+/// shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Editorial,
     Own,
+    Group,
     Reader,
     Target,
 }
@@ -32,6 +34,8 @@ impl Kind {
             Kind::Editorial
         } else if view.owns(a) {
             Kind::Own
+        } else if a.group.is_some() {
+            Kind::Group
         } else {
             Kind::Reader
         }
@@ -44,6 +48,7 @@ impl fmt::Display for Kind {
         f.write_str(match self {
             Kind::Editorial => "editorial",
             Kind::Own => "own",
+            Kind::Group => "group",
             Kind::Reader => "reader",
             Kind::Target => "target",
         })
@@ -98,9 +103,12 @@ impl Show {
     pub fn hides(self, kind: Kind) -> bool {
         match self {
             Show::All => false,
-            Show::Editors => matches!(kind, Kind::Reader | Kind::Own),
-            Show::Mine => matches!(kind, Kind::Reader | Kind::Editorial),
-            Show::Nothing => matches!(kind, Kind::Reader | Kind::Own | Kind::Editorial),
+            Show::Editors => matches!(kind, Kind::Reader | Kind::Group | Kind::Own),
+            Show::Mine => matches!(kind, Kind::Reader | Kind::Group | Kind::Editorial),
+            Show::Nothing => matches!(
+                kind,
+                Kind::Reader | Kind::Group | Kind::Own | Kind::Editorial
+            ),
         }
     }
 }
@@ -150,17 +158,29 @@ mod tests {
     #[test]
     fn each_layer_hides_its_own_kinds() {
         let hidden = |show: Show| {
-            [Kind::Editorial, Kind::Own, Kind::Reader, Kind::Target]
-                .into_iter()
-                .filter(|&k| show.hides(k))
-                .collect::<Vec<_>>()
+            [
+                Kind::Editorial,
+                Kind::Own,
+                Kind::Group,
+                Kind::Reader,
+                Kind::Target,
+            ]
+            .into_iter()
+            .filter(|&k| show.hides(k))
+            .collect::<Vec<_>>()
         };
         assert!(hidden(Show::All).is_empty());
-        assert_eq!(hidden(Show::Editors), [Kind::Own, Kind::Reader]);
-        assert_eq!(hidden(Show::Mine), [Kind::Editorial, Kind::Reader]);
+        assert_eq!(
+            hidden(Show::Editors),
+            [Kind::Own, Kind::Group, Kind::Reader]
+        );
+        assert_eq!(
+            hidden(Show::Mine),
+            [Kind::Editorial, Kind::Group, Kind::Reader]
+        );
         assert_eq!(
             hidden(Show::Nothing),
-            [Kind::Editorial, Kind::Own, Kind::Reader]
+            [Kind::Editorial, Kind::Own, Kind::Group, Kind::Reader]
         );
     }
 

@@ -139,6 +139,7 @@ mod tests {
                 entity: None,
                 tags: tags.iter().map(|t| t.to_string()).collect(),
                 visibility: Visibility::Private,
+                group: None,
                 target: Target::Reply("parent".into()),
                 created,
                 modified: created,

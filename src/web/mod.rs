@@ -8,6 +8,7 @@ mod annotations;
 mod assets;
 mod entities;
 mod feeds;
+mod groups;
 mod health;
 mod live;
 pub mod openapi;
@@ -62,6 +63,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(annotations::router())
         .merge(accounts::router())
         .merge(account::router())
+        .merge(groups::router())
         .merge(users::router().into())
         .merge(shares::router())
         .merge(health::router())

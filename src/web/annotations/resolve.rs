@@ -21,7 +21,7 @@ pub async fn target(
                 .store
                 .annotation(parent)
                 .await?
-                .filter(|a| a.visible_to(viewer.username()) && !a.is_placeholder())
+                .filter(|a| a.visible_to(viewer.reader()) && !a.is_placeholder())
                 .ok_or_else(|| {
                     AppError::Unprocessable(format!("There is no annotation {parent} to reply to."))
                 })?;

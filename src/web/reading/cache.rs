@@ -9,13 +9,15 @@ use axum::body::Bytes;
 
 use super::essays::Drawn;
 use crate::render::Show;
+use crate::web::plumbing::auth::Memberships;
 use crate::web::plumbing::encoded::Encoded;
 
 /// Held while one reader's page is made.
 pub type Turn = Arc<tokio::sync::Mutex<()>>;
 
-/// A signed-in reader: their name and their session's CSRF token, which their page carries.
-pub type Reader = (String, String);
+/// A signed-in reader: their name, their session's CSRF token, which their page carries, and
+/// their groups, whose notes it shows (see `Viewer::page_reader`).
+pub type Reader = (String, String, Memberships);
 
 /// How many signed-in readers' pages a thread keeps of one essay (gzipped, some 20 KB each,
 /// with the blocks drawn for them): past that it forgets them all, which costs each of those readers

@@ -58,6 +58,7 @@ struct Middle<'a> {
     notes: &'a [PageNote],
     article: &'a Article,
     writer: Option<&'a str>,
+    groups: &'a [(String, String)],
     orphans: &'a [Orphan],
     has_footnotes: bool,
 }
@@ -71,6 +72,8 @@ struct PageNotes<'a> {
     article: &'a Article,
     /// The session's CSRF token when a reader is signed in.
     writer: Option<&'a str>,
+    /// The reader's groups, by id and name, which the form offers to post to.
+    groups: &'a [(String, String)],
 }
 
 #[derive(Template)]
@@ -129,6 +132,7 @@ impl Frame {
             notes: s.page_notes,
             article: s.article,
             writer: writer(&s.head),
+            groups: &s.head.groups,
             orphans: s.orphans,
             has_footnotes: s.has_footnotes,
         }
@@ -173,11 +177,13 @@ pub fn page_notes_html(
     notes: &[PageNote],
     article: &Article,
     writer: Option<&str>,
+    groups: &[(String, String)],
 ) -> Result<String, AppError> {
     Ok(PageNotes {
         notes,
         article,
         writer,
+        groups,
     }
     .render()?)
 }

@@ -111,9 +111,7 @@ async fn personal(
     } else {
         "no-cache"
     };
-    let reader = viewer
-        .username()
-        .map(|user| (user.to_string(), viewer.csrf.clone().unwrap_or_default()));
+    let reader = viewer.page_reader();
     let gzipped = encoded::takes_gzip(headers);
     // A signed-in reader's plain page is made from what was drawn for them last time.
     let kept = reader.clone().filter(|_| params.is_empty());
@@ -206,7 +204,7 @@ async fn reading_page(
         .as_deref()
         .and_then(|id| snapshot.annotated.entry(id))
         .map(|e| &e.annotation)
-        .filter(|a| a.visible_to(viewer.username()));
+        .filter(|a| a.visible_to(viewer.reader()));
     if let Some(a) = focus {
         preview.url = format!("{base}/annotations/{}", a.id);
         let quote = match &a.target {
@@ -226,6 +224,7 @@ async fn reading_page(
     };
     let view = View {
         viewer: viewer.username(),
+        groups: &viewer.groups.ids,
         focus: focus.map(|a| a.id.as_str()),
         expanded: params.notes.as_deref(),
         share: shared,
