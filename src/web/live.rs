@@ -22,7 +22,7 @@ use utoipa_axum::routes;
 
 use super::AppState;
 use super::openapi::params::{LastEventId, Slug};
-use super::openapi::problems::{BadQuery, PROBLEM, Problem};
+use super::openapi::problems::{BadQuery, InvalidToken, PROBLEM, Problem};
 use super::plumbing::auth::Viewer;
 use super::plumbing::body::Params;
 use crate::error::AppError;
@@ -85,7 +85,7 @@ pub struct LiveParams {
         `id` the essay's revision and `data` `{\"id\": annotation id, \"revision\": n}`. A reader \
         too slow to keep up gets `resync`; a server shutting down sends `bye`. Keep-alive \
         comments every 15 s.",
-    security(()),
+    security((), ("bearerAuth" = []), ("sessionCookie" = [])),
     params(Slug, LiveParams, LastEventId),
     responses(
         (
@@ -95,6 +95,7 @@ pub struct LiveParams {
             content_type = "text/event-stream",
         ),
         (status = 400, response = BadQuery),
+        (status = 401, response = InvalidToken),
         (
             status = 404,
             description = "There is no essay with this slug.",
