@@ -14,9 +14,9 @@ use crate::annotation::Annotation;
 use crate::library::Article;
 
 /// Whose an annotation is, as its marks and note carry it in `data-kind`, for the layer a
-/// reader chooses to hide the rest: the editors', the reader's own, another reader's in one of
-/// the reader's groups, another reader's, or the target a link points at, which every layer
-/// shows.
+/// reader chooses to hide the rest: the editors', the reader's own, one posted to a group
+/// (the reader's own included: only members see it, so it is the group's), another
+/// reader's, or the target a link points at, which every layer shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Editorial,
@@ -32,10 +32,10 @@ impl Kind {
             Kind::Target
         } else if a.editorial {
             Kind::Editorial
-        } else if view.owns(a) {
-            Kind::Own
         } else if a.group.is_some() {
             Kind::Group
+        } else if view.owns(a) {
+            Kind::Own
         } else {
             Kind::Reader
         }
@@ -63,13 +63,21 @@ pub enum Show {
     All,
     Editors,
     Mine,
+    /// The notes of the reader's groups.
+    Groups,
     #[serde(rename = "none")]
     Nothing,
 }
 
 impl Show {
     /// Every layer, in the order the page offers them.
-    pub const EVERY: [Show; 4] = [Show::All, Show::Editors, Show::Mine, Show::Nothing];
+    pub const EVERY: [Show; 5] = [
+        Show::All,
+        Show::Editors,
+        Show::Mine,
+        Show::Groups,
+        Show::Nothing,
+    ];
 
     /// Its place in [`Show::EVERY`], for what is kept per layer.
     pub fn index(self) -> usize {
@@ -81,6 +89,7 @@ impl Show {
             Show::All => "all",
             Show::Editors => "editors",
             Show::Mine => "mine",
+            Show::Groups => "groups",
             Show::Nothing => "none",
         }
     }
@@ -95,6 +104,7 @@ impl Show {
             Show::All => "Everyone’s",
             Show::Editors => "Editors’",
             Show::Mine => "Mine",
+            Show::Groups => "My groups’",
             Show::Nothing => "None",
         }
     }
@@ -105,6 +115,7 @@ impl Show {
             Show::All => false,
             Show::Editors => matches!(kind, Kind::Reader | Kind::Group | Kind::Own),
             Show::Mine => matches!(kind, Kind::Reader | Kind::Group | Kind::Editorial),
+            Show::Groups => matches!(kind, Kind::Reader | Kind::Own | Kind::Editorial),
             Show::Nothing => matches!(
                 kind,
                 Kind::Reader | Kind::Group | Kind::Own | Kind::Editorial
@@ -177,6 +188,10 @@ mod tests {
         assert_eq!(
             hidden(Show::Mine),
             [Kind::Editorial, Kind::Group, Kind::Reader]
+        );
+        assert_eq!(
+            hidden(Show::Groups),
+            [Kind::Editorial, Kind::Own, Kind::Reader]
         );
         assert_eq!(
             hidden(Show::Nothing),

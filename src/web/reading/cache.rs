@@ -40,7 +40,7 @@ struct ReaderPage {
 }
 
 /// One essay's pages for signed-out readers, by layer (`Show::index`), each with its revision.
-type Layers = [Option<(i64, Encoded)>; 4];
+type Layers = [Option<(i64, Encoded)>; Show::EVERY.len()];
 
 /// Reading pages ready to send, by essay, each of one store revision: for signed-out readers
 /// whole and compressed three ways, by layer; for signed-in readers as they last had it,

@@ -327,7 +327,7 @@ pub struct Snapshot {
     pub page_notes: Vec<PageNote>,
     /// The whole page for signed-out readers, by layer in the order of `Show::EVERY`:
     /// everyone's notes made with the version, the other layers when first asked for.
-    pages: [OnceLock<Encoded>; 4],
+    pages: [OnceLock<Encoded>; Show::EVERY.len()],
     /// The blocks as everyone sees them, compressed: a reader who sees every block so gets
     /// them between a top and a section of notes on the whole essay of their own.
     shared_blocks: Run,
@@ -400,12 +400,10 @@ impl Snapshot {
             page.make_brotli();
         }
         Ok(Snapshot {
-            pages: [
-                OnceLock::from(page),
-                OnceLock::new(),
-                OnceLock::new(),
-                OnceLock::new(),
-            ],
+            pages: std::array::from_fn(|i| match i {
+                0 => OnceLock::from(page.clone()),
+                _ => OnceLock::new(),
+            }),
             shared_blocks,
             tail,
             rest_html,

@@ -137,6 +137,7 @@ impl Frame {
             has_footnotes: s.has_footnotes,
         }
         .render()?;
+        let in_a_group = !s.head.groups.is_empty();
         let top = Top {
             head: s.head,
             article: s.article,
@@ -145,8 +146,10 @@ impl Frame {
             notice: s.notice,
             revision: s.revision,
             show: s.show,
+            // A reader with no group has no groups' notes to show.
             layers: Show::EVERY
                 .into_iter()
+                .filter(|&show| show != Show::Groups || in_a_group)
                 .map(|show| LayerChoice {
                     name: show.name(),
                     label: show.label(),

@@ -50,7 +50,20 @@ pub(super) async fn article(
     request: Request,
 ) -> Result<Response, AppError> {
     let headers = request.headers();
-    let show = layers::chosen(params.show, headers);
+    let in_no_group = viewer.groups.ids.is_empty();
+    if params.show == Some(Show::Groups) && in_no_group {
+        return Err(AppError::BadRequest(
+            "You belong to no group, so there are no groups’ notes to show: join a group by its \
+             invite link, or choose another layer."
+                .into(),
+        ));
+    }
+    // A layer remembered from when the reader was in a group shows everyone's once they are in
+    // none.
+    let show = match layers::chosen(params.show, headers) {
+        Show::Groups if in_no_group => Show::All,
+        show => show,
+    };
     let mut response = if viewer.user.is_none() && params.is_empty() {
         signed_out(&state, &slug, show, headers).await?
     } else {

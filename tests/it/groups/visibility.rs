@@ -222,3 +222,46 @@ async fn deleting_a_group_takes_its_notes_off_the_page() {
     .await;
     assert_eq!(read.status, 404);
 }
+
+#[tokio::test]
+async fn the_layer_control_offers_a_members_groups_notes() {
+    let (_, router) = app().await;
+    let class = Class::gather(&router).await;
+    create(
+        &router,
+        &class.student,
+        &group_comment(QUOTE, "Ours", class.url()),
+    )
+    .await;
+    let uri = format!("/articles/{ESSAY}?show=groups");
+    let html = [("accept", "text/html")];
+    let member = send(
+        &router,
+        "GET",
+        &uri,
+        &[html[0], ("authorization", &class.teacher)],
+        None,
+    )
+    .await;
+    assert_eq!(member.status, 200);
+    assert!(member.body.contains("data-show=\"groups\""));
+    assert!(member.body.contains("value=\"groups\" checked> My groups’"));
+    let stranger_page = page(&router, Some(&class.stranger)).await;
+    assert!(
+        !stranger_page.contains("value=\"groups\""),
+        "no group, no such layer"
+    );
+    for token in [Some(class.stranger.as_str()), None] {
+        let mut headers = html.to_vec();
+        headers.extend(token.map(|t| ("authorization", t)));
+        let refused = send(&router, "GET", &uri, &headers, None).await;
+        assert_eq!(refused.status, 400, "{token:?}");
+        assert!(
+            refused.headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+        assert!(refused.body.contains("no group"));
+    }
+}
