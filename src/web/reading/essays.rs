@@ -400,9 +400,12 @@ impl Snapshot {
             page.make_brotli();
         }
         Ok(Snapshot {
-            pages: std::array::from_fn(|i| match i {
-                0 => OnceLock::from(page.clone()),
-                _ => OnceLock::new(),
+            pages: std::array::from_fn(|i| {
+                if i == Show::All.index() {
+                    OnceLock::from(page.clone())
+                } else {
+                    OnceLock::new()
+                }
             }),
             shared_blocks,
             tail,
