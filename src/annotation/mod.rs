@@ -187,3 +187,59 @@ impl Annotation {
             && self.group == other.group
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::*;
+
+    fn note(visibility: Visibility, group: Option<&str>) -> Annotation {
+        let at = datetime!(2025-11-26 12:00 UTC);
+        Annotation {
+            id: "a1".into(),
+            article: "essay".into(),
+            creator: "ann".into(),
+            editorial: false,
+            motivation: Motivation::Commenting,
+            body: Some("A note".into()),
+            entity: None,
+            tags: Vec::new(),
+            visibility,
+            group: group.map(str::to_string),
+            target: Target::Page,
+            created: at,
+            modified: at,
+        }
+    }
+
+    #[test]
+    fn a_groups_note_is_for_its_members_and_its_creator() {
+        let class = ["g1".to_string()];
+        let member = Reader {
+            name: Some("bob"),
+            groups: &class,
+        };
+        let grouped = note(Visibility::Public, Some("g1"));
+        assert!(grouped.visible_to(member));
+        assert!(
+            grouped.visible_to(Reader::named(Some("ann"))),
+            "its creator"
+        );
+        assert!(
+            !grouped.visible_to(Reader::named(Some("bob"))),
+            "not a member"
+        );
+        assert!(!grouped.visible_to(Reader::default()), "signed out");
+        assert!(!grouped.is_public());
+
+        let public = note(Visibility::Public, None);
+        assert!(public.visible_to(Reader::default()) && public.is_public());
+        let private = note(Visibility::Private, None);
+        assert!(
+            !private.visible_to(member),
+            "a group opens no one's private notes"
+        );
+        assert!(private.visible_to(Reader::named(Some("ann"))));
+    }
+}

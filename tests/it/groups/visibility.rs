@@ -4,7 +4,7 @@
 use gloss::annotated::View;
 use serde_json::json;
 
-use super::{Class, group_comment};
+use super::{Class, group_comment, make_group};
 use crate::support::*;
 
 const QUOTE: &str = "pressure on Russia";
@@ -264,4 +264,51 @@ async fn the_layer_control_offers_a_members_groups_notes() {
         );
         assert!(refused.body.contains("no group"));
     }
+}
+
+#[tokio::test]
+async fn an_author_moves_a_note_into_and_out_of_a_group_they_belong_to() {
+    let (_, router) = app().await;
+    let class = Class::gather(&router).await;
+    let made = create(&router, &class.student, &comment(QUOTE, "First for all")).await;
+    let path = path_of(&made.json());
+    let put = |token: String, note: serde_json::Value| {
+        let (router, path) = (router.clone(), path.clone());
+        async move {
+            send(
+                &router,
+                "PUT",
+                &path,
+                &[("authorization", &token)],
+                Some(&note),
+            )
+            .await
+        }
+    };
+    let stranger_reads = || {
+        let (router, path, token) = (router.clone(), path.clone(), class.stranger.clone());
+        async move {
+            send(&router, "GET", &path, &[("authorization", &token)], None)
+                .await
+                .status
+        }
+    };
+
+    let mut into_group = made.json();
+    into_group["audience"] = json!(class.url());
+    let moved = put(class.student.clone(), into_group).await;
+    assert_eq!(moved.status, 200, "{}", moved.body);
+    assert_eq!(stranger_reads().await, 404, "now the class's alone");
+
+    let mut back = moved.json();
+    back.as_object_mut().unwrap().remove("audience");
+    let public = put(class.student.clone(), back).await;
+    assert_eq!(public.status, 200, "{}", public.body);
+    assert!(public.json().get("audience").is_none());
+    assert_eq!(stranger_reads().await, 200, "everyone's again");
+
+    let elsewhere = make_group(&router, &class.stranger, "Another class").await;
+    let mut foreign = public.json();
+    foreign["audience"] = elsewhere["url"].clone();
+    assert_eq!(put(class.student.clone(), foreign).await.status, 403);
 }
