@@ -189,6 +189,41 @@ where
         Ok(true)
     }
 
+    /// Deletes the placeholder `parent` if its last reply just went, and so on up the thread:
+    /// a placeholder stands only to keep others' replies in their place.
+    async fn prune_bare_placeholders(
+        tx: &mut B::Connection,
+        article: &str,
+        mut parent: Option<String>,
+        revision: i64,
+    ) -> Result<(), StoreError> {
+        while let Some(id) = parent {
+            let bare: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM annotations AS p WHERE id = $1 AND creator = ''
+                 AND NOT EXISTS (SELECT 1 FROM annotations WHERE reply_to = p.id)",
+            )
+            .bind(id.as_str())
+            .fetch_one(&mut *tx)
+            .await?;
+            if bare == 0 {
+                break;
+            }
+            parent = Self::parent(tx, &id).await?;
+            Self::remove(tx, article, &id, None, revision).await?;
+        }
+        Ok(())
+    }
+
+    /// The note that `id` replies to, if it is a reply.
+    async fn parent(tx: &mut B::Connection, id: &str) -> Result<Option<String>, StoreError> {
+        let parent: Option<String> =
+            sqlx::query_scalar("SELECT COALESCE(reply_to, '') FROM annotations WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        Ok(parent.filter(|p| !p.is_empty()))
+    }
+
     /// Appends the WHERE clause of a query: visibility first, then each filter.
     fn push_filters(sql: &mut QueryBuilder<B>, query: &Query, viewer: Option<&str>) {
         // Placeholders of deleted accounts' notes are listed by no one; a group's notes by its
@@ -376,11 +411,13 @@ where
         let Some(article) = article else {
             return Ok(Guarded::Stale);
         };
+        let parent = Self::parent(&mut tx, id).await?;
         let revision = Self::bump_revision(&mut tx, &article).await?;
         // Stale: dropping the transaction takes the bump back.
         if !Self::remove(&mut tx, &article, id, seen, revision).await? {
             return Ok(Guarded::Stale);
         }
+        Self::prune_bare_placeholders(&mut tx, &article, parent, revision).await?;
         tx.commit().await?;
         Ok(Guarded::Done(revision))
     }

@@ -182,6 +182,7 @@ async function traces(page) {
     const forbidden = 'script, iframe, frame, object, embed, img, svg, math, style, link, base, meta, form, input:not(.note-toggle-input), textarea, select, button:not(.note-action, .note-gist, .margin-more), details, noscript, template, video, audio';
     for (const el of document.querySelectorAll(`main :is(${forbidden}), .editor :is(${forbidden})`)) {
       if (el.closest('.account-form, .search-form, .editor form, main > .essay-head > form.layers')) continue;
+      if (el.matches('#page-notes > .page-note-new') || el.closest('#page-notes > .page-note-form')) continue;
       out.push(`<${el.localName}> inside ${el.closest('main, .editor').localName}`);
     }
     // Nor any style attribute in what readers wrote (the site only styles its cards and editor,

@@ -121,7 +121,8 @@ macro_rules! contract {
                     rate_limit_counters_count_per_bucket_and_window;
                 closing: changing_credentials_ends_the_others,
                     replies_to_a_readers_notes_newest_first,
-                    deleting_an_account_leaves_nothing_of_it;
+                    deleting_an_account_leaves_nothing_of_it,
+                    a_placeholder_goes_with_the_last_reply_under_it;
                 groups: a_group_is_joined_by_its_invite_code_and_left,
                     a_groups_notes_are_for_its_members_only,
                     deleting_a_group_deletes_its_notes_through_the_change_feed,
