@@ -49,6 +49,8 @@ struct Top<'a> {
 struct LayerChoice {
     name: &'static str,
     label: &'static str,
+    /// What the label goes on to name: the reader's groups, for the layer that shows them.
+    naming: Option<String>,
     chosen: bool,
 }
 
@@ -137,7 +139,13 @@ impl Frame {
             has_footnotes: s.has_footnotes,
         }
         .render()?;
-        let in_a_group = !s.head.groups.is_empty();
+        let group_names = s
+            .head
+            .groups
+            .iter()
+            .map(|(_, name)| name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
         let top = Top {
             head: s.head,
             article: s.article,
@@ -149,10 +157,11 @@ impl Frame {
             // A reader with no group has no groups' notes to show.
             layers: Show::EVERY
                 .into_iter()
-                .filter(|&show| show != Show::Groups || in_a_group)
+                .filter(|&show| show != Show::Groups || !group_names.is_empty())
                 .map(|show| LayerChoice {
                     name: show.name(),
                     label: show.label(),
+                    naming: (show == Show::Groups).then(|| group_names.clone()),
                     chosen: show == s.show,
                 })
                 .collect(),

@@ -245,7 +245,12 @@ async fn the_layer_control_offers_a_members_groups_notes() {
     .await;
     assert_eq!(member.status, 200);
     assert!(member.body.contains("data-show=\"groups\""));
-    assert!(member.body.contains("value=\"groups\" checked> My groups’"));
+    assert!(
+        member
+            .body
+            .contains("value=\"groups\" checked> My groups’ (History 101)</label>"),
+        "the control names the reader's groups"
+    );
     let stranger_page = page(&router, Some(&class.stranger)).await;
     assert!(
         !stranger_page.contains("value=\"groups\""),
