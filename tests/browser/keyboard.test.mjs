@@ -270,7 +270,7 @@ test('sign up, annotate, edit, reply, delete, log out and search, with the keybo
   await expectFocus(page, 'Tab from the note', (f) => f.id === 'editor-tags');
   await page.keyboard.type('keyboard');
   await page.keyboard.press('Tab');
-  await expectFocus(page, 'Tab from the tags', (f) => f.tag === 'input' && f.type === 'checkbox');
+  await expectFocus(page, 'Tab from the tags: where to post', (f) => f.id === 'editor-audience');
   await page.keyboard.press('Tab');
   await expectFocus(page, 'Tab to Save', (f) => f.tag === 'button' && f.text === 'Save');
   await page.keyboard.press('Enter');
