@@ -20,6 +20,8 @@ pub mod config;
 pub mod document;
 /// One error type, answered as problem+json or as a readable page.
 pub mod error;
+/// Notes made with other annotation tools, brought into the store.
+pub mod import;
 /// Loading `articles/`: essays, entities, editorial notes.
 pub mod library;
 /// Live updates to every reader of an essay, on every instance.
