@@ -26,6 +26,8 @@ pub mod import;
 pub mod library;
 /// Live updates to every reader of an essay, on every instance.
 pub mod live;
+/// Link-preview pictures: a quoted passage and its essay drawn as a PNG.
+pub mod preview;
 /// A document and its anchored annotations drawn as HTML.
 pub mod render;
 /// Start-up: load, migrate, sync the editors' notes, serve until told to stop.

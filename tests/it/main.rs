@@ -22,6 +22,7 @@ mod live;
 mod moderation;
 mod openapi;
 mod page_notes;
+mod previews;
 mod protocol;
 mod reanchor;
 mod render;
