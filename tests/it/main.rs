@@ -15,6 +15,7 @@ mod export;
 mod feeds;
 mod groups;
 mod http;
+mod hypothesis_cli;
 mod layers;
 mod library;
 mod limits;
