@@ -54,9 +54,18 @@ function mark({ nodes }, from, to) {
   return marks;
 }
 
+/** The passage's offsets, or null: none found, or a directive that does not decode. */
+function located(plain) {
+  try {
+    return find(plain.text, terms(directive.slice(5)));
+  } catch {
+    return null;
+  }
+}
+
 if (article && directive && !article.querySelector("mark[data-share]")) {
   const plain = plainText();
-  const found = find(plain.text, terms(directive.slice(5)));
+  const found = located(plain);
   if (found) {
     const [first] = mark(plain, ...found);
     first.tabIndex = -1;
