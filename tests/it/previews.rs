@@ -186,3 +186,27 @@ async fn a_note_the_moderators_hid_has_no_picture() {
     let page = get_html(&router, &format!("/articles/{ESSAY}?annotation={id}")).await;
     assert_eq!(meta(&Html::parse_document(&page.body), "og:image"), None);
 }
+
+#[tokio::test]
+async fn a_groups_note_has_no_picture() {
+    let (_, router) = app().await;
+    let token = reader_token(&router, "ann").await;
+    let group = crate::groups::make_group(&router, &token, "History 101").await;
+    let note = crate::groups::group_comment(
+        "the timing matters",
+        "For the class.",
+        group["url"].as_str().unwrap(),
+    );
+    let id = id_of(&create(&router, &token, &note).await);
+    let uri = format!("/annotations/{id}/preview.png");
+    assert_eq!(picture(&router, &uri, None).await.status, 404);
+    let headers = [("authorization", token.as_str()), ("accept", "text/html")];
+    let page = format!("/articles/{ESSAY}?annotation={id}");
+    let own = send(&router, "GET", &page, &headers, None).await;
+    assert_eq!(own.status, 200);
+    assert_eq!(
+        meta(&Html::parse_document(&own.body), "og:image"),
+        None,
+        "its members' page names no picture a crawler could not fetch"
+    );
+}
