@@ -1,4 +1,5 @@
-//! The operator's commands beside serving: accounts, export and import.
+//! The operator's commands beside serving: accounts, export and import (Gloss's own
+//! collections and Hypothesis's annotations).
 
 use std::io::{IsTerminal, Read, Write};
 use std::path::Path;
@@ -9,6 +10,8 @@ use serde_json::{Value, json};
 use crate::accounts::{check_password, check_username, hash_password, new_token};
 use crate::annotation::jsonld::{self, CONTEXT, DraftTarget, Urls};
 use crate::annotation::{Annotation, Target, TextPosition, TextTarget};
+use crate::import::{UNCLAIMED, hypothesis};
+use crate::library::Library;
 use crate::store::{self, Role, Store, StoreError, User};
 
 async fn open(database_url: &str) -> anyhow::Result<std::sync::Arc<dyn Store>> {
@@ -17,16 +20,19 @@ async fn open(database_url: &str) -> anyhow::Result<std::sync::Arc<dyn Store>> {
         .with_context(|| format!("cannot open the database {database_url}"))
 }
 
+/// The first line piped in, or a new password when nothing is (and so it must be printed).
+fn password_from_stdin() -> anyhow::Result<(String, bool)> {
+    if std::io::stdin().is_terminal() {
+        return Ok((new_token()[..24].to_string(), true));
+    }
+    let mut input = String::new();
+    std::io::stdin().read_to_string(&mut input)?;
+    Ok((input.lines().next().unwrap_or("").to_string(), false))
+}
+
 /// Creates an account; prints the generated password when none was piped in.
 pub async fn add_user(name: &str, editor: bool, database_url: &str) -> anyhow::Result<()> {
-    let piped = !std::io::stdin().is_terminal();
-    let password = if piped {
-        let mut input = String::new();
-        std::io::stdin().read_to_string(&mut input)?;
-        input.lines().next().unwrap_or("").to_string()
-    } else {
-        new_token()[..24].to_string()
-    };
+    let (password, generated) = password_from_stdin()?;
     check_username(name).map_err(|e| anyhow::anyhow!("{e}"))?;
     check_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
     let role = if editor { Role::Editor } else { Role::Reader };
@@ -41,7 +47,29 @@ pub async fn add_user(name: &str, editor: bool, database_url: &str) -> anyhow::R
         other => other?,
     }
     println!("created {} {name}", role.as_str());
-    if !piped {
+    if generated {
+        println!("password: {password}");
+    }
+    Ok(())
+}
+
+/// Gives an account an import made its first password. An account that has one is its
+/// owner's already and is refused, so claiming cannot take an account over.
+pub async fn claim_user(name: &str, database_url: &str) -> anyhow::Result<()> {
+    let (password, generated) = password_from_stdin()?;
+    check_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let store = open(database_url).await?;
+    let user = store
+        .user(name)
+        .await?
+        .with_context(|| format!("there is no account {name:?}"))?;
+    if user.password_hash != UNCLAIMED {
+        bail!("the account {name:?} has a password already: only imported accounts are claimed");
+    }
+    let hash = hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    store.set_password(&user.username, &hash).await?;
+    println!("claimed {}", user.username);
+    if generated {
         println!("password: {password}");
     }
     Ok(())
@@ -123,6 +151,29 @@ pub async fn import(database_url: &str, file: &Path) -> anyhow::Result<()> {
         }
     }
     println!("imported {imported} annotations, skipped {skipped} already present");
+    Ok(())
+}
+
+/// Reads Hypothesis's annotations of the essay `slug` and prints what became of each.
+pub async fn import_hypothesis(
+    database_url: &str,
+    articles: &Path,
+    slug: &str,
+    file: &Path,
+) -> anyhow::Result<()> {
+    let library = Library::load(articles)?;
+    let article = library
+        .article(slug)
+        .with_context(|| format!("there is no essay {slug:?} in {}", articles.display()))?;
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let value: Value =
+        serde_json::from_str(&text).with_context(|| format!("{} is not JSON", file.display()))?;
+    let store = open(database_url).await?;
+    let report = hypothesis::import(store.as_ref(), article, &value)
+        .await
+        .with_context(|| format!("importing {}", file.display()))?;
+    print!("{report}");
     Ok(())
 }
 

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -58,11 +58,21 @@ pub enum Command {
         )]
         public_url: String,
     },
-    /// Read an AnnotationCollection written by `gloss export`; ids already present are skipped.
+    /// Read an AnnotationCollection written by `gloss export`, or Hypothesis's annotations of
+    /// one essay; ids already present are skipped.
     Import {
         #[command(flatten)]
         db: DatabaseArgs,
-        /// The JSON-LD file to read.
+        /// What the file holds.
+        #[arg(long, value_enum, default_value_t = ImportFormat::W3c)]
+        format: ImportFormat,
+        /// The essay (its slug) the Hypothesis annotations are on.
+        #[arg(long, required_if_eq("format", "hypothesis"))]
+        article: Option<String>,
+        /// The folder of essays, to find the Hypothesis annotations' passages in.
+        #[arg(long, env = "GLOSS_ARTICLES", default_value = "articles")]
+        articles: PathBuf,
+        /// The JSON file to read.
         file: PathBuf,
     },
 }
@@ -79,6 +89,23 @@ pub enum UserCommand {
         #[command(flatten)]
         db: DatabaseArgs,
     },
+    /// Give an account made by an import (which has no password) a password, for the person
+    /// whose notes it holds. The password is read from standard input when it is piped in;
+    /// otherwise one is generated and printed.
+    Claim {
+        name: String,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+}
+
+/// The files `gloss import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    /// A W3C AnnotationCollection, as `gloss export` writes.
+    W3c,
+    /// Hypothesis's search API answer (`{"total", "rows"}`) or an array of its annotations.
+    Hypothesis,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -20,10 +20,14 @@ pub mod config;
 pub mod document;
 /// One error type, answered as problem+json or as a readable page.
 pub mod error;
+/// Notes made with other annotation tools, brought into the store.
+pub mod import;
 /// Loading `articles/`: essays, entities, editorial notes.
 pub mod library;
 /// Live updates to every reader of an essay, on every instance.
 pub mod live;
+/// Link-preview pictures: a quoted passage and its essay drawn as a PNG.
+pub mod preview;
 /// A document and its anchored annotations drawn as HTML.
 pub mod render;
 /// Start-up: load, migrate, sync the editors' notes, serve until told to stop.

@@ -4,7 +4,7 @@ use std::path::Path;
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-use gloss::config::{Cli, Command, LogFormat, UserCommand};
+use gloss::config::{Cli, Command, ImportFormat, LogFormat, UserCommand};
 use gloss::library::Library;
 
 /// glibc's allocator gives each thread that allocates its own arena and keeps what it frees
@@ -41,7 +41,27 @@ fn main() -> anyhow::Result<()> {
             &public_url,
             out.as_deref(),
         )),
-        Some(Command::Import { db, file }) => block_on(gloss::cli::import(&db.database_url, &file)),
+        Some(Command::User(UserCommand::Claim { name, db })) => {
+            block_on(gloss::cli::claim_user(&name, &db.database_url))
+        }
+        Some(Command::Import {
+            db,
+            format: ImportFormat::W3c,
+            file,
+            ..
+        }) => block_on(gloss::cli::import(&db.database_url, &file)),
+        Some(Command::Import {
+            db,
+            format: ImportFormat::Hypothesis,
+            article,
+            articles,
+            file,
+        }) => block_on(gloss::cli::import_hypothesis(
+            &db.database_url,
+            &articles,
+            article.as_deref().unwrap_or_default(),
+            &file,
+        )),
     }
 }
 

@@ -14,6 +14,7 @@ mod live;
 mod moderation;
 pub mod openapi;
 mod plumbing;
+mod previews;
 mod reading;
 mod search;
 mod shares;
@@ -55,6 +56,7 @@ fn routes() -> OpenApiRouter<AppState> {
     let precompressed = OpenApiRouter::default()
         .merge(reading::precompressed().into())
         .merge(assets::router().into())
+        .merge(previews::router().into())
         .merge(openapi::router());
     let compressed = OpenApiRouter::default()
         .merge(reading::router())

@@ -9,6 +9,7 @@ mod annotations;
 mod changes;
 mod closing;
 mod groups;
+mod import;
 mod moderation;
 mod public_notes;
 mod query;
@@ -133,6 +134,8 @@ macro_rules! contract {
                     a_groups_notes_are_for_its_members_only,
                     deleting_a_group_deletes_its_notes_through_the_change_feed,
                     a_group_passes_to_its_longest_standing_member_when_its_creator_goes;
+                import: importing_hypothesis_twice_adds_nothing,
+                    hypothesis_notes_keep_their_place_thread_tags_times_and_privacy;
             );
         }
     };

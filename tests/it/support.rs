@@ -18,6 +18,15 @@ pub fn repo_articles() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("articles")
 }
 
+/// A Hypothesis search answer on the essay: public, private and group notes, a highlight, a
+/// thread of replies, a note on the page, a quote from around the essay on the other site, a
+/// note its moderators hid and a reply to a note the file does not hold.
+pub fn hypothesis_fixture() -> serde_json::Value {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/fixtures/hypothesis-search.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
 pub fn serve_args(articles: &Path, database_url: &str) -> ServeArgs {
     ServeArgs {
         addr: "127.0.0.1:0".parse().unwrap(),

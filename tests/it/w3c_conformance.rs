@@ -437,6 +437,43 @@ async fn editorial_annotations_conform_in_the_container_and_alone() {
     findings.assert_none();
 }
 
+#[tokio::test]
+async fn notes_imported_from_hypothesis_conform_as_served() {
+    let (state, router) = crate::support::app().await;
+    let essay = state.library.article(crate::support::ESSAY).unwrap();
+    gloss::import::hypothesis::import(
+        state.store.as_ref(),
+        essay,
+        &crate::support::hypothesis_fixture(),
+    )
+    .await
+    .unwrap();
+    let reader = Reader {
+        authorization: crate::support::reader_token(&router, "ann").await,
+        router,
+    };
+    let imported: Vec<String> = state
+        .store
+        .all()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.id.starts_with("hypothesis-") && a.is_public())
+        .map(|a| a.id)
+        .collect();
+    assert_eq!(
+        imported.len(),
+        5,
+        "the fixture's public notes: {imported:?}"
+    );
+    let mut findings = Findings::default();
+    for id in imported {
+        let served = reader.get(&format!("/annotations/{id}")).await;
+        findings.check(&id, &served, ANNOTATION_MUSTS.iter());
+    }
+    findings.assert_none();
+}
+
 /// The test of the test: Gloss's real output, broken one way at a time, fails the assertion
 /// that covers the break.
 #[tokio::test]

@@ -30,7 +30,7 @@ const ICON: &str = include_str!("../../../static/icon.svg");
 
 /// The scripts, each an ES module that owns one behaviour, every one after those it imports:
 /// an import is rewritten to the name its module is served under, which must be known first.
-const SCRIPTS: [(&str, &str); 12] = [
+const SCRIPTS: [(&str, &str); 13] = [
     ("page", include_str!("../../../static/page.js")),
     ("toast", include_str!("../../../static/toast.js")),
     ("server", include_str!("../../../static/server.js")),
@@ -40,6 +40,10 @@ const SCRIPTS: [(&str, &str); 12] = [
     ("editor", include_str!("../../../static/editor.js")),
     ("actions", include_str!("../../../static/actions.js")),
     ("toolbar", include_str!("../../../static/toolbar.js")),
+    (
+        "textfragment",
+        include_str!("../../../static/textfragment.js"),
+    ),
     ("gloss", include_str!("../../../static/gloss.js")),
     ("margin", include_str!("../../../static/margin.js")),
     ("layers", include_str!("../../../static/layers.js")),
@@ -115,6 +119,9 @@ impl Files {
             .iter()
             .flat_map(|name| &scripts[name].1.later)
             .map(String::as_str)
+            // Fetched for any reader, and only when the address carries a text fragment:
+            // named up front to no one.
+            .filter(|name| *name != "textfragment")
             .collect();
         let urls = |names: Vec<&str>, leaving: &[&str]| -> Vec<String> {
             names

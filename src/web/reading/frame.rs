@@ -16,6 +16,8 @@ pub struct Preview {
     pub url: String,
     pub canonical: String,
     pub description: String,
+    /// The picture of a shared passage or a note, absolute: the essay alone has none.
+    pub image: Option<String>,
 }
 
 impl Preview {
@@ -26,6 +28,7 @@ impl Preview {
             url: canonical.clone(),
             canonical,
             description: article.meta.summary.clone(),
+            image: None,
         }
     }
 }

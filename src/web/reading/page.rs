@@ -15,7 +15,7 @@ use super::layers;
 use super::version::{find, known_revision, needed_revision, version_for};
 use crate::anchor;
 use crate::annotated::View;
-use crate::annotation::Target;
+use crate::annotation::{Reader, Target};
 use crate::error::AppError;
 use crate::library::Article;
 use crate::render::Show;
@@ -24,6 +24,7 @@ use crate::web::plumbing::auth::Viewer;
 use crate::web::plumbing::body::Params;
 use crate::web::plumbing::encoded::{self, Made};
 use crate::web::plumbing::head::Head;
+use crate::web::previews::{annotation_picture_url, share_picture_url};
 
 /// `?share=CODE` marks a shared passage; `?annotation=ID` opens an annotation's note;
 /// `?notes=BLOCK` shows a paragraph with all its notes; `?show=LAYER` chooses which notes the
@@ -211,6 +212,7 @@ async fn reading_page(
     if let Some(share) = &share {
         preview.url = format!("{base}/s/{}", share.code);
         preview.description = format!("“{}”", clip(&share.target.quote.exact));
+        preview.image = Some(share_picture_url(base, &share.code));
     }
     let focus = params
         .annotation
@@ -226,6 +228,11 @@ async fn reading_page(
         };
         let note = a.body.as_deref().map(clip).unwrap_or_default();
         preview.description = format!("{quote}{}: {note}", a.creator);
+        // Link previews are fetched signed out: a picture only of what they may see.
+        preview.image = snapshot
+            .annotated
+            .shows(Reader::default(), &a.id)
+            .then(|| annotation_picture_url(base, &a.id));
     }
     let notice = match (&params.share, &share, &shared) {
         (Some(_), None, _) => Some("This share link is not known here.".to_string()),
