@@ -216,6 +216,7 @@ fn reader_note(library: &Library, i: usize) -> Annotation {
     let now = time::OffsetDateTime::now_utc();
     Annotation {
         id: format!("bench-{i:04}"),
+        identities: Default::default(),
         article: ESSAY.into(),
         creator: format!("reader{}", i % 50),
         editorial: false,

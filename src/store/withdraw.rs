@@ -86,11 +86,11 @@ where
         Ok(others > 0)
     }
 
-    /// Leaves of a note only its place: no creator, words, tags or entity.
+    /// Leaves of a note only its place: no creator, words, tags, entity or other identities.
     async fn blank(tx: &mut B::Connection, id: &str, revision: i64) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE annotations SET creator = '', body = NULL, entity = NULL, tags = '[]',
-             modified = $1, revision = $2 WHERE id = $3",
+             canonical = NULL, via = '[]', modified = $1, revision = $2 WHERE id = $3",
         )
         .bind(timestamp(OffsetDateTime::now_utc()).as_str())
         .bind(revision)

@@ -21,8 +21,8 @@ use super::openapi::draft::{self, AnnotationInput};
 use super::openapi::literals::{AnnotationMethods, StrongETag};
 use super::openapi::params::{Csrf, Id, IfMatch};
 use super::openapi::problems::{
-    BadRequest, Forbidden, InvalidToken, NotFound, PayloadTooLarge, PreconditionFailed,
-    TooManyWrites, Unauthorized, UnprocessableAnnotation, UnsupportedMediaType,
+    BadRequest, Forbidden, IdentityChanged, InvalidToken, NotFound, PayloadTooLarge,
+    PreconditionFailed, TooManyWrites, Unauthorized, UnprocessableAnnotation, UnsupportedMediaType,
 };
 use super::plumbing::auth::Viewer;
 use super::plumbing::body::JsonBody;
@@ -126,8 +126,9 @@ async fn visible(state: &AppState, viewer: &Viewer, id: &str) -> Result<Annotati
     summary = "Create an annotation",
     description = "Anchors the target in the essay, stores the annotation under a new id and \
         answers it with its absolute `id`, the server's selectors (both a quote with its context \
-        and a position), `creator`, `created` and `modified`. Writes are limited per account \
-        (`--write-limit`, 120 a minute by default).",
+        and a position), `creator`, `created` and `modified`. A `canonical` IRI is kept as \
+        sent, and an absolute IRI sent as `id` is kept in `via`, as the protocol asks. Writes \
+        are limited per account (`--write-limit`, 120 a minute by default).",
     security(("bearerAuth" = []), ("sessionCookie" = [])),
     params(Csrf),
     request_body(
@@ -213,7 +214,8 @@ async fn create(
 ) -> Result<Response, AppError> {
     let user = viewer.writer()?;
     limit::check_writes(&state, &user.username).await?;
-    let draft = reader_draft(&body.0)?;
+    let mut draft = reader_draft(&body.0)?;
+    jsonld::keep_sent_id(&body.0, &mut draft.identities).map_err(AppError::BadRequest)?;
     let (annotation, wrote) = insert(&state, &viewer, &user.username, draft).await?;
     let mut response = annotation_response(&state, &headers, &annotation, StatusCode::CREATED);
     response.headers_mut().append(header::SET_COOKIE, wrote);
@@ -237,6 +239,7 @@ async fn insert(
     let (article, target) = resolve::target(state, viewer, &draft.target).await?;
     let annotation = Annotation {
         id: uuid::Uuid::now_v7().to_string(),
+        identities: draft.identities,
         article,
         creator: creator.to_string(),
         editorial: false,
@@ -347,8 +350,9 @@ fn check_if_match(headers: &HeaderMap, current: &Annotation) -> Result<(), AppEr
     tag = "annotations",
     summary = "Replace an annotation (its creator only)",
     description = "Replaces the note, tags, visibility, motivation and passage; the annotation \
-        stays on its essay and a reply stays a reply. With `If-Match`, only if it has not \
-        changed since.",
+        stays on its essay and a reply stays a reply. `canonical` and `via`, once set, are kept \
+        when left out and cannot change (409). With `If-Match`, only if it has not changed \
+        since.",
     security(("bearerAuth" = []), ("sessionCookie" = [])),
     params(Id, IfMatch, Csrf),
     request_body(
@@ -402,6 +406,7 @@ fn check_if_match(headers: &HeaderMap, current: &Annotation) -> Result<(), AppEr
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
+        (status = 409, response = IdentityChanged),
         (status = 412, response = PreconditionFailed),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
@@ -451,7 +456,16 @@ async fn replace(
             "An annotation cannot turn into a reply, or a reply into an annotation.".into(),
         ));
     }
+    let identities = current
+        .identities
+        .replaced_by(draft.identities)
+        .map_err(|field| {
+            AppError::Conflict(format!(
+                "\"{field}\" is set and cannot change; send it as it is, or leave it out."
+            ))
+        })?;
     let updated = Annotation {
+        identities,
         article,
         motivation: draft.motivation,
         body: draft.body,

@@ -52,6 +52,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
             InvalidToken,
             Forbidden,
             NotFound,
+            IdentityChanged,
             PreconditionFailed,
             PayloadTooLarge,
             UnsupportedMediaType,
