@@ -4,6 +4,7 @@
 
 pub mod container;
 mod page_note_form;
+mod prefer;
 pub mod resolve;
 
 use axum::Json;
@@ -35,8 +36,11 @@ use crate::live::{Change, Event};
 use crate::store::Guarded;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::default()
+    let container = OpenApiRouter::default()
         .routes(routes!(container::container, create, container::options))
+        .layer(axum::middleware::map_response(container::link_every_answer));
+    OpenApiRouter::default()
+        .merge(container)
         .routes(routes!(read, replace, remove, options))
         .route(
             "/articles/{slug}/page-notes",
@@ -85,17 +89,20 @@ fn annotation_response(
         header::ETAG,
         HeaderValue::from_str(&etag(a)).expect("an ETag is ASCII"),
     );
-    h.insert(
-        header::LINK,
-        HeaderValue::from_static("<http://www.w3.org/ns/ldp#Resource>; rel=\"type\""),
-    );
-    h.insert(
-        header::ALLOW,
-        HeaderValue::from_static("GET, HEAD, OPTIONS, PUT, DELETE"),
-    );
-    h.insert(header::VARY, HeaderValue::from_static("Accept"));
+    describe_annotation(h);
     response
 }
+
+/// What every answer about an annotation says of it: an LDP resource, the methods it takes,
+/// and that its representation depends on `Accept`.
+fn describe_annotation(h: &mut HeaderMap) {
+    h.insert(header::LINK, HeaderValue::from_static(RESOURCE_LINK));
+    h.insert(header::ALLOW, HeaderValue::from_static(ANNOTATION_METHODS));
+    h.insert(header::VARY, HeaderValue::from_static("Accept"));
+}
+
+const RESOURCE_LINK: &str = "<http://www.w3.org/ns/ldp#Resource>; rel=\"type\"";
+const ANNOTATION_METHODS: &str = "GET, HEAD, OPTIONS, PUT, DELETE";
 
 /// A reader's annotation as sent: "describing" belongs to the editors' notes alone.
 fn reader_draft(body: &Value) -> Result<jsonld::Draft, AppError> {
@@ -219,11 +226,14 @@ async fn create(
     let (annotation, wrote) = insert(&state, &viewer, &user.username, draft).await?;
     let mut response = annotation_response(&state, &headers, &annotation, StatusCode::CREATED);
     response.headers_mut().append(header::SET_COOKIE, wrote);
-    let location = urls(&state).annotation(&annotation.id);
-    response.headers_mut().insert(
-        header::LOCATION,
-        HeaderValue::from_str(&location).map_err(|e| AppError::Internal(e.to_string()))?,
-    );
+    let location = HeaderValue::from_str(&urls(&state).annotation(&annotation.id))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    // The body is the new annotation, not the container: Content-Location says so, and makes
+    // it the context of the Link header's type (RFC 8288, section 3.2).
+    response
+        .headers_mut()
+        .insert(header::CONTENT_LOCATION, location.clone());
+    response.headers_mut().insert(header::LOCATION, location);
     Ok(response)
 }
 
@@ -586,18 +596,32 @@ async fn written(
     operation_id = "annotationOptions",
     tag = "annotations",
     summary = "The methods an annotation answers",
-    security(()),
+    security((), ("bearerAuth" = [])),
     params(Id),
-    responses((
-        status = 204,
-        description = "No content; `Allow` lists the methods.",
-        headers(("Allow" = inline(AnnotationMethods))),
-    )),
+    responses(
+        (
+            status = 200,
+            description = "No content; `Allow` lists the methods.",
+            headers(
+                ("Allow" = inline(AnnotationMethods)),
+                (
+                    "Link" = String,
+                    description = "`<http://www.w3.org/ns/ldp#Resource>; rel=\"type\"`"
+                ),
+                ("Vary" = String),
+            ),
+        ),
+        (status = 401, response = InvalidToken),
+        (status = 404, response = NotFound),
+    ),
 )]
-async fn options() -> Response {
-    (
-        [(header::ALLOW, "GET, HEAD, OPTIONS, PUT, DELETE")],
-        StatusCode::NO_CONTENT,
-    )
-        .into_response()
+async fn options(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    visible(&state, &viewer, &id).await?;
+    let mut response = StatusCode::OK.into_response();
+    describe_annotation(response.headers_mut());
+    Ok(response)
 }
