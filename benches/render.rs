@@ -137,6 +137,7 @@ fn args() -> ServeArgs {
         behind_proxy: false,
         write_limit: 120,
         threads: 1,
+        cors_origins: Vec::new(),
     }
 }
 

@@ -28,7 +28,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use utoipa_axum::router::OpenApiRouter;
 
-use plumbing::{body, deadline, errors};
+use plumbing::{body, cors, deadline, errors};
 
 pub use accounts::register;
 pub use reading::cache::PageCache;
@@ -82,6 +82,10 @@ pub fn router(state: AppState) -> Router {
         // again on each request. The first layer here is the outermost.
         .layer(
             ServiceBuilder::new()
+                .option_layer(
+                    cors::rules(&state.config)
+                        .map(|rules| middleware::from_fn_with_state(rules, cors::api_only)),
+                )
                 .layer(SetResponseHeaderLayer::overriding(
                     header::REFERRER_POLICY,
                     HeaderValue::from_static("strict-origin-when-cross-origin"),

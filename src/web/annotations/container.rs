@@ -313,6 +313,8 @@ pub(super) async fn link_every_answer(mut response: Response) -> Response {
     operation_id = "containerOptions",
     tag = "annotations",
     summary = "The methods the annotation container answers",
+    description = "A cross-origin preflight (with `Origin` and `Access-Control-Request-Method`) \
+        is answered by the CORS rules (`--cors-origins`) instead.",
     security(()),
     responses((
         status = 200,

@@ -596,6 +596,8 @@ async fn written(
     operation_id = "annotationOptions",
     tag = "annotations",
     summary = "The methods an annotation answers",
+    description = "A cross-origin preflight (with `Origin` and `Access-Control-Request-Method`) \
+        is answered by the CORS rules (`--cors-origins`) instead.",
     security((), ("bearerAuth" = [])),
     params(Id),
     responses(

@@ -1,5 +1,5 @@
 //! HTTP plumbing: what the resources' handlers share and none of them owns. Who is asking
-//! (`auth`, `signed_in`); what a request may carry and how often (`body`, `limit`,
+//! (`auth`, `signed_in`); which other origins may call the API (`cors`); what a request may carry and how often (`body`, `limit`,
 //! `deadline`); how an answer is encoded and revalidated (`encoded`, `deflate`,
 //! `conditional`); what every page's head and header show (`head`), and errors as pages for
 //! browsers (`errors`); and what a write leaves for the reads after it (`revisions`,
@@ -11,6 +11,7 @@
 pub mod auth;
 pub mod body;
 pub mod conditional;
+pub mod cors;
 pub mod deadline;
 pub mod deflate;
 pub mod encoded;
