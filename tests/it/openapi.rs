@@ -523,6 +523,16 @@ async fn the_server_answers_as_described() {
     }
     let iris = send(&router, "GET", "/annotations/?iris=1&page=0", &auth, None).await;
     assert_conforms(&doc, &container, &iris.json());
+    let mine = send(
+        &router,
+        "GET",
+        "/api/account/annotations?page=0",
+        &auth,
+        None,
+    )
+    .await;
+    assert_eq!(mine.status, 200, "{}", mine.body);
+    assert_conforms(&doc, &container, &mine.json());
     let mut identified = comment("Why not?", "Copied.");
     identified["canonical"] = json!("urn:uuid:6b1a1f4e-9f2e-4c1e-8f57-0b9e51e2c0aa");
     identified["via"] = json!(["https://a.example/1", "https://b.example/2"]);

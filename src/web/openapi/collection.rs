@@ -112,7 +112,11 @@ pub struct CollectionSummary {
     #[schema(minimum = 0)]
     pub total: u64,
     pub label: String,
+    /// The first page's id (on the container's pages).
+    #[schema(required = false)]
     pub first: String,
+    /// The last page's id (on the container's pages).
+    #[schema(required = false)]
     pub last: String,
 }
 
