@@ -147,6 +147,40 @@ async fn every_documented_operation_is_routed() {
 }
 
 #[tokio::test]
+async fn head_is_answered_wherever_get_is() {
+    let (_, router) = app().await;
+    let doc = description(&router).await;
+    let gets: Vec<String> = operations(&doc)
+        .into_iter()
+        .filter(|(_, method, _)| method == "get")
+        .map(|(path, _, op)| example_path(&doc, &path, &op))
+        .collect();
+    assert!(gets.len() >= 5, "{} GET operations", gets.len());
+    for uri in gets {
+        let request = |method: &str| {
+            Request::builder()
+                .method(method)
+                .uri(&uri)
+                .header("accept", "application/json")
+                .body(Body::empty())
+                .unwrap()
+        };
+        // The status alone: the event stream never ends.
+        let get = router.clone().oneshot(request("GET")).await.unwrap();
+        let head = respond(&router, request("HEAD")).await;
+        assert_eq!(head.status, get.status(), "HEAD {uri}");
+        assert!(head.body.is_empty(), "HEAD {uri} has no body");
+        for name in ["content-type", "etag", "link", "allow"] {
+            assert_eq!(
+                head.headers.get(name),
+                get.headers().get(name),
+                "HEAD {uri}: {name}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
 async fn the_operations_clients_rely_on_are_documented() {
     let (_, router) = app().await;
     let doc = description(&router).await;
