@@ -138,6 +138,7 @@ fn args() -> ServeArgs {
         write_limit: 120,
         threads: 1,
         cors_origins: Vec::new(),
+        slow_request_ms: 1000,
     }
 }
 
@@ -226,6 +227,7 @@ fn reader_note(library: &Library, i: usize) -> Annotation {
         entity: None,
         tags: vec!["bench".into()],
         visibility: Visibility::Public,
+        hidden: false,
         target: Target::Text(anchor::describe(text, at..at + exact.chars().count())),
         created: now,
         modified: now,

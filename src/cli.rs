@@ -61,7 +61,14 @@ pub async fn export(
         .all()
         .await?
         .iter()
-        .map(|a| jsonld::to_jsonld(a, &urls))
+        .map(|a| {
+            let mut item = jsonld::to_jsonld(a, &urls);
+            // The moderators' hide, which the API never shows, is kept for a restore.
+            if a.hidden {
+                item["hidden"] = json!(true);
+            }
+            item
+        })
         .collect();
     let id = format!("{}/annotations/", urls.base);
     let collection = json!({
@@ -162,6 +169,7 @@ fn from_export(item: &Value, earlier: &[Annotation]) -> Result<Annotation, Strin
         tags: draft.tags,
         visibility: draft.visibility,
         target,
+        hidden: item.get("hidden") == Some(&Value::Bool(true)),
         created: p.created,
         modified: p.modified,
     })

@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -15,9 +16,19 @@ use clap::{Args, Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// How log lines are written: `text` for people, `json` (one object a line) for log
+    /// shippers.
+    #[arg(long, global = true, env = "GLOSS_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
     /// With no subcommand, gloss serves.
     #[command(flatten)]
     pub serve: ServeArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -62,7 +73,7 @@ pub enum UserCommand {
     /// otherwise one is generated and printed.
     Add {
         name: String,
-        /// Editors may delete any reader's public annotation.
+        /// Editors may delete any reader's public annotation, hide it and show it again.
         #[arg(long)]
         editor: bool,
         #[command(flatten)]
@@ -102,6 +113,9 @@ pub struct ServeArgs {
     /// Serving threads (0: one per core).
     #[arg(long, env = "GLOSS_THREADS", default_value_t = 0)]
     pub threads: usize,
+    /// Requests that take longer than this many milliseconds are logged as slow.
+    #[arg(long, env = "GLOSS_SLOW_REQUEST_MS", default_value_t = 1000)]
+    pub slow_request_ms: u64,
     /// Origins whose pages may call the JSON API with Bearer tokens, comma-separated
     /// (`https://app.example.org`); none by default.
     #[arg(long, env = "GLOSS_CORS_ORIGINS", value_delimiter = ',', value_parser = origin)]
@@ -137,6 +151,8 @@ pub struct Config {
     pub public_url: String,
     pub behind_proxy: bool,
     pub write_limit: u32,
+    /// Requests that take longer are logged, with their route and time.
+    pub slow_request: Duration,
     /// The origins allowed to call the JSON API from their pages: see `web::plumbing::cors`.
     pub cors_origins: Vec<String>,
 }
@@ -165,6 +181,7 @@ impl Config {
             public_url: public_url.trim_end_matches('/').to_string(),
             behind_proxy: args.behind_proxy,
             write_limit: args.write_limit,
+            slow_request: Duration::from_millis(args.slow_request_ms),
             cors_origins: args.cors_origins.clone(),
         }
     }

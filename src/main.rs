@@ -3,7 +3,7 @@ use std::path::Path;
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-use gloss::config::{Cli, Command, UserCommand};
+use gloss::config::{Cli, Command, LogFormat, UserCommand};
 use gloss::library::Library;
 
 /// glibc's allocator gives each thread that allocates its own arena and keeps what it frees
@@ -13,12 +13,14 @@ use gloss::library::Library;
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .init();
     let cli = Cli::parse();
+    let logs = tracing_subscriber::fmt().with_env_filter(
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+    );
+    match cli.log_format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().init(),
+    }
     match cli.command {
         None => gloss::serve::run(cli.serve),
         Some(Command::Serve(args)) => gloss::serve::run(args),

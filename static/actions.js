@@ -1,5 +1,5 @@
-// Gloss: Reply, Edit and Delete on the notes this reader may act on. The server draws the same
-// notes for every reader; who may do what is decided here, from each note's creator.
+// Gloss: Reply, Edit, Delete and Flag on the notes this reader may act on. The server draws the
+// same notes for every reader; who may do what is decided here, from each note's creator.
 import { editNote, openEditor } from "./editor.js";
 import { SWAPPED, refresh } from "./fragments.js";
 import { $, make, reader } from "./page.js";
@@ -17,6 +17,7 @@ function addActions(from) {
     if (!note.classList.contains("reply")) buttons.push(["reply", "Reply"]);
     if (mine && !note.hasAttribute("data-highlight")) buttons.push(["edit", "Edit"]);
     if (mine || editor) buttons.push(["delete", "Delete"]);
+    if (!mine) buttons.push(["flag", "Flag"]);
     if (!buttons.length) continue;
     const actions = make("span", { className: "note-actions" });
     for (const [action, label] of buttons) {
@@ -61,6 +62,36 @@ async function remove(button, id) {
   }
 }
 
+/** Flag asks why in a small form under the note, then tells the moderators. */
+function flag(button, id) {
+  const actions = button.closest(".note-actions");
+  const open = actions.nextElementSibling?.matches(".flag-form") && actions.nextElementSibling;
+  if (open) return open.querySelector("input").focus();
+  const form = make("form", { className: "flag-form" });
+  const input = make("input", { id: `flag-reason-${id}`, name: "reason", required: true, maxLength: 500, autocomplete: "off" });
+  const label = make("label", { htmlFor: input.id, textContent: "Why should the moderators look at it?" });
+  const send = make("button", { type: "submit", className: "note-action", textContent: "Send flag" });
+  const cancel = make("button", { type: "button", className: "note-action", textContent: "Cancel" });
+  const close = () => { form.remove(); button.focus(); };
+  cancel.addEventListener("click", close);
+  form.addEventListener("keydown", (event) => { if (event.key === "Escape") { event.stopPropagation(); close(); } });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      await api("POST", `/annotations/${encodeURIComponent(id)}/flags`, { reason: input.value });
+      close();
+      button.disabled = true;
+      button.textContent = "Flagged";
+      say("Flagged for the moderators");
+    } catch (err) {
+      say(err.message, true);
+    }
+  });
+  form.append(label, input, send, cancel);
+  actions.after(form);
+  input.focus();
+}
+
 addActions(document);
 offerPageNote(document);
 document.addEventListener(SWAPPED, (event) => {
@@ -77,4 +108,5 @@ document.addEventListener("click", (event) => {
   if (action === "edit") editNote(id, button);
   else if (action === "reply") openEditor({ kind: "reply", parent: id }, button);
   else if (action === "delete") remove(button, id);
+  else if (action === "flag") flag(button, id);
 });

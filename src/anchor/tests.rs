@@ -92,6 +92,7 @@ fn annotations_anchor_or_are_orphans() {
             },
             position: TextPosition { start: 0, end: 0 },
         }),
+        hidden: false,
         created: time::OffsetDateTime::UNIX_EPOCH,
         modified: time::OffsetDateTime::UNIX_EPOCH,
     };

@@ -16,7 +16,7 @@ use crate::anchor;
 use crate::annotation::{Annotation, Target};
 use crate::library::Article;
 
-pub use view::{Crowding, View};
+pub use view::{Crowding, View, drawn_alike};
 
 /// Where an annotation stands in this version of the essay.
 #[derive(Debug, Clone, PartialEq, Eq)]

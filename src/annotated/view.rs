@@ -5,8 +5,8 @@
 use std::cmp::Reverse;
 use std::ops::Range;
 
-use super::{Annotated, Entry, Place, Touched};
-use crate::annotation::{Annotation, Visibility};
+use super::{Annotated, Entry, Touched};
+use crate::annotation::{Annotation, Target, Visibility};
 
 /// Other readers' notes shown beside a paragraph, besides the editors' notes and the viewer's.
 pub const READER_NOTES_PER_BLOCK: usize = 3;
@@ -129,6 +129,26 @@ impl Annotated {
         apart
     }
 
+    /// Whether `viewer` sees annotation `id` on the page: it, and every note above it in its
+    /// thread, since a reply goes wherever the note it answers goes (hidden with it, say).
+    pub fn shows(&self, viewer: Option<&str>, id: &str) -> bool {
+        let mut next = Some(id);
+        for _ in 0..=self.entries.len() {
+            let Some(id) = next else { return true };
+            let Some(entry) = self.entry(id) else {
+                return false;
+            };
+            if !entry.annotation.visible_to(viewer) {
+                return false;
+            }
+            next = match &entry.annotation.target {
+                Target::Reply(parent) => Some(parent.as_str()),
+                Target::Text(_) | Target::Page => None,
+            };
+        }
+        false
+    }
+
     /// The replies under a note that `view` may see, oldest first, however deep.
     pub fn thread(&self, view: &View, root: &str) -> Vec<&Entry> {
         let mut thread = Vec::new();
@@ -152,11 +172,9 @@ impl Annotated {
         let mut touched = Touched::default();
         if let Some(viewer) = view.viewer {
             for entry in self.by(viewer).filter(|e| !e.annotation.editorial) {
-                // A public reply of theirs shows to everyone alike; their orphans and page
-                // notes are marked as their own, for the layer that shows only theirs.
-                let alike = entry.annotation.visibility == Visibility::Public
-                    && matches!(entry.place, Place::Reply);
-                if !alike {
+                // Their orphans and page notes are marked as their own, for the layer that
+                // shows only theirs.
+                if !drawn_alike(&entry.annotation) {
                     self.touch(entry, &mut touched);
                 }
             }
@@ -187,6 +205,12 @@ impl Annotated {
         }
         touched
     }
+}
+
+/// Whether a reader's annotation is drawn the same for everyone, its creator included: a
+/// public reply the moderators have not hidden. Anything else of theirs is in their overlay.
+pub fn drawn_alike(a: &Annotation) -> bool {
+    a.visibility == Visibility::Public && !a.hidden && matches!(a.target, Target::Reply(_))
 }
 
 fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {

@@ -158,6 +158,9 @@ pub struct Annotation {
     pub entity: Option<String>,
     pub tags: Vec<String>,
     pub visibility: Visibility,
+    /// Hidden by the moderators: shown to its creator alone, whatever its visibility, and its
+    /// replies with it.
+    pub hidden: bool,
     pub target: Target,
     pub created: OffsetDateTime,
     pub modified: OffsetDateTime,
@@ -170,9 +173,11 @@ impl Annotation {
         self.creator.is_empty()
     }
 
-    /// Whether `viewer` (a username, or `None` when signed out) may see it.
+    /// Whether `viewer` (a username, or `None` when signed out) may see it, on its own: a reply
+    /// is seen only where the note it answers is too.
     pub fn visible_to(&self, viewer: Option<&str>) -> bool {
-        self.visibility == Visibility::Public || viewer == Some(self.creator.as_str())
+        (self.visibility == Visibility::Public && !self.hidden)
+            || viewer == Some(self.creator.as_str())
     }
 
     /// Equal in everything the editors control, so a restart can tell an unchanged note.

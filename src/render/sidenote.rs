@@ -4,7 +4,7 @@ use askama::Template;
 
 use super::note::note_html;
 use super::{Kind, html};
-use crate::annotated::{Entry, View};
+use crate::annotated::{Entry, View, drawn_alike};
 use crate::annotation::{Annotation, Visibility};
 use crate::library::Entity;
 
@@ -40,13 +40,15 @@ struct ListedNote<'a> {
 }
 
 /// The note's body; then an editor's link to the page of what it is about, or a reader's
-/// name, date, tags and replies.
+/// name, date, tags, a link to flag it and replies.
 #[derive(Template)]
 #[template(path = "render/note_content.html")]
 struct Content<'a> {
     entry: &'a Entry,
     entity: Option<&'a Entity>,
     thread: &'a Thread<'a>,
+    /// Who the note is drawn for: their own notes offer no flag.
+    view: &'a View<'a>,
 }
 
 #[derive(Template)]
@@ -57,6 +59,12 @@ struct Content<'a> {
 struct Footnote<'a> {
     a: &'a Annotation,
     entry: &'a Entry,
+}
+
+/// Whether a reader's note carries the link to flag it: all but the viewer's own, save those
+/// drawn alike for everyone, which the server refuses to let their creator flag.
+fn flag_offered(view: &View, a: &Annotation) -> bool {
+    !view.owns(a) || drawn_alike(a)
 }
 
 /// The toggle for narrow screens, then the note in the margin. Numbers come from the
@@ -81,6 +89,7 @@ pub fn margin_note(entry: &Entry, entities: &[Entity], view: &View, thread: &Thr
             entry,
             entity,
             thread,
+            view,
         },
     })
 }
@@ -104,6 +113,7 @@ fn listed_note(entry: &Entry, view: &View, thread: &Thread, class: &'static str)
             entry,
             entity: None,
             thread,
+            view,
         },
     })
 }
@@ -140,6 +150,7 @@ mod tests {
                 entity: None,
                 tags: tags.iter().map(|t| t.to_string()).collect(),
                 visibility: Visibility::Private,
+                hidden: false,
                 target: Target::Reply("parent".into()),
                 created,
                 modified: created,

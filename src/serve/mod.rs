@@ -62,6 +62,7 @@ pub fn editorial_annotation(
         tags: Vec::new(),
         visibility: Visibility::Public,
         target: Target::Text(anchor::describe(&article.document.text, note.range.clone())),
+        hidden: false,
         created: now,
         modified: now,
     }

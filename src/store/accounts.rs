@@ -11,6 +11,7 @@ use sqlx::types::Json;
 use sqlx::{AssertSqlSafe, Encode, Executor, FromRow, Type};
 use time::OffsetDateTime;
 
+use super::moderation::veiled;
 use super::row::{
     AnnotationRow, UserRow, annotation_columns, conflict, parse_timestamp, timestamp,
     to_annotations,
@@ -264,6 +265,9 @@ where
             annotation_columns!("CAST(via AS TEXT) AS via", "CAST(tags AS TEXT) AS tags"),
             " FROM annotations WHERE visibility = 'public' AND creator <> $1 AND creator <> ''
              AND reply_to IN (SELECT id FROM annotations WHERE creator = $1)
+             AND id NOT IN (",
+            veiled!(),
+            ")
              ORDER BY created DESC, id DESC LIMIT $2"
         ))
         .bind(username)

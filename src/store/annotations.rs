@@ -5,6 +5,7 @@ use sqlx::types::Json;
 use sqlx::{Encode, Executor, FromRow, QueryBuilder, Type};
 use time::OffsetDateTime;
 
+use super::moderation::veiled;
 use super::row::{
     AnnotationRow, Written, annotation_columns, changes, conflict, contains_pattern, plan_sync,
     timestamp, to_annotations,
@@ -79,7 +80,7 @@ where
             "INSERT INTO annotations (",
             annotation_columns!(),
             ", revision) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
-             $15, $16, $17, $18, $19, $20)"
+             $15, $16, $17, $18, $19, $20, $21)"
         ))
         .bind(w.id)
         .bind(w.canonical)
@@ -92,6 +93,7 @@ where
         .bind(w.entity)
         .bind(w.tags)
         .bind(w.visibility)
+        .bind(w.hidden)
         .bind(w.reply_to)
         .bind(w.exact)
         .bind(w.prefix)
@@ -192,12 +194,53 @@ where
         Ok(true)
     }
 
+    /// Deletes the placeholder `parent` if its last reply just went, and so on up the thread:
+    /// a placeholder stands only to keep others' replies in their place.
+    async fn prune_bare_placeholders(
+        tx: &mut B::Connection,
+        article: &str,
+        mut parent: Option<String>,
+        revision: i64,
+    ) -> Result<(), StoreError> {
+        while let Some(id) = parent {
+            let bare: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM annotations AS p WHERE id = $1 AND creator = ''
+                 AND NOT EXISTS (SELECT 1 FROM annotations WHERE reply_to = p.id)",
+            )
+            .bind(id.as_str())
+            .fetch_one(&mut *tx)
+            .await?;
+            if bare == 0 {
+                break;
+            }
+            parent = Self::parent(tx, &id).await?;
+            Self::remove(tx, article, &id, None, revision).await?;
+        }
+        Ok(())
+    }
+
+    /// The note that `id` replies to, if it is a reply.
+    async fn parent(tx: &mut B::Connection, id: &str) -> Result<Option<String>, StoreError> {
+        let parent: Option<String> =
+            sqlx::query_scalar("SELECT COALESCE(reply_to, '') FROM annotations WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        Ok(parent.filter(|p| !p.is_empty()))
+    }
+
     /// Appends the WHERE clause of a query: visibility first, then each filter.
     fn push_filters(sql: &mut QueryBuilder<B>, query: &Query, viewer: Option<&str>) {
         // Placeholders of deleted accounts' notes are listed by no one.
         sql.push(" WHERE creator <> '' AND (visibility = 'public' OR creator = ")
             .push_bind(viewer)
             .push(")");
+        // Hidden notes, and the replies under them, are their creators' alone.
+        sql.push(" AND (creator = ").push_bind(viewer).push(concat!(
+            " OR id NOT IN (",
+            veiled!(),
+            "))"
+        ));
         if let Some(article) = &query.article {
             sql.push(" AND article = ").push_bind(article.as_str());
         }
@@ -308,7 +351,10 @@ where
         let mut select = QueryBuilder::new(concat!(
             "SELECT ",
             selected_columns!(),
-            " FROM annotations WHERE visibility = 'public' AND body IS NOT NULL"
+            " FROM annotations WHERE visibility = 'public' AND body IS NOT NULL
+             AND id NOT IN (",
+            veiled!(),
+            ")"
         ));
         match of {
             NotesOf::Article(slug) => {
@@ -371,11 +417,13 @@ where
         let Some(article) = article else {
             return Ok(Guarded::Stale);
         };
+        let parent = Self::parent(&mut tx, id).await?;
         let revision = Self::bump_revision(&mut tx, &article).await?;
         // Stale: dropping the transaction takes the bump back.
         if !Self::remove(&mut tx, &article, id, seen, revision).await? {
             return Ok(Guarded::Stale);
         }
+        Self::prune_bare_placeholders(&mut tx, &article, parent, revision).await?;
         tx.commit().await?;
         Ok(Guarded::Done(revision))
     }

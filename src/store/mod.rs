@@ -6,6 +6,7 @@ mod annotations;
 mod backend;
 mod feed;
 mod limits;
+mod moderation;
 mod postgres;
 mod row;
 mod shares;
@@ -291,15 +292,74 @@ pub trait LimitStore: Send + Sync + 'static {
     async fn forget_limits_before(&self, cutoff: i64) -> Result<(), StoreError>;
 }
 
+/// A reader's flag on a note: why they think the moderators should look at it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flag {
+    pub annotation: String,
+    pub flagger: String,
+    pub reason: String,
+    pub created: OffsetDateTime,
+}
+
+/// One hide (`hidden`) or unhide of a note, by whom and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Moderation {
+    pub moderator: String,
+    pub hidden: bool,
+    pub at: OffsetDateTime,
+}
+
+/// A note in the moderators' queue: its flags, oldest first, and every hide and unhide of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flagged {
+    pub annotation: Annotation,
+    pub flags: Vec<Flag>,
+    pub moderations: Vec<Moderation>,
+}
+
+/// The outcome of hiding a note or showing it again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Moderated {
+    /// Done and recorded; the essay's revision after.
+    Done(i64),
+    /// It was so already: nothing changed, nothing recorded.
+    Already,
+    /// There is no such note.
+    Missing,
+}
+
+#[async_trait]
+pub trait ModerationStore: Send + Sync + 'static {
+    /// Fails with `Conflict` when the reader flagged the note already.
+    async fn flag(&self, flag: &Flag) -> Result<(), StoreError>;
+
+    /// Hides the note (or shows it again), recording who did it and when: a write on its
+    /// essay, which the change feed carries like an edit.
+    async fn set_hidden(
+        &self,
+        id: &str,
+        hidden: bool,
+        moderator: &str,
+        at: OffsetDateTime,
+    ) -> Result<Moderated, StoreError>;
+
+    /// The notes flagged or hidden, at most `limit`: the most flagged first, then those
+    /// flagged most recently.
+    async fn moderation_queue(&self, limit: usize) -> Result<Vec<Flagged>, StoreError>;
+}
+
 /// The store on the database `B`.
 pub struct SqlStore<B: Database> {
     pool: Pool<B>,
 }
 
 /// Everything the app keeps in its database.
-pub trait Store: AnnotationStore + AccountStore + ShareStore + LimitStore {}
+pub trait Store:
+    AnnotationStore + AccountStore + ShareStore + LimitStore + ModerationStore
+{
+}
 
-impl<T: AnnotationStore + AccountStore + ShareStore + LimitStore> Store for T {}
+impl<T: AnnotationStore + AccountStore + ShareStore + LimitStore + ModerationStore> Store for T {}
 
 /// Opens (and migrates) the store a URL names.
 pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {

@@ -27,6 +27,7 @@ pub struct AnnotationRow {
     pub entity: Option<String>,
     pub tags: String,
     pub visibility: String,
+    pub hidden: bool,
     pub reply_to: Option<String>,
     pub exact: Option<String>,
     pub prefix: Option<String>,
@@ -49,7 +50,8 @@ macro_rules! annotation_columns {
             $via,
             ", article, creator, editorial, motivation, body, entity, ",
             $tags,
-            ", visibility, reply_to, exact, prefix, suffix, pos_start, pos_end, created, modified"
+            ", visibility, hidden, reply_to, exact, prefix, suffix, pos_start, pos_end, created, \
+             modified"
         )
     };
 }
@@ -89,6 +91,7 @@ impl AnnotationRow {
             article: self.article,
             creator: self.creator,
             editorial: self.editorial,
+            hidden: self.hidden,
             body: self.body,
             entity: self.entity,
         })
@@ -121,6 +124,7 @@ pub struct Written<'a> {
     /// JSON, which PostgreSQL stores as JSONB and SQLite as text.
     pub tags: Json<&'a [String]>,
     pub visibility: &'static str,
+    pub hidden: bool,
     pub reply_to: Option<&'a str>,
     pub exact: Option<&'a str>,
     pub prefix: Option<&'a str>,
@@ -154,6 +158,7 @@ impl Written<'_> {
             entity: a.entity.as_deref(),
             tags: Json(&a.tags),
             visibility: a.visibility.as_str(),
+            hidden: a.hidden,
             reply_to,
             exact,
             prefix: quote.map(|q| q.prefix.as_str()),

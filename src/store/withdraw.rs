@@ -86,8 +86,15 @@ where
         Ok(others > 0)
     }
 
-    /// Leaves of a note only its place: no creator, words, tags, entity or other identities.
+    /// Leaves of a note only its place: no creator, words, tags, entity or other identities,
+    /// and no flags or record of its moderation, which went with its words.
     async fn blank(tx: &mut B::Connection, id: &str, revision: i64) -> Result<(), StoreError> {
+        for moderation in [
+            "DELETE FROM annotation_flags WHERE annotation = $1",
+            "DELETE FROM annotation_moderations WHERE annotation = $1",
+        ] {
+            sqlx::query(moderation).bind(id).execute(&mut *tx).await?;
+        }
         sqlx::query(
             "UPDATE annotations SET creator = '', body = NULL, entity = NULL, tags = '[]',
              canonical = NULL, via = '[]', modified = $1, revision = $2 WHERE id = $3",

@@ -10,6 +10,7 @@ mod entities;
 mod feeds;
 mod health;
 mod live;
+mod moderation;
 pub mod openapi;
 mod plumbing;
 mod reading;
@@ -28,7 +29,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use utoipa_axum::router::OpenApiRouter;
 
-use plumbing::{body, cors, deadline, errors};
+use plumbing::{body, cors, deadline, errors, request_log};
 
 pub use accounts::register;
 pub use reading::cache::PageCache;
@@ -62,6 +63,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(annotations::router())
         .merge(accounts::router())
         .merge(account::router())
+        .merge(moderation::router())
         .merge(users::router().into())
         .merge(shares::router())
         .merge(health::router())
@@ -97,6 +99,10 @@ pub fn router(state: AppState) -> Router {
                 .layer(SetResponseHeaderLayer::if_not_present(
                     header::CONTENT_SECURITY_POLICY,
                     HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+                ))
+                .layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    request_log::log_requests,
                 ))
                 .layer(middleware::from_fn_with_state(
                     state.clone(),

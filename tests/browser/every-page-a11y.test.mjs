@@ -1,21 +1,24 @@
 // axe-core on every page and every state of a page the reader can reach, in light and dark:
 // signed out and signed in (with a note, a reply, a private note, a highlight and an orphan on
 // the essay), the toolbar and the editor, every entity page, the timeline, search, the account
-// forms with and without an error, the account page and a reader's page, the error pages, and
-// the landings of share links and permalinks. No violation of impact serious or critical, and no console errors.
+// forms with and without an error, the account page and a reader's page, the error pages, the
+// landings of share links and permalinks, the form to flag a note and the editors' moderation
+// queue. No violation of impact serious or critical, and no console errors.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  DESKTOP, PHONE, READING_PATH, REPO_ROOT, assertNoErrors, describeViolations, launchBrowser, newPage,
+  DESKTOP, GLOSS_BIN, PHONE, READING_PATH, REPO_ROOT, assertNoErrors, describeViolations, launchBrowser, newPage,
   postCreated, seriousA11yViolations, startServer, waitShownWithText,
 } from './support.mjs';
 
 const ESSAY_FILE = 'witkoff-takes-russias-side.md';
 const READER = { username: 'reader', password: 'a long password 123' };
 const OTHER = { username: 'replier', password: 'a long password 456' };
+const EDITOR = { username: 'moderator', password: 'a long password 789' };
 const GONE = 'Instead, he became emotional and angry.'; // removed from the essay before the tests
 const KEPT = 'Let me back up and explain.';
 
@@ -23,7 +26,9 @@ let work;
 let server;
 let browser;
 let readerState; // cookies of READER, logged in once
+let editorState; // cookies of EDITOR, logged in once
 let noteId;
+let othersNoteId; // OTHER's public note, which READER flags
 let shareGone;
 let shareKept;
 const entityPaths = new Set();
@@ -54,7 +59,15 @@ before(async () => {
   await api('/annotations/', { motivation: 'replying', body: comment('And the author answers.'), target: `/annotations/${noteId}` }, token);
   await api('/annotations/', { motivation: 'commenting', body: comment('Only I can see this.', ['private']), target: target('Whatever the reason'), visibility: 'private' }, token);
   await api('/annotations/', { motivation: 'highlighting', target: target('Witkoff has no previous diplomatic experience'), visibility: 'private' }, token);
-  await api('/annotations/', { motivation: 'commenting', body: comment('Someone else’s public note.'), target: target('The Ukrainians have already said') }, otherToken);
+  const othersNote = await api('/annotations/', { motivation: 'commenting', body: comment('Someone else’s public note.'), target: target('The Ukrainians have already said') }, otherToken);
+  othersNoteId = othersNote.id.split('/').pop();
+  await api(`/annotations/${othersNoteId}/flags`, { reason: 'Off topic.' }, token);
+  const added = spawnSync(GLOSS_BIN, ['user', 'add', '--editor', EDITOR.username, '--database-url', options.databaseUrl], {
+    cwd: REPO_ROOT,
+    input: EDITOR.password,
+    encoding: 'utf8',
+  });
+  assert.equal(added.status, 0, `gloss user add --editor: ${added.stderr}`);
   await api('/annotations/', { motivation: 'commenting', body: comment('This note will lose its passage.', ['orphan']), target: target(GONE) }, token);
   shareGone = (await api('/api/shares', { target: target(GONE) })).url;
   shareKept = (await api('/api/shares', { target: target('Ukrainian children') })).url;
@@ -73,13 +86,18 @@ before(async () => {
     for (const [, href] of html.matchAll(/href="(\/(?:people|events|organisations|places)\/[^"#?]+)"/g)) entityPaths.add(href);
   }
 
-  const { context, page } = await newPage(browser, DESKTOP);
-  await page.goto(server.url('/login'));
-  await page.getByLabel('Username').fill(READER.username);
-  await page.getByLabel('Password').fill(READER.password);
-  await Promise.all([page.waitForURL((u) => u.pathname !== '/login'), page.getByRole('button', { name: 'Log in' }).click()]);
-  readerState = await context.storageState();
-  await context.close();
+  const logIn = async ({ username, password }) => {
+    const { context, page } = await newPage(browser, DESKTOP);
+    await page.goto(server.url('/login'));
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Password').fill(password);
+    await Promise.all([page.waitForURL((u) => u.pathname !== '/login'), page.getByRole('button', { name: 'Log in' }).click()]);
+    const state = await context.storageState();
+    await context.close();
+    return state;
+  };
+  readerState = await logIn(READER);
+  editorState = await logIn(EDITOR);
 }, { timeout: 120_000 });
 after(async () => {
   await browser?.close();
@@ -97,7 +115,7 @@ async function check({ path: p, colorScheme, signedIn = false, device = DESKTOP,
     ...device,
     colorScheme,
     bypassCSP: true,
-    ...(signedIn ? { storageState: readerState } : {}),
+    ...(signedIn ? { storageState: signedIn === EDITOR ? editorState : readerState } : {}),
   });
   try {
     const response = await page.goto(server.url(p), { waitUntil: 'load' });
@@ -315,6 +333,25 @@ const signedIn = () => [
   { path: '/timeline', label: 'the timeline, signed in' },
   { path: [...entityPaths][0] ?? '/people/steve-witkoff', label: 'an entity page, signed in' },
   { path: '/no-such-page', status: 404, label: 'the 404 page, signed in' },
+  { path: `/annotations/${othersNoteId}/flag`, label: 'the form to flag a note' },
+  {
+    path: READING_PATH,
+    label: 'the form to flag a note, open in the page',
+    prepare: async (page) => {
+      const note = page.locator(`[id="note-${othersNoteId}"]`);
+      await note.locator(':scope > .note-actions').getByRole('button', { name: 'Flag' }).click();
+      await note.locator('.flag-form').waitFor({ state: 'visible' });
+    },
+  },
+  { path: '/moderation', status: 403, label: 'the moderation queue, refused to a reader' },
+];
+
+const asEditor = () => [
+  {
+    path: '/moderation',
+    label: 'the moderation queue, with a flagged note',
+    prepare: async (page) => page.locator(`[id="flagged-${othersNoteId}"]`).waitFor(),
+  },
 ];
 
 // The lists need the server's data (ids, share links, entity pages), so each test makes its
@@ -328,6 +365,11 @@ for (const colorScheme of ['light', 'dark']) {
   test(`every page, signed in (${colorScheme})`, { timeout: 600_000 }, async (t) => {
     for (const page of signedIn()) {
       await t.test(page.label ?? page.path, { timeout: 60_000 }, () => check({ ...page, colorScheme, signedIn: true }));
+    }
+  });
+  test(`the editors' pages (${colorScheme})`, { timeout: 120_000 }, async (t) => {
+    for (const page of asEditor()) {
+      await t.test(page.label ?? page.path, { timeout: 60_000 }, () => check({ ...page, colorScheme, signedIn: EDITOR }));
     }
   });
 }

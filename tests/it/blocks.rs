@@ -49,6 +49,11 @@ enum Op {
         which: usize,
         private: bool,
     },
+    /// The moderators hide a note, or show it again.
+    Hide {
+        which: usize,
+        hidden: bool,
+    },
     Delete {
         which: usize,
     },
@@ -71,6 +76,8 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(which, at, body)| Op::Edit { which, at, body }),
         2 => (any::<usize>(), any::<bool>())
             .prop_map(|(which, private)| Op::Visibility { which, private }),
+        2 => (any::<usize>(), any::<bool>())
+            .prop_map(|(which, hidden)| Op::Hide { which, hidden }),
         2 => any::<usize>().prop_map(|which| Op::Delete { which }),
     ]
 }
@@ -118,6 +125,7 @@ fn annotation(id: usize, who: usize, target: Target, body: bool, private: bool) 
             Visibility::Public
         },
         target,
+        hidden: false,
         created: at,
         modified: at,
     }
@@ -190,6 +198,13 @@ impl Model {
                 } else {
                     Visibility::Public
                 };
+                a
+            }
+            Op::Hide { which, hidden } => {
+                let Some(mut a) = self.pick(*which) else {
+                    return (vec![], vec![]);
+                };
+                a.hidden = *hidden;
                 a
             }
             Op::Delete { which } => {

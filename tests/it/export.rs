@@ -1,5 +1,6 @@
 //! `gloss export` and `gloss import`: a round trip into an empty database gives the same
-//! annotations, on passages and on the whole essay, with their other identities.
+//! annotations, on passages and on the whole essay, hidden ones still hidden, with their other
+//! identities.
 
 use crate::support::*;
 
@@ -65,7 +66,15 @@ async fn a_round_trip_into_an_empty_database_gives_the_same_annotations() {
         .json();
     let answer = serde_json::json!({"motivation": "replying", "bodyValue": "Whole answer.", "target": on_the_whole["id"]});
     create(&router, &ann, &answer).await;
+    let hidden = note["id"].as_str().unwrap().rsplit('/').next().unwrap();
+    let at = time::OffsetDateTime::now_utc();
+    state
+        .store
+        .set_hidden(hidden, true, "editor", at)
+        .await
+        .unwrap();
     let original = state.store.all().await.unwrap();
+    assert!(original.iter().any(|a| a.hidden));
     assert!(original.len() >= 4 + 12);
     assert!(
         original

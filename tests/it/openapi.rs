@@ -304,6 +304,18 @@ async fn the_operations_clients_rely_on_are_documented() {
     assert!(shares["responses"]["201"]["headers"]["Location"].is_object());
     has(&op("/api/openapi.json", "get"), &["200", "304"]);
 
+    let flag = op("/annotations/{id}/flags", "post");
+    has(&flag, &["201", "401", "403", "404", "409", "422", "429"]);
+    let limited = resolve(&doc, &flag["responses"]["429"]);
+    assert!(limited["headers"]["Retry-After"].is_object(), "{limited}");
+    for method in ["post", "delete"] {
+        has(
+            &op("/annotations/{id}/hidden", method),
+            &["204", "401", "403", "404"],
+        );
+    }
+    has(&op("/api/moderation", "get"), &["200", "401", "403"]);
+
     let schemes = &doc["components"]["securitySchemes"];
     assert_eq!(schemes["bearerAuth"]["scheme"], "bearer");
     assert_eq!(schemes["sessionCookie"]["in"], "cookie");
@@ -666,4 +678,56 @@ fn documented_body(doc: &Value, path: &str) -> String {
         .next()
         .unwrap()
         .to_string()
+}
+
+#[tokio::test]
+async fn a_flag_and_the_moderation_queue_are_answered_as_described() {
+    let (state, router) = app().await;
+    let doc = description(&router).await;
+    let author = reader_token(&router, "author").await;
+    let flagger = reader_token(&router, "flagger").await;
+    let editor = editor_token(&state, &router, "editor").await;
+    let note = id_of(&create(&router, &author, &comment("Why not?", "A note.")).await);
+
+    let example = &doc["components"]["schemas"][documented_body(&doc, "/annotations/{id}/flags")]["properties"]
+        ["reason"]["example"];
+    let flag = send(
+        &router,
+        "POST",
+        &format!("/annotations/{note}/flags"),
+        &[("authorization", &flagger)],
+        Some(&json!({ "reason": example })),
+    )
+    .await;
+    assert_eq!(flag.status, 201, "{}", flag.body);
+    let schema = documented(
+        &doc,
+        "/annotations/{id}/flags",
+        "post",
+        "201",
+        "application/json",
+    );
+    assert_conforms(&doc, &schema, &flag.json());
+
+    let hidden = send(
+        &router,
+        "POST",
+        &format!("/annotations/{note}/hidden"),
+        &[("authorization", &editor)],
+        None,
+    )
+    .await;
+    assert_eq!(hidden.status, 204);
+    let queue = send(
+        &router,
+        "GET",
+        "/api/moderation",
+        &[("authorization", &editor)],
+        None,
+    )
+    .await;
+    assert_eq!(queue.status, 200, "{}", queue.body);
+    let schema = documented(&doc, "/api/moderation", "get", "200", "application/json");
+    assert_conforms(&doc, &schema, &queue.json());
+    assert_eq!(queue.json()["items"].as_array().unwrap().len(), 1);
 }

@@ -8,6 +8,7 @@ mod accounts;
 mod annotations;
 mod changes;
 mod closing;
+mod moderation;
 mod public_notes;
 mod query;
 
@@ -40,6 +41,7 @@ fn note(id: &str, body: &str, at: OffsetDateTime) -> Annotation {
             },
             position: TextPosition { start: 6, end: 13 },
         }),
+        hidden: false,
         created: at,
         modified: at,
     }
@@ -120,7 +122,12 @@ macro_rules! contract {
                     rate_limit_counters_count_per_bucket_and_window;
                 closing: changing_credentials_ends_the_others,
                     replies_to_a_readers_notes_newest_first,
-                    deleting_an_account_leaves_nothing_of_it;
+                    deleting_an_account_leaves_nothing_of_it,
+                    a_placeholder_goes_with_the_last_reply_under_it;
+                moderation: a_reader_flags_a_note_once,
+                    a_hidden_note_and_its_replies_are_their_creators_alone,
+                    the_queue_puts_the_most_flagged_first_and_records_each_hide,
+                    flags_and_records_go_with_their_reader_or_note;
             );
         }
     };

@@ -131,6 +131,7 @@ fn what_is_written_reads_back_the_same() {
             },
             position: TextPosition { start: 6, end: 13 },
         }),
+        hidden: false,
         created: OffsetDateTime::UNIX_EPOCH,
         modified: OffsetDateTime::UNIX_EPOCH,
     };

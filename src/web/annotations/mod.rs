@@ -115,14 +115,29 @@ fn reader_draft(body: &Value) -> Result<jsonld::Draft, AppError> {
     Ok(draft)
 }
 
-/// The annotation with this id, if the viewer may see it.
-async fn visible(state: &AppState, viewer: &Viewer, id: &str) -> Result<Annotation, AppError> {
-    state
+/// The annotation with this id, if the viewer may see it: a reply only where the note it
+/// answers is seen too (not under a note the moderators hid).
+pub(crate) async fn visible(
+    state: &AppState,
+    viewer: &Viewer,
+    id: &str,
+) -> Result<Annotation, AppError> {
+    let missing = || AppError::NotFound(format!("There is no annotation {id}."));
+    let a = state
         .store
         .annotation(id)
         .await?
         .filter(|a| a.visible_to(viewer.username()) && !a.is_placeholder())
-        .ok_or_else(|| AppError::NotFound(format!("There is no annotation {id}.")))
+        .ok_or_else(missing)?;
+    let mut above = a.target.clone();
+    while let Target::Reply(parent) = above {
+        let parent = state.store.annotation(&parent).await?.ok_or_else(missing)?;
+        if parent.hidden && !parent.visible_to(viewer.username()) {
+            return Err(missing());
+        }
+        above = parent.target;
+    }
+    Ok(a)
 }
 
 #[utoipa::path(
@@ -259,6 +274,7 @@ async fn insert(
         tags: draft.tags,
         visibility: draft.visibility,
         target,
+        hidden: false,
         created: now,
         modified: now,
     };
@@ -562,7 +578,7 @@ async fn remove(
 /// After a write: the essay's new revision is learnt at once, and its live readers are told
 /// of a change to a public annotation. Returns the cookie by which the writer's next view,
 /// on any instance, shows the write.
-async fn written(
+pub(crate) async fn written(
     state: &AppState,
     writer: &str,
     a: &Annotation,

@@ -17,14 +17,9 @@ pub async fn target(
 ) -> Result<(String, Target), AppError> {
     match draft {
         DraftTarget::Reply(parent) => {
-            let parent = state
-                .store
-                .annotation(parent)
-                .await?
-                .filter(|a| a.visible_to(viewer.username()) && !a.is_placeholder())
-                .ok_or_else(|| {
-                    AppError::Unprocessable(format!("There is no annotation {parent} to reply to."))
-                })?;
+            let parent = super::visible(state, viewer, parent).await.map_err(|_| {
+                AppError::Unprocessable(format!("There is no annotation {parent} to reply to."))
+            })?;
             Ok((parent.article.clone(), Target::Reply(parent.id)))
         }
         DraftTarget::Page { path } => Ok((essay(state, path)?.slug.clone(), Target::Page)),

@@ -41,6 +41,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         (name = "accounts"),
         (name = "shares"),
         (name = "reading"),
+        (name = "moderation", description = "Flags on readers' notes, and hiding them."),
         (name = "operations"),
     ),
     components(
@@ -58,6 +59,9 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
             UnsupportedMediaType,
             UnprocessableAnnotation,
             TooManyWrites,
+            Conflict,
+            UnprocessableFlag,
+            TooManyFlags,
         ),
     ),
     modifiers(&SignIn),

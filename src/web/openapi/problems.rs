@@ -103,3 +103,22 @@ pub struct UnprocessableAnnotation(pub Problem);
 #[derive(ToResponse)]
 #[response(content_type = PROBLEM)]
 pub struct TooManyWrites(pub Problem);
+
+/// The reader flagged this note already: a note is flagged once by each reader.
+#[derive(ToResponse)]
+#[response(content_type = PROBLEM)]
+pub struct Conflict(pub Problem);
+
+/// The reason is empty, only white space, or longer than 500 characters.
+#[derive(ToResponse)]
+#[response(content_type = PROBLEM)]
+pub struct UnprocessableFlag(pub Problem);
+
+/// Rate limited: more than 10 flags in ten minutes by this account. `Retry-After` says when
+/// the count starts again.
+#[derive(ToResponse)]
+#[response(
+    content_type = PROBLEM,
+    headers(("Retry-After" = u32, description = "Seconds until flags are counted anew."))
+)]
+pub struct TooManyFlags(pub Problem);

@@ -177,12 +177,16 @@ mod tests {
 
     #[test]
     fn only_an_allowed_origin_other_than_the_sites_own_is_another() {
-        let config = Config {
-            public_url: "https://gloss.example/essays".into(),
-            behind_proxy: false,
-            write_limit: 0,
-            cors_origins: vec!["https://app.example".into(), "https://gloss.example".into()],
-        };
+        use clap::Parser;
+        let cli = crate::config::Cli::try_parse_from([
+            "gloss",
+            "--public-url",
+            "https://gloss.example/essays",
+            "--cors-origins",
+            "https://app.example,https://gloss.example",
+        ])
+        .unwrap();
+        let config = Config::from_args(&cli.serve);
         let with_origin = |origin: &'static str| {
             let mut headers = HeaderMap::new();
             headers.insert(header::ORIGIN, origin.parse().unwrap());

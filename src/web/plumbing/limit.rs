@@ -5,6 +5,8 @@ use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use time::OffsetDateTime;
 
 use crate::error::AppError;
@@ -47,6 +49,13 @@ pub const SIGNUPS: Limit = Limit {
     detail: "Too many new accounts from here: try again in an hour.",
 };
 
+pub const FLAGS: Limit = Limit {
+    kind: "flag",
+    max: 10,
+    window: 600,
+    detail: "Too many flags at once: wait a few minutes and try again.",
+};
+
 /// Annotation writes per account, at most `--write-limit` a minute (none when it is 0).
 pub async fn check_writes(state: &AppState, username: &str) -> Result<(), AppError> {
     if state.config.write_limit == 0 {
@@ -78,6 +87,27 @@ pub async fn check(state: &AppState, limit: &Limit, who: &str) -> Result<(), App
         return Err(AppError::TooManyRequests(limit.detail.to_string()));
     }
     Ok(())
+}
+
+/// The same count, answering over the limit with `Retry-After`: the seconds until the
+/// window ends and the count starts again.
+pub async fn check_or_retry_after(
+    state: &AppState,
+    limit: &Limit,
+    who: &str,
+) -> Result<(), Response> {
+    match check(state, limit, who).await {
+        Err(err @ AppError::TooManyRequests(_)) => {
+            let now = OffsetDateTime::now_utc().unix_timestamp();
+            let wait = limit.window - now.rem_euclid(limit.window);
+            let mut response = err.into_response();
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+            Err(response)
+        }
+        other => other.map_err(IntoResponse::into_response),
+    }
 }
 
 /// The client's address: the connection's, or with `--behind-proxy` the one the proxy

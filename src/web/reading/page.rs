@@ -204,9 +204,9 @@ async fn reading_page(
     let focus = params
         .annotation
         .as_deref()
+        .filter(|id| snapshot.annotated.shows(viewer.username(), id))
         .and_then(|id| snapshot.annotated.entry(id))
-        .map(|e| &e.annotation)
-        .filter(|a| a.visible_to(viewer.username()));
+        .map(|e| &e.annotation);
     if let Some(a) = focus {
         preview.url = format!("{base}/annotations/{}", a.id);
         let quote = match &a.target {

@@ -44,6 +44,7 @@ fn passage(id: &str, creator: &str, seconds: i64) -> Annotation {
             },
             position: TextPosition { start: 6, end: 13 },
         }),
+        hidden: false,
         created: t(seconds),
         modified: t(seconds),
     }
@@ -266,4 +267,46 @@ pub async fn deleting_an_account_leaves_nothing_of_it(store: Arc<dyn Store>) {
 
     store.create_user(&reader("alice")).await.unwrap();
     assert!(store.replies_to("alice", 10).await.unwrap().is_empty());
+}
+
+pub async fn a_placeholder_goes_with_the_last_reply_under_it(store: Arc<dyn Store>) {
+    for name in ["alice", "bob", "carol"] {
+        store.create_user(&reader(name)).await.unwrap();
+    }
+    store.create(&passage("a1", "alice", 0)).await.unwrap();
+    store.create(&reply("r1", "bob", "a1", 1)).await.unwrap();
+    store.create(&reply("r2", "alice", "r1", 2)).await.unwrap();
+    store.create(&reply("r3", "carol", "r2", 3)).await.unwrap();
+    store.create(&reply("r4", "carol", "a1", 4)).await.unwrap();
+    store.delete_user("alice").await.unwrap();
+    store.delete_user("bob").await.unwrap();
+    for id in ["a1", "r1", "r2"] {
+        let kept = store.annotation(id).await.unwrap().unwrap();
+        assert!(kept.is_placeholder(), "{id} holds carol's replies");
+    }
+
+    let before = store.revision("essay").await.unwrap();
+    store.delete("r3", None).await.unwrap();
+    let ids: Vec<String> = store
+        .all()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    assert_eq!(
+        ids,
+        ["a1", "r4"],
+        "r2 and r1 held nothing but r3; a1 still holds r4"
+    );
+    let changes = store.changes_since("essay", before).await.unwrap();
+    let mut deleted = changes.deleted.clone();
+    deleted.sort();
+    assert_eq!(deleted, ["r1", "r2", "r3"], "each as a change");
+
+    store.delete("r4", None).await.unwrap();
+    assert!(
+        store.all().await.unwrap().is_empty(),
+        "nothing is left standing"
+    );
 }
