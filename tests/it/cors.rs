@@ -121,6 +121,7 @@ async fn the_headers_a_client_reads_are_exposed() {
         "content-location",
         "preference-applied",
         "allow",
+        "x-request-id",
     ] {
         assert!(
             exposed.split(',').any(|e| e.trim() == name),

@@ -13,6 +13,7 @@ use axum::response::Response;
 use tower::{Layer, ServiceExt};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
+use super::request_log::REQUEST_ID;
 use crate::config::Config;
 
 /// How long a browser may keep a preflight's answer.
@@ -47,7 +48,8 @@ pub fn rules(config: &Config) -> Option<CorsLayer> {
                 prefer,
             ])
             // What a protocol client reads: the version, where a note was made, the types,
-            // what was answered and which preference was, what may be done, and why not.
+            // what was answered and which preference was, what may be done, why not and
+            // when to try again, and the id to quote when reporting a failure.
             .expose_headers([
                 header::ETAG,
                 header::LOCATION,
@@ -58,6 +60,8 @@ pub fn rules(config: &Config) -> Option<CorsLayer> {
                 HeaderName::from_static("accept-post"),
                 header::VARY,
                 header::WWW_AUTHENTICATE,
+                header::RETRY_AFTER,
+                HeaderName::from_static(REQUEST_ID),
             ])
             .max_age(PREFLIGHT_KEPT),
     )
