@@ -275,7 +275,7 @@ async fn the_operations_clients_rely_on_are_documented() {
 
     has(
         &op("/annotations/{id}", "get"),
-        &["200", "303", "401", "404"],
+        &["200", "303", "304", "401", "404"],
     );
     for method in ["put", "delete"] {
         let write = op("/annotations/{id}", method);

@@ -20,13 +20,14 @@ use super::AppState;
 use super::openapi::annotation::Annotation as AnnotationJson;
 use super::openapi::draft::{self, AnnotationInput};
 use super::openapi::literals::{AnnotationMethods, StrongETag};
-use super::openapi::params::{Csrf, Id, IfMatch};
+use super::openapi::params::{Csrf, Id, IfMatch, IfNoneMatch};
 use super::openapi::problems::{
     BadRequest, Forbidden, IdentityChanged, InvalidToken, NotFound, PayloadTooLarge,
     PreconditionFailed, TooManyWrites, Unauthorized, UnprocessableAnnotation, UnsupportedMediaType,
 };
 use super::plumbing::auth::Viewer;
 use super::plumbing::body::JsonBody;
+use super::plumbing::conditional;
 use super::plumbing::errors::accepts_html;
 use super::plumbing::limit;
 use crate::annotation::jsonld::{self, MEDIA_TYPE, Urls};
@@ -292,7 +293,7 @@ async fn insert(
     description = "A browser (`Accept` containing `text/html`) is redirected (303) to the \
         annotation's passage in its essay instead.",
     security((), ("bearerAuth" = []), ("sessionCookie" = [])),
-    params(Id),
+    params(Id, IfNoneMatch),
     responses(
         (
             status = 200,
@@ -329,6 +330,11 @@ async fn insert(
             ),
         ),
         (
+            status = 304,
+            description = "Not modified: `If-None-Match` named the current `ETag`.",
+            headers(("ETag" = inline(StrongETag))),
+        ),
+        (
             status = 303,
             description = "Only when `Accept` contains `text/html`: the passage, \
                 `/articles/{slug}?annotation={id}#…`.",
@@ -347,6 +353,13 @@ async fn read(
     let a = visible(&state, &viewer, &id).await?;
     if accepts_html(&headers) {
         return Ok(Redirect::to(&resolve::passage_url(&state, &a)).into_response());
+    }
+    let version = HeaderValue::from_str(&etag(&a)).expect("an ETag is ASCII");
+    if conditional::none_match(&headers, &version) {
+        let mut response = StatusCode::NOT_MODIFIED.into_response();
+        describe_annotation(response.headers_mut());
+        response.headers_mut().insert(header::ETAG, version);
+        return Ok(response);
     }
     Ok(annotation_response(&state, &headers, &a, StatusCode::OK))
 }

@@ -91,6 +91,31 @@ async fn annotation_get_has_a_strong_etag() {
 }
 
 #[tokio::test]
+async fn annotation_get_revalidates_with_if_none_match() {
+    let (router, path, reply, token) = created(&comment("pressure on Russia", "n")).await;
+    let etag = header(&reply, "etag").to_string();
+    let unchanged = send(&router, "GET", &path, &[("if-none-match", &etag)], None).await;
+    assert_eq!(unchanged.status, 304);
+    assert_eq!(header(&unchanged, "etag"), etag);
+    assert_eq!(header(&unchanged, "link"), RESOURCE_LINK);
+    assert!(unchanged.body.is_empty());
+    let mut edited = reply.json();
+    edited["body"][0]["value"] = json!("Changed.");
+    let put = send(
+        &router,
+        "PUT",
+        &path,
+        &[("authorization", &token)],
+        Some(&edited),
+    )
+    .await;
+    assert_eq!(put.status, 200);
+    let changed = send(&router, "GET", &path, &[("if-none-match", &etag)], None).await;
+    assert_eq!(changed.status, 200, "a new version is sent whole");
+    assert_eq!(changed.json()["body"][0]["value"], "Changed.");
+}
+
+#[tokio::test]
 async fn annotation_get_has_allow_listing_its_methods() {
     // "The response MUST have an Allow header that lists the HTTP methods available for
     // interacting with the Annotation."
