@@ -228,6 +228,7 @@ fn reader_note(library: &Library, i: usize) -> Annotation {
         tags: vec!["bench".into()],
         visibility: Visibility::Public,
         hidden: false,
+        group: None,
         target: Target::Text(anchor::describe(text, at..at + exact.chars().count())),
         created: now,
         modified: now,

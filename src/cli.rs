@@ -168,6 +168,7 @@ fn from_export(item: &Value, earlier: &[Annotation]) -> Result<Annotation, Strin
         entity: draft.entity,
         tags: draft.tags,
         visibility: draft.visibility,
+        group: draft.audience,
         target,
         hidden: item.get("hidden") == Some(&Value::Bool(true)),
         created: p.created,

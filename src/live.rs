@@ -34,7 +34,7 @@ impl Change {
     }
 }
 
-/// A public annotation changed on an essay.
+/// A public annotation, or a group's, changed on an essay.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
     pub article: String,
@@ -42,6 +42,9 @@ pub struct Event {
     pub change: Change,
     /// The essay's revision after the change.
     pub revision: i64,
+    /// The group whose members alone are told; everyone is when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
 }
 
 pub struct Live {

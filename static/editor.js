@@ -9,7 +9,7 @@ const FORM = `<form><h2 id="editor-title"></h2><blockquote class="editor-quote">
 <textarea id="editor-body" name="body" rows="5" required aria-describedby="editor-hint"></textarea>
 <small class="editor-hint" id="editor-hint">Markdown. Ctrl+Enter or ⌘+Enter saves.</small>
 <p class="editor-more"><label for="editor-tags">Tags (comma-separated)</label><input id="editor-tags" name="tags" autocomplete="off">
-<label class="editor-check"><input type="checkbox" name="private"> Private (only you can see it)</label></p>
+<label for="editor-audience">Post to</label><select id="editor-audience" name="audience"><option value="public">Public</option><option value="private">Only me</option></select></p>
 <div class="editor-alert" role="alert"></div>
 <p class="editor-buttons"><button type="submit">Save</button> <button type="button" value="cancel">Cancel</button></p></form>`;
 
@@ -19,9 +19,17 @@ let dialog = null;
  * with the quote it shows. */
 let task = null;
 
+/** The reader's groups, which the server names in the page's head: `{ id, name }` each. */
+const groups = () => [...document.querySelectorAll('meta[name="gloss-group"]')].map((meta) => {
+  const space = meta.content.indexOf(" ");
+  return { id: meta.content.slice(0, space), name: meta.content.slice(space + 1) };
+});
+
 function editor() {
   if (dialog) return dialog;
   dialog = make("dialog", { className: "editor" }, FORM);
+  const audience = dialog.firstChild.elements.audience;
+  for (const { id, name } of groups()) audience.append(make("option", { value: `group:${id}`, textContent: `${name} (group)` }));
   dialog.setAttribute("aria-labelledby", "editor-title");
   document.body.append(dialog);
   const form = dialog.firstChild;
@@ -48,7 +56,7 @@ function problem(message, retry) {
 }
 
 /** Opens the editor for `what` (a draft survives Cancel). `near`, a Range or an Element,
- * anchors it when notes stand beside the text; `fill` gives a note's text, tags and privacy. */
+ * anchors it when notes stand beside the text; `fill` gives a note's text, tags and audience. */
 export function openEditor(what, near, fill) {
   editor();
   const fields = dialog.firstChild.elements;
@@ -65,7 +73,11 @@ export function openEditor(what, near, fill) {
   if (fill) {
     fields.body.value = fill.text;
     fields.tags.value = fill.tags.join(", ");
-    fields.private.checked = fill.private;
+    // A group the reader has left keeps its notes: editing one leaves it there.
+    if (![...fields.audience.options].some((option) => option.value === fill.audience)) {
+      fields.audience.append(make("option", { value: fill.audience, textContent: "Its group" }));
+    }
+    fields.audience.value = fill.audience;
   }
   // Focus in the form drops the selection: keep the passage lit while the editor is open.
   if (what.passage && window.Highlight) CSS.highlights.set("gloss", new Highlight(what.passage.range));
@@ -93,7 +105,10 @@ async function save() {
   const text = fields.body.value.trim();
   const replying = what.kind === "reply" || what.reply;
   const tags = replying ? [] : [...new Set(fields.tags.value.split(",").map((tag) => tag.trim().replace(/^#/, "")).filter(Boolean))];
-  const visibility = what.reply ? what.anno.visibility : what.kind !== "reply" && fields.private.checked ? "private" : "public";
+  const choice = what.reply ? (what.anno.visibility === "private" ? "private" : "public") : what.kind === "reply" ? "public" : fields.audience.value;
+  const visibility = choice === "private" ? "private" : "public";
+  // A group's note names the group; a reply goes where its parent is, which the server knows.
+  const audience = choice.startsWith("group:") ? `/groups/${choice.slice(6)}` : undefined;
   const submit = $("[type=submit]", dialog);
   if (submit.disabled) return; // Ctrl+Enter while saving
   problem("");
@@ -101,11 +116,14 @@ async function save() {
   let id = what.id;
   try {
     if (what.kind === "edit") {
-      await api("PUT", `/annotations/${encodeURIComponent(id)}`, { ...what.anno, body: bodies(text, tags), visibility }, what.etag ? { "If-Match": what.etag } : {});
+      const edited = { ...what.anno, body: bodies(text, tags), visibility, audience };
+      if (what.reply) edited.audience = what.anno.audience;
+      if (!edited.audience) delete edited.audience;
+      await api("PUT", `/annotations/${encodeURIComponent(id)}`, edited, what.etag ? { "If-Match": what.etag } : {});
     } else {
       const json = what.kind === "reply"
         ? annotation("replying", bodies(text, []), `/annotations/${what.parent}`)
-        : annotation("commenting", bodies(text, tags), what.passage ? targetOf(what.passage) : `/articles/${slug}`, visibility);
+        : { ...annotation("commenting", bodies(text, tags), what.passage ? targetOf(what.passage) : `/articles/${slug}`, visibility), ...(audience && { audience }) };
       id = decodeURIComponent(String((await (await api("POST", "/annotations/", json)).json()).id).split("/").pop());
     }
   } catch (err) {
@@ -148,7 +166,7 @@ export async function editNote(id, near) {
     }, near, {
       text: items.find((body) => body.purpose === "commenting")?.value || "",
       tags: items.filter((body) => body.purpose === "tagging").map((body) => body.value),
-      private: anno.visibility === "private",
+      audience: anno.audience ? `group:${anno.audience.split("/").pop()}` : anno.visibility,
     });
   } catch (err) {
     if (editorOpen()) problem(err.message);

@@ -85,6 +85,7 @@ fn annotations_anchor_or_are_orphans() {
         entity: None,
         tags: vec![],
         visibility: Visibility::Public,
+        group: None,
         target: Target::Text(TextTarget {
             quote: TextQuote {
                 exact: exact.into(),

@@ -72,6 +72,8 @@ pub struct Annotated {
     /// By annotation: the replies to it.
     children: HashMap<String, OrdSet<String>>,
     by_creator: HashMap<String, OrdSet<String>>,
+    /// By group: the notes posted to it.
+    by_group: HashMap<String, OrdSet<String>>,
     orphans: OrdSet<OrphanKey>,
     page_notes: OrdSet<PageNoteKey>,
 }
@@ -88,6 +90,7 @@ impl Annotated {
             notes: std::iter::repeat_n(OrdMap::new(), blocks).collect(),
             children: HashMap::new(),
             by_creator: HashMap::new(),
+            by_group: HashMap::new(),
             orphans: OrdSet::new(),
             page_notes: OrdSet::new(),
         }
@@ -145,6 +148,20 @@ impl Annotated {
             .get(creator)
             .into_iter()
             .flat_map(|ids| ids.iter().filter_map(|id| self.entry(id)))
+    }
+
+    /// Everything posted to `group` on the essay.
+    fn in_group(&self, group: &str) -> impl Iterator<Item = &Entry> {
+        self.by_group
+            .get(group)
+            .into_iter()
+            .flat_map(|ids| ids.iter().filter_map(|id| self.entry(id)))
+    }
+
+    /// The ids of everything posted to `group`, as a set that is the same one (`ptr_eq`) for
+    /// as long as nothing is added to it or taken from it.
+    pub fn ids_in_group(&self, group: &str) -> Option<OrdSet<String>> {
+        self.by_group.get(group).cloned()
     }
 
     /// The ids of everything `creator` wrote, as a set that is the same one (`ptr_eq`) for as
@@ -234,6 +251,12 @@ impl Annotated {
             .entry(annotation.creator.clone())
             .or_default()
             .insert(id.clone());
+        if let Some(group) = &annotation.group {
+            self.by_group
+                .entry(group.clone())
+                .or_default()
+                .insert(id.clone());
+        }
         let entry = Arc::new(Entry {
             annotation,
             place,
@@ -292,6 +315,14 @@ impl Annotated {
             own.remove(id);
             if own.is_empty() {
                 self.by_creator.remove(&a.creator);
+            }
+        }
+        if let Some(group) = &a.group
+            && let Some(notes) = self.by_group.get_mut(group)
+        {
+            notes.remove(id);
+            if notes.is_empty() {
+                self.by_group.remove(group);
             }
         }
         self.entries.remove(id);

@@ -6,7 +6,7 @@ use std::cmp::Reverse;
 use std::ops::Range;
 
 use super::{Annotated, Entry, Touched};
-use crate::annotation::{Annotation, Target, Visibility};
+use crate::annotation::{Annotation, Reader, Target};
 
 /// Other readers' notes shown beside a paragraph, besides the editors' notes and the viewer's.
 pub const READER_NOTES_PER_BLOCK: usize = 3;
@@ -18,6 +18,8 @@ pub const OWN_NOTES_PER_BLOCK: usize = 10;
 #[derive(Debug, Clone, Default)]
 pub struct View<'a> {
     pub viewer: Option<&'a str>,
+    /// The ids of the groups the viewer belongs to.
+    pub groups: &'a [String],
     /// The annotation a permalink points at: its note is shown open.
     pub focus: Option<&'a str>,
     /// The block shown with all its notes, however many.
@@ -47,7 +49,10 @@ impl Crowding<'_> {
 
 impl View<'_> {
     pub fn sees(&self, a: &Annotation) -> bool {
-        a.visible_to(self.viewer)
+        a.visible_to(Reader {
+            name: self.viewer,
+            groups: self.groups,
+        })
     }
 
     pub fn owns(&self, a: &Annotation) -> bool {
@@ -131,14 +136,14 @@ impl Annotated {
 
     /// Whether `viewer` sees annotation `id` on the page: it, and every note above it in its
     /// thread, since a reply goes wherever the note it answers goes (hidden with it, say).
-    pub fn shows(&self, viewer: Option<&str>, id: &str) -> bool {
+    pub fn shows(&self, reader: Reader, id: &str) -> bool {
         let mut next = Some(id);
         for _ in 0..=self.entries.len() {
             let Some(id) = next else { return true };
             let Some(entry) = self.entry(id) else {
                 return false;
             };
-            if !entry.annotation.visible_to(viewer) {
+            if !entry.annotation.visible_to(reader) {
                 return false;
             }
             next = match &entry.annotation.target {
@@ -179,6 +184,12 @@ impl Annotated {
                 }
             }
         }
+        // Their groups' notes are seen by their members alone.
+        for group in view.groups {
+            for entry in self.in_group(group) {
+                self.touch(entry, &mut touched);
+            }
+        }
         if let Some(entry) = view.focus.and_then(|id| self.entry(id)) {
             self.touch(entry, &mut touched);
         }
@@ -208,9 +219,9 @@ impl Annotated {
 }
 
 /// Whether a reader's annotation is drawn the same for everyone, its creator included: a
-/// public reply the moderators have not hidden. Anything else of theirs is in their overlay.
+/// public reply (not in a group, not hidden). Anything else of theirs is in their overlay.
 pub fn drawn_alike(a: &Annotation) -> bool {
-    a.visibility == Visibility::Public && !a.hidden && matches!(a.target, Target::Reply(_))
+    a.is_public() && matches!(a.target, Target::Reply(_))
 }
 
 fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {

@@ -48,6 +48,10 @@ impl Urls {
     pub fn entity(&self, id: &str) -> String {
         format!("{}/entities/{id}", self.base)
     }
+
+    pub fn group(&self, id: &str) -> String {
+        format!("{}/groups/{id}", self.base)
+    }
 }
 
 fn time(t: OffsetDateTime) -> String {
@@ -129,6 +133,9 @@ pub fn to_jsonld(a: &Annotation, urls: &Urls) -> Value {
     };
     out.insert("target".into(), target);
     out.insert("visibility".into(), json!(a.visibility.as_str()));
+    if let Some(group) = &a.group {
+        out.insert("audience".into(), json!(urls.group(group)));
+    }
     Value::Object(out)
 }
 
@@ -142,6 +149,8 @@ pub struct Draft {
     /// The entity an editorial note identifies, by id.
     pub entity: Option<String>,
     pub visibility: Visibility,
+    /// The group it is posted to, by id (from its IRI or path, `/groups/{id}`).
+    pub audience: Option<String>,
     pub target: DraftTarget,
 }
 
@@ -244,8 +253,28 @@ pub fn from_jsonld(value: &Value) -> Result<Draft, Invalid> {
         tags,
         entity,
         visibility,
+        audience: audience(obj.get("audience"))?,
         target,
     })
+}
+
+/// Reads `audience`: a group's IRI or path (`/groups/{id}`), alone or as an object's `id`.
+fn audience(value: Option<&Value>) -> Result<Option<String>, Invalid> {
+    let iri = match value {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::String(iri)) => iri.as_str(),
+        Some(Value::Object(o)) => o
+            .get("id")
+            .and_then(Value::as_str)
+            .ok_or("\"audience\" must be a group's IRI, or an object whose \"id\" is one.")?,
+        Some(_) => return Err("\"audience\" must be a group's IRI: /groups/{id}.".into()),
+    };
+    match url_path(iri).strip_prefix("/groups/") {
+        Some(id) if !id.is_empty() && !id.contains('/') => Ok(Some(id.to_string())),
+        _ => Err(format!(
+            "\"audience\" {iri:?} is not a group of this site: use /groups/{{id}}."
+        )),
+    }
 }
 
 /// Reads the fields an export adds: id, creator and times.

@@ -161,9 +161,30 @@ pub struct Annotation {
     /// Hidden by the moderators: shown to its creator alone, whatever its visibility, and its
     /// replies with it.
     pub hidden: bool,
+    /// The group it was posted to, whose members alone see it.
+    pub group: Option<String>,
     pub target: Target,
     pub created: OffsetDateTime,
     pub modified: OffsetDateTime,
+}
+
+/// Who is reading: a signed-in reader's name and the ids of the groups they belong to. The
+/// default is a signed-out reader.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Reader<'a> {
+    pub name: Option<&'a str>,
+    pub groups: &'a [String],
+}
+
+impl<'a> Reader<'a> {
+    /// A reader who belongs to no group.
+    pub fn named(name: Option<&'a str>) -> Reader<'a> {
+        Reader { name, groups: &[] }
+    }
+
+    pub fn is_member(&self, group: &str) -> bool {
+        self.groups.iter().any(|g| g == group)
+    }
 }
 
 impl Annotation {
@@ -173,11 +194,25 @@ impl Annotation {
         self.creator.is_empty()
     }
 
-    /// Whether `viewer` (a username, or `None` when signed out) may see it, on its own: a reply
-    /// is seen only where the note it answers is too.
-    pub fn visible_to(&self, viewer: Option<&str>) -> bool {
-        (self.visibility == Visibility::Public && !self.hidden)
-            || viewer == Some(self.creator.as_str())
+    /// Whether everyone may see it: neither private, nor posted to a group, nor hidden.
+    pub fn is_public(&self) -> bool {
+        self.visibility == Visibility::Public && self.group.is_none() && !self.hidden
+    }
+
+    /// Whether `reader` may see it, on its own (a reply is seen only where the note it answers
+    /// is too): its creator always; nobody else once the moderators hid it; a group's members
+    /// its notes; everyone a public note.
+    pub fn visible_to(&self, reader: Reader) -> bool {
+        if reader.name == Some(self.creator.as_str()) {
+            return true;
+        }
+        if self.hidden {
+            return false;
+        }
+        match &self.group {
+            Some(group) => reader.is_member(group),
+            None => self.visibility == Visibility::Public,
+        }
     }
 
     /// Equal in everything the editors control, so a restart can tell an unchanged note.
@@ -188,5 +223,64 @@ impl Annotation {
             && self.motivation == other.motivation
             && self.tags == other.tags
             && self.visibility == other.visibility
+            && self.group == other.group
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::*;
+
+    fn note(visibility: Visibility, group: Option<&str>) -> Annotation {
+        let at = datetime!(2025-11-26 12:00 UTC);
+        Annotation {
+            id: "a1".into(),
+            identities: Identities::default(),
+            article: "essay".into(),
+            creator: "ann".into(),
+            editorial: false,
+            motivation: Motivation::Commenting,
+            body: Some("A note".into()),
+            entity: None,
+            tags: Vec::new(),
+            visibility,
+            hidden: false,
+            group: group.map(str::to_string),
+            target: Target::Page,
+            created: at,
+            modified: at,
+        }
+    }
+
+    #[test]
+    fn a_groups_note_is_for_its_members_and_its_creator() {
+        let class = ["g1".to_string()];
+        let member = Reader {
+            name: Some("bob"),
+            groups: &class,
+        };
+        let grouped = note(Visibility::Public, Some("g1"));
+        assert!(grouped.visible_to(member));
+        assert!(
+            grouped.visible_to(Reader::named(Some("ann"))),
+            "its creator"
+        );
+        assert!(
+            !grouped.visible_to(Reader::named(Some("bob"))),
+            "not a member"
+        );
+        assert!(!grouped.visible_to(Reader::default()), "signed out");
+        assert!(!grouped.is_public());
+
+        let public = note(Visibility::Public, None);
+        assert!(public.visible_to(Reader::default()) && public.is_public());
+        let private = note(Visibility::Private, None);
+        assert!(
+            !private.visible_to(member),
+            "a group opens no one's private notes"
+        );
+        assert!(private.visible_to(Reader::named(Some("ann"))));
     }
 }

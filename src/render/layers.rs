@@ -14,12 +14,14 @@ use crate::annotation::Annotation;
 use crate::library::Article;
 
 /// Whose an annotation is, as its marks and note carry it in `data-kind`, for the layer a
-/// reader chooses to hide the rest: the editors', the reader's own, another reader's, or the
-/// target a link points at, which every layer shows.
+/// reader chooses to hide the rest: the editors', the reader's own, one posted to a group
+/// (the reader's own included: only members see it, so it is the group's), another
+/// reader's, or the target a link points at, which every layer shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Editorial,
     Own,
+    Group,
     Reader,
     Target,
 }
@@ -30,6 +32,8 @@ impl Kind {
             Kind::Target
         } else if a.editorial {
             Kind::Editorial
+        } else if a.group.is_some() {
+            Kind::Group
         } else if view.owns(a) {
             Kind::Own
         } else {
@@ -44,6 +48,7 @@ impl fmt::Display for Kind {
         f.write_str(match self {
             Kind::Editorial => "editorial",
             Kind::Own => "own",
+            Kind::Group => "group",
             Kind::Reader => "reader",
             Kind::Target => "target",
         })
@@ -58,13 +63,21 @@ pub enum Show {
     All,
     Editors,
     Mine,
+    /// The notes of the reader's groups.
+    Groups,
     #[serde(rename = "none")]
     Nothing,
 }
 
 impl Show {
     /// Every layer, in the order the page offers them.
-    pub const EVERY: [Show; 4] = [Show::All, Show::Editors, Show::Mine, Show::Nothing];
+    pub const EVERY: [Show; 5] = [
+        Show::All,
+        Show::Editors,
+        Show::Mine,
+        Show::Groups,
+        Show::Nothing,
+    ];
 
     /// Its place in [`Show::EVERY`], for what is kept per layer.
     pub fn index(self) -> usize {
@@ -76,6 +89,7 @@ impl Show {
             Show::All => "all",
             Show::Editors => "editors",
             Show::Mine => "mine",
+            Show::Groups => "groups",
             Show::Nothing => "none",
         }
     }
@@ -90,6 +104,7 @@ impl Show {
             Show::All => "Everyone’s",
             Show::Editors => "Editors’",
             Show::Mine => "Mine",
+            Show::Groups => "My groups’",
             Show::Nothing => "None",
         }
     }
@@ -98,9 +113,13 @@ impl Show {
     pub fn hides(self, kind: Kind) -> bool {
         match self {
             Show::All => false,
-            Show::Editors => matches!(kind, Kind::Reader | Kind::Own),
-            Show::Mine => matches!(kind, Kind::Reader | Kind::Editorial),
-            Show::Nothing => matches!(kind, Kind::Reader | Kind::Own | Kind::Editorial),
+            Show::Editors => matches!(kind, Kind::Reader | Kind::Group | Kind::Own),
+            Show::Mine => matches!(kind, Kind::Reader | Kind::Group | Kind::Editorial),
+            Show::Groups => matches!(kind, Kind::Reader | Kind::Own | Kind::Editorial),
+            Show::Nothing => matches!(
+                kind,
+                Kind::Reader | Kind::Group | Kind::Own | Kind::Editorial
+            ),
         }
     }
 }
@@ -150,17 +169,33 @@ mod tests {
     #[test]
     fn each_layer_hides_its_own_kinds() {
         let hidden = |show: Show| {
-            [Kind::Editorial, Kind::Own, Kind::Reader, Kind::Target]
-                .into_iter()
-                .filter(|&k| show.hides(k))
-                .collect::<Vec<_>>()
+            [
+                Kind::Editorial,
+                Kind::Own,
+                Kind::Group,
+                Kind::Reader,
+                Kind::Target,
+            ]
+            .into_iter()
+            .filter(|&k| show.hides(k))
+            .collect::<Vec<_>>()
         };
         assert!(hidden(Show::All).is_empty());
-        assert_eq!(hidden(Show::Editors), [Kind::Own, Kind::Reader]);
-        assert_eq!(hidden(Show::Mine), [Kind::Editorial, Kind::Reader]);
+        assert_eq!(
+            hidden(Show::Editors),
+            [Kind::Own, Kind::Group, Kind::Reader]
+        );
+        assert_eq!(
+            hidden(Show::Mine),
+            [Kind::Editorial, Kind::Group, Kind::Reader]
+        );
+        assert_eq!(
+            hidden(Show::Groups),
+            [Kind::Editorial, Kind::Own, Kind::Reader]
+        );
         assert_eq!(
             hidden(Show::Nothing),
-            [Kind::Editorial, Kind::Own, Kind::Reader]
+            [Kind::Editorial, Kind::Own, Kind::Group, Kind::Reader]
         );
     }
 

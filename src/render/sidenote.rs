@@ -151,6 +151,7 @@ mod tests {
                 tags: tags.iter().map(|t| t.to_string()).collect(),
                 visibility: Visibility::Private,
                 hidden: false,
+                group: None,
                 target: Target::Reply("parent".into()),
                 created,
                 modified: created,

@@ -61,6 +61,7 @@ pub fn editorial_annotation(
         entity: note.entity.clone(),
         tags: Vec::new(),
         visibility: Visibility::Public,
+        group: None,
         target: Target::Text(anchor::describe(&article.document.text, note.range.clone())),
         hidden: false,
         created: now,

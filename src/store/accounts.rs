@@ -31,6 +31,7 @@ where
     for<'r> UserRow: FromRow<'r, B::Row>,
     for<'r> (String, String, String, String): FromRow<'r, B::Row>,
     for<'r> (String, String, String): FromRow<'r, B::Row>,
+    for<'r> (String, String, String, Option<String>): FromRow<'r, B::Row>,
     for<'r> (String, String): FromRow<'r, B::Row>,
     for<'r> (String,): FromRow<'r, B::Row>,
     for<'r> (Option<String>,): FromRow<'r, B::Row>,
@@ -265,6 +266,8 @@ where
             annotation_columns!("CAST(via AS TEXT) AS via", "CAST(tags AS TEXT) AS tags"),
             " FROM annotations WHERE visibility = 'public' AND creator <> $1 AND creator <> ''
              AND reply_to IN (SELECT id FROM annotations WHERE creator = $1)
+             AND (group_id IS NULL
+                  OR group_id IN (SELECT group_id FROM memberships WHERE username = $1))
              AND id NOT IN (",
             veiled!(),
             ")
@@ -279,7 +282,8 @@ where
 
     async fn delete_user(&self, username: &str) -> Result<Vec<Withdrawn>, StoreError> {
         let mut tx = self.pool.begin_with(B::BEGIN_READ_THEN_WRITE).await?;
-        let withdrawn = Self::withdraw_notes(&mut tx, username).await?;
+        let mut withdrawn = Self::withdraw_notes(&mut tx, username).await?;
+        withdrawn.extend(Self::hand_over_groups(&mut tx, username).await?);
         // Sessions and tokens go with the user (ON DELETE CASCADE).
         sqlx::query("DELETE FROM users WHERE username = $1")
             .bind(username)

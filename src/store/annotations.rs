@@ -80,7 +80,7 @@ where
             "INSERT INTO annotations (",
             annotation_columns!(),
             ", revision) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
-             $15, $16, $17, $18, $19, $20, $21)"
+             $15, $16, $17, $18, $19, $20, $21, $22)"
         ))
         .bind(w.id)
         .bind(w.canonical)
@@ -102,6 +102,7 @@ where
         .bind(w.pos_end)
         .bind(w.created.as_str())
         .bind(w.modified.as_str())
+        .bind(w.group_id)
         .bind(revision)
         .execute(&mut *tx)
         .await
@@ -122,8 +123,9 @@ where
         let result = sqlx::query(
             "UPDATE annotations SET motivation = $1, body = $2, entity = $3, tags = $4,
              visibility = $5, reply_to = $6, exact = $7, prefix = $8, suffix = $9, pos_start = $10,
-             pos_end = $11, modified = $12, revision = $13, canonical = $17, via = $18
-             WHERE id = $14 AND article = $15 AND ($16 IS NULL OR modified = $16)",
+             pos_end = $11, modified = $12, revision = $13, group_id = $14, canonical = $18,
+             via = $19
+             WHERE id = $15 AND article = $16 AND ($17 IS NULL OR modified = $17)",
         )
         .bind(w.motivation)
         .bind(w.body)
@@ -138,6 +140,7 @@ where
         .bind(w.pos_end)
         .bind(w.modified.as_str())
         .bind(revision)
+        .bind(w.group_id)
         .bind(w.id)
         .bind(w.article)
         .bind(seen.map(timestamp).as_deref())
@@ -231,16 +234,24 @@ where
 
     /// Appends the WHERE clause of a query: visibility first, then each filter.
     fn push_filters(sql: &mut QueryBuilder<B>, query: &Query, viewer: Option<&str>) {
-        // Placeholders of deleted accounts' notes are listed by no one.
-        sql.push(" WHERE creator <> '' AND (visibility = 'public' OR creator = ")
-            .push_bind(viewer)
-            .push(")");
+        // Placeholders of deleted accounts' notes are listed by no one; a group's notes by its
+        // members alone.
+        sql.push(
+            " WHERE creator <> '' AND ((visibility = 'public' AND group_id IS NULL) OR creator = ",
+        )
+        .push_bind(viewer)
+        .push(" OR group_id IN (SELECT group_id FROM memberships WHERE username = ")
+        .push_bind(viewer)
+        .push("))");
         // Hidden notes, and the replies under them, are their creators' alone.
         sql.push(" AND (creator = ").push_bind(viewer).push(concat!(
             " OR id NOT IN (",
             veiled!(),
             "))"
         ));
+        if let Some(group) = &query.group {
+            sql.push(" AND group_id = ").push_bind(group.as_str());
+        }
         if let Some(article) = &query.article {
             sql.push(" AND article = ").push_bind(article.as_str());
         }
@@ -351,7 +362,7 @@ where
         let mut select = QueryBuilder::new(concat!(
             "SELECT ",
             selected_columns!(),
-            " FROM annotations WHERE visibility = 'public' AND body IS NOT NULL
+            " FROM annotations WHERE visibility = 'public' AND group_id IS NULL AND body IS NOT NULL
              AND id NOT IN (",
             veiled!(),
             ")"

@@ -5,6 +5,7 @@ mod accounts;
 mod annotations;
 mod backend;
 mod feed;
+mod groups;
 mod limits;
 mod moderation;
 mod postgres;
@@ -70,6 +71,8 @@ pub struct Query {
     pub text: Option<String>,
     pub tag: Option<String>,
     pub creator: Option<String>,
+    /// Only the notes of this group.
+    pub group: Option<String>,
     pub offset: usize,
     pub limit: usize,
 }
@@ -191,6 +194,8 @@ pub struct Withdrawn {
     /// The essay's revision after the account's notes went.
     pub revision: i64,
     pub public: bool,
+    /// The group whose members alone saw it.
+    pub group: Option<String>,
     /// Kept as a placeholder, without its creator or words, because other readers replied.
     pub placeholder: bool,
 }
@@ -260,8 +265,10 @@ pub trait AccountStore: Send + Sync + 'static {
     async fn replies_to(&self, username: &str, limit: usize)
     -> Result<Vec<Annotation>, StoreError>;
 
-    /// Deletes the user, their sessions, tokens and notes. A note that other readers replied
-    /// to stays as a placeholder (no creator, no words) so their replies keep their place.
+    /// Deletes the user, their sessions, tokens, memberships and notes. A note that other
+    /// readers replied to stays as a placeholder (no creator, no words) so their replies keep
+    /// their place. A group they created passes to its longest-standing other member, or goes
+    /// with its notes when it has none.
     async fn delete_user(&self, username: &str) -> Result<Vec<Withdrawn>, StoreError>;
 }
 
@@ -348,6 +355,70 @@ pub trait ModerationStore: Send + Sync + 'static {
     async fn moderation_queue(&self, limit: usize) -> Result<Vec<Flagged>, StoreError>;
 }
 
+/// A class or a newsroom annotating together: its members alone see the notes posted to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// Short, random and safe in a URL: `/groups/{id}`.
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    /// Who made it (or inherited it): they may rename it, remove members and delete it.
+    pub creator: String,
+    /// The code in the invite link, `/groups/{id}/join/{invite}`.
+    pub invite: String,
+    pub created: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    pub username: String,
+    pub joined: OffsetDateTime,
+}
+
+#[async_trait]
+pub trait GroupStore: Send + Sync + 'static {
+    /// Stores a new group with its creator as its first member; `Conflict` when the id is taken.
+    async fn create_group(&self, group: &Group) -> Result<(), StoreError>;
+
+    async fn group(&self, id: &str) -> Result<Option<Group>, StoreError>;
+
+    /// The groups `username` belongs to, by name.
+    async fn groups_of(&self, username: &str) -> Result<Vec<Group>, StoreError>;
+
+    /// The group's members, longest-standing first.
+    async fn members(&self, id: &str) -> Result<Vec<Member>, StoreError>;
+
+    async fn is_member(&self, id: &str, username: &str) -> Result<bool, StoreError>;
+
+    /// Makes `username` a member if `invite` is the group's code (a member already stays one);
+    /// `false` when there is no such group or the code is wrong.
+    async fn join(&self, id: &str, invite: &str, username: &str) -> Result<bool, StoreError>;
+
+    /// Ends a membership; `false` when there was none. The member's notes stay in the group.
+    async fn leave(&self, id: &str, username: &str) -> Result<bool, StoreError>;
+
+    /// Renames and describes the group; `false` when there is no such group.
+    async fn describe_group(
+        &self,
+        id: &str,
+        name: &str,
+        description: &str,
+    ) -> Result<bool, StoreError>;
+
+    /// Deletes the group, its memberships and its notes, each note through the change feed.
+    async fn delete_group(&self, id: &str) -> Result<Vec<Withdrawn>, StoreError>;
+
+    /// The group's newest notes, replies included, at most `limit`.
+    async fn group_notes(&self, id: &str, limit: usize) -> Result<Vec<Annotation>, StoreError>;
+
+    /// How many notes deleting the group would take with it.
+    async fn group_note_count(&self, id: &str) -> Result<usize, StoreError>;
+
+    /// Whether `username` created the group the annotation was posted to: such a creator may
+    /// moderate the group's notes.
+    async fn created_group_of(&self, annotation: &str, username: &str) -> Result<bool, StoreError>;
+}
+
 /// The store on the database `B`.
 pub struct SqlStore<B: Database> {
     pool: Pool<B>,
@@ -355,11 +426,14 @@ pub struct SqlStore<B: Database> {
 
 /// Everything the app keeps in its database.
 pub trait Store:
-    AnnotationStore + AccountStore + ShareStore + LimitStore + ModerationStore
+    AnnotationStore + AccountStore + GroupStore + ShareStore + LimitStore + ModerationStore
 {
 }
 
-impl<T: AnnotationStore + AccountStore + ShareStore + LimitStore + ModerationStore> Store for T {}
+impl<T> Store for T where
+    T: AnnotationStore + AccountStore + GroupStore + ShareStore + LimitStore + ModerationStore
+{
+}
 
 /// Opens (and migrates) the store a URL names.
 pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {

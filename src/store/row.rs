@@ -9,7 +9,7 @@ use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{OffsetDateTime, UtcOffset};
 
-use super::{Changes, Role, Share, StoreError, SyncReport, User};
+use super::{Changes, Group, Role, Share, StoreError, SyncReport, User};
 use crate::annotation::{
     Annotation, Identities, Motivation, Target, TextPosition, TextQuote, TextTarget, Visibility,
 };
@@ -36,6 +36,7 @@ pub struct AnnotationRow {
     pub pos_end: Option<i64>,
     pub created: String,
     pub modified: String,
+    pub group_id: Option<String>,
 }
 
 /// The annotation columns in `AnnotationRow` order, as a literal for `concat!`. Selects pass
@@ -50,8 +51,8 @@ macro_rules! annotation_columns {
             $via,
             ", article, creator, editorial, motivation, body, entity, ",
             $tags,
-            ", visibility, hidden, reply_to, exact, prefix, suffix, pos_start, pos_end, created, \
-             modified"
+            ", visibility, hidden, reply_to, exact, prefix, suffix, pos_start, pos_end, created, ",
+            "modified, group_id"
         )
     };
 }
@@ -94,6 +95,7 @@ impl AnnotationRow {
             hidden: self.hidden,
             body: self.body,
             entity: self.entity,
+            group: self.group_id,
         })
     }
 }
@@ -133,6 +135,7 @@ pub struct Written<'a> {
     pub pos_end: Option<i64>,
     pub created: String,
     pub modified: String,
+    pub group_id: Option<&'a str>,
 }
 
 impl Written<'_> {
@@ -167,6 +170,7 @@ impl Written<'_> {
             pos_end: position.map(|p| p.end as i64),
             created: timestamp(a.created),
             modified: timestamp(a.modified),
+            group_id: a.group.as_deref(),
         }
     }
 }
@@ -313,6 +317,31 @@ impl ShareRow {
             created: parse_timestamp(&self.created).ok_or_else(|| corrupt("created"))?,
             code: self.code,
             article: self.article,
+        })
+    }
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub struct GroupRow {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub creator: String,
+    pub invite: String,
+    pub created: String,
+}
+
+impl GroupRow {
+    pub fn into_group(self) -> Result<Group, StoreError> {
+        let created = parse_timestamp(&self.created)
+            .ok_or_else(|| StoreError::Corrupt(format!("group {}: created", self.id)))?;
+        Ok(Group {
+            id: self.id,
+            name: self.name,
+            description: self.description,
+            creator: self.creator,
+            invite: self.invite,
+            created,
         })
     }
 }

@@ -13,7 +13,7 @@ where
     for<'c> &'c mut B::Connection: Executor<'c, Database = B>,
     for<'r> (i64,): FromRow<'r, B::Row>,
     for<'r> (String,): FromRow<'r, B::Row>,
-    for<'r> (String, String, String): FromRow<'r, B::Row>,
+    for<'r> (String, String, String, Option<String>): FromRow<'r, B::Row>,
     for<'a> &'a str: Bind<B>,
     for<'a> Option<&'a str>: Encode<'a, B> + Type<B>,
     for<'a> Json<&'a [String]>: Bind<B>,
@@ -28,8 +28,8 @@ where
         username: &str,
     ) -> Result<Vec<Withdrawn>, StoreError> {
         // Parents before their replies, so a reply deleted with its parent is passed over.
-        let notes: Vec<(String, String, String)> = sqlx::query_as(
-            "SELECT article, id, visibility FROM annotations WHERE creator = $1
+        let notes: Vec<(String, String, String, Option<String>)> = sqlx::query_as(
+            "SELECT article, id, visibility, group_id FROM annotations WHERE creator = $1
              ORDER BY article, reply_to IS NOT NULL, created, id",
         )
         .bind(username)
@@ -37,7 +37,7 @@ where
         .await?;
         let mut withdrawn = Vec::with_capacity(notes.len());
         let mut essay: Option<(String, i64)> = None;
-        for (article, id, visibility) in notes {
+        for (article, id, visibility, group) in notes {
             let revision = match &essay {
                 Some((slug, revision)) if *slug == article => *revision,
                 _ => {
@@ -58,7 +58,8 @@ where
                     article,
                     id,
                     revision,
-                    public: visibility == "public",
+                    public: visibility == "public" && group.is_none(),
+                    group,
                     placeholder,
                 });
             }

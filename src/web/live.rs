@@ -1,5 +1,5 @@
 //! `GET /articles/{slug}/live`: server-sent events for each public annotation created,
-//! changed or deleted on the essay, on any instance.
+//! changed or deleted on the essay, on any instance, and for each of the reader's groups'.
 //!
 //! Ten thousand readers may hold a stream each, so a stream is kept small: the bytes of an
 //! event are made once and shared by every reader of it, and one clock ticks for all streams
@@ -22,7 +22,8 @@ use utoipa_axum::routes;
 
 use super::AppState;
 use super::openapi::params::{LastEventId, Slug};
-use super::openapi::problems::{BadQuery, PROBLEM, Problem};
+use super::openapi::problems::{BadQuery, InvalidToken, PROBLEM, Problem};
+use super::plumbing::auth::Viewer;
 use super::plumbing::body::Params;
 use crate::error::AppError;
 use crate::live::{Beat, Event};
@@ -79,11 +80,12 @@ pub struct LiveParams {
     description = "An endless `text/event-stream`. It opens with a `retry` and a `connected` \
         comment whose `id` is the essay's current revision, or, when `since` or `Last-Event-ID` \
         is older than that revision, a `resync` event. Then one event per change of a public \
-        annotation on the essay, on any instance: `event` is `created`, `changed` or `deleted`, \
+        annotation on the essay (and of a note in one of the reader's groups, to its members), \
+        on any instance: `event` is `created`, `changed` or `deleted`, \
         `id` the essay's revision and `data` `{\"id\": annotation id, \"revision\": n}`. A reader \
         too slow to keep up gets `resync`; a server shutting down sends `bye`. Keep-alive \
         comments every 15 s.",
-    security(()),
+    security((), ("bearerAuth" = []), ("sessionCookie" = [])),
     params(Slug, LiveParams, LastEventId),
     responses(
         (
@@ -93,6 +95,7 @@ pub struct LiveParams {
             content_type = "text/event-stream",
         ),
         (status = 400, response = BadQuery),
+        (status = 401, response = InvalidToken),
         (
             status = 404,
             description = "There is no essay with this slug.",
@@ -105,6 +108,7 @@ async fn live(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     Params(params): Params<LiveParams>,
+    viewer: Viewer,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     if state.library.article(&slug).is_none() {
@@ -129,7 +133,7 @@ async fn live(
         _ => format!("id: {revision}\nretry: {RETRY_MS}\n: connected\n\n"),
     };
     let stream = tokio_stream::once(Bytes::from(first))
-        .chain(updates(slug, events, beat))
+        .chain(updates(slug, viewer.groups.ids, events, beat))
         .chain(tokio_stream::once(Bytes::from_static(BYE)))
         .map(Ok::<_, Infallible>);
     Ok((
@@ -145,14 +149,21 @@ async fn live(
         .into_response())
 }
 
-/// The essay's events and keep-alive comments, until the server closes.
+/// The essay's events that a member of `groups` may hear and keep-alive comments, until the
+/// server closes. The groups are those the reader belonged to when the stream opened.
 fn updates(
     article: String,
+    groups: Vec<String>,
     events: tokio::sync::broadcast::Receiver<Event>,
     mut beat: tokio::sync::watch::Receiver<Beat>,
 ) -> impl Stream<Item = Bytes> {
     let events = BroadcastStream::new(events).filter_map(move |message| match message {
-        Ok(event) if event.article == article => Some(Some(shared_message(&event))),
+        Ok(event)
+            if event.article == article
+                && event.group.as_ref().is_none_or(|g| groups.contains(g)) =>
+        {
+            Some(Some(shared_message(&event)))
+        }
         Ok(_) => None,
         Err(BroadcastStreamRecvError::Lagged(_)) => Some(Some(Bytes::from_static(LAGGED))),
     });

@@ -8,6 +8,7 @@ mod annotations;
 mod assets;
 mod entities;
 mod feeds;
+mod groups;
 mod health;
 mod live;
 mod moderation;
@@ -64,6 +65,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(accounts::router())
         .merge(account::router())
         .merge(moderation::router())
+        .merge(groups::router())
         .merge(users::router().into())
         .merge(shares::router())
         .merge(health::router())

@@ -82,6 +82,7 @@ async fn search(
         text: search_words(Some(&params.q))?,
         tag: nonempty(&params.tag),
         creator: nonempty(&params.user),
+        group: None,
         offset: 0,
         limit: RESULTS,
     };

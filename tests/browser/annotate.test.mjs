@@ -245,7 +245,7 @@ test('edit, reply and delete a note through its buttons', { timeout: 90_000 }, a
   await page.keyboard.press('a');
   const dialog = page.getByRole('dialog');
   await dialog.getByLabel('Note (Markdown)').fill('First version');
-  await dialog.getByLabel('Private (only you can see it)').check();
+  await dialog.getByLabel('Post to').selectOption({ label: 'Only me' });
   await dialog.getByRole('button', { name: 'Save' }).click();
   await waitShownWithText(page, 'article.essay .sidenote', 'First version');
   const side = page.locator('article.essay .sidenote', { hasText: 'First version' });
@@ -254,7 +254,7 @@ test('edit, reply and delete a note through its buttons', { timeout: 90_000 }, a
   await side.getByRole('button', { name: 'Edit' }).click();
   await dialog.waitFor({ state: 'visible' });
   assert.equal(await dialog.getByLabel('Note (Markdown)').inputValue(), 'First version', 'Edit fills in the Markdown');
-  assert.ok(await dialog.getByLabel('Private (only you can see it)').isChecked(), 'Edit keeps the visibility');
+  assert.equal(await dialog.getByLabel('Post to').inputValue(), 'private', 'Edit keeps the visibility');
   await dialog.getByLabel('Note (Markdown)').fill('Second version');
   await dialog.getByRole('button', { name: 'Save' }).click();
   await waitShownWithText(page, 'article.essay .sidenote', 'Second version');
@@ -306,7 +306,7 @@ for (const colorScheme of ['light', 'dark']) {
     assert.deepEqual(violations, [], `with the editor open:\n${describeViolations(violations)}`);
     await page.getByLabel('Note (Markdown)').fill(`A ${colorScheme} note`);
     await page.getByLabel('Tags (comma-separated)').fill('children, war');
-    await page.getByLabel('Private (only you can see it)').check();
+    await page.getByLabel('Post to').selectOption({ label: 'Only me' });
     await page.keyboard.press('Control+Enter');
     await waitShownWithText(page, 'article.essay .sidenote', `A ${colorScheme} note`);
     violations = await seriousA11yViolations(page);

@@ -31,6 +31,7 @@ let noteId;
 let othersNoteId; // OTHER's public note, which READER flags
 let shareGone;
 let shareKept;
+let group; // READER's group: { id, url, invite }
 const entityPaths = new Set();
 
 const api = (p, body, token) => postCreated(server, p, body, token);
@@ -69,6 +70,8 @@ before(async () => {
   });
   assert.equal(added.status, 0, `gloss user add --editor: ${added.stderr}`);
   await api('/annotations/', { motivation: 'commenting', body: comment('This note will lose its passage.', ['orphan']), target: target(GONE) }, token);
+  group = await api('/api/groups', { name: 'Reading circle', description: 'Notes for the circle.' }, token);
+  await api('/annotations/', { motivation: 'commenting', body: comment('A note for the circle.'), target: target('Ukrainian children'), audience: group.url }, token);
   shareGone = (await api('/api/shares', { target: target(GONE) })).url;
   shareKept = (await api('/api/shares', { target: target('Ukrainian children') })).url;
   await server.stop();
@@ -220,6 +223,9 @@ const signedOut = () => [
   },
   { path: '/users/reader', label: 'a reader\u2019s public notes' },
   { path: '/users/nobody', status: 404, label: 'an unknown reader' },
+  { path: group.invite, label: 'a group\u2019s invite link, signed out' },
+  { path: `/groups/${group.id}/join/wrong`, status: 404, label: 'a wrong invite link' },
+  { path: group.url, status: 404, label: 'a group\u2019s page, signed out' },
   { path: '/account/signed-out', label: 'signed out everywhere' },
   { path: '/account/deleted', label: 'an account deleted' },
   { path: '/no-such-page', status: 404, label: 'the 404 page' },
@@ -329,6 +335,11 @@ const signedIn = () => [
     },
   },
   { path: '/users/reader', label: 'a reader\u2019s own public page' },
+  { path: '/groups', label: 'the reader\u2019s groups' },
+  { path: group.url, label: 'a group\u2019s page, for its creator' },
+  { path: `${group.url}/delete`, label: 'deleting a group, to confirm' },
+  { path: group.invite, label: 'a group\u2019s invite link, for a member' },
+  { path: `${READING_PATH}?show=groups`, label: 'the essay showing the reader\u2019s groups\u2019 notes' },
   { path: '/search?q=note', label: 'search with results, signed in (private notes too)' },
   { path: '/timeline', label: 'the timeline, signed in' },
   { path: [...entityPaths][0] ?? '/people/steve-witkoff', label: 'an entity page, signed in' },

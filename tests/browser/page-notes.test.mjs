@@ -51,7 +51,7 @@ test('a reader writes a note on the whole essay, sees it at once and replies to 
   assert.equal(await dialog.locator('blockquote').isVisible(), false, 'no passage to quote');
   await dialog.getByLabel('Note (Markdown)').fill(NOTE);
   await dialog.getByLabel('Tags (comma-separated)').fill('overview');
-  assert.ok(await dialog.getByLabel('Private (only you can see it)').isVisible(), 'privacy is offered');
+  assert.ok(await dialog.getByLabel('Post to').isVisible(), 'who may see it is offered');
   await dialog.getByRole('button', { name: 'Save' }).click();
   await dialog.waitFor({ state: 'hidden' });
   await waitShownWithText(page, '#page-notes .page-note', NOTE);

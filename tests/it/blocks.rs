@@ -119,6 +119,7 @@ fn annotation(id: usize, who: usize, target: Target, body: bool, private: bool) 
         body: (body || reply).then(|| format!("Note {id} & <b>more</b>.")),
         entity: None,
         tags: vec![format!("t{}", id % 3)],
+        group: None,
         visibility: if private {
             Visibility::Private
         } else {
@@ -244,6 +245,7 @@ fn views<'a>(article: &'a Article, model: &'a Model) -> Vec<View<'a>> {
     let first = model.all.values().next();
     views.push(View {
         viewer: Some("alice"),
+        groups: &[],
         focus: first.map(|a| a.id.as_str()),
         expanded: Some(article.document.blocks[1].id.as_str()),
         share: Some(("code", 100..400)),

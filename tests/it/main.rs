@@ -14,6 +14,7 @@ mod crowded;
 mod encoding;
 mod export;
 mod feeds;
+mod groups;
 mod http;
 mod layers;
 mod library;

@@ -315,6 +315,30 @@ async fn the_operations_clients_rely_on_are_documented() {
         );
     }
     has(&op("/api/moderation", "get"), &["200", "401", "403"]);
+    let groups = op("/api/groups", "post");
+    has(
+        &groups,
+        &["201", "400", "401", "403", "413", "415", "422", "429"],
+    );
+    assert!(groups["responses"]["201"]["headers"]["Location"].is_object());
+    has(&op("/api/groups", "get"), &["200", "401"]);
+    has(&op("/api/groups/{id}", "get"), &["200", "401", "404"]);
+    has(
+        &op("/api/groups/{id}", "patch"),
+        &["200", "400", "401", "403", "404", "422", "429"],
+    );
+    has(
+        &op("/api/groups/{id}", "delete"),
+        &["204", "401", "403", "404", "429"],
+    );
+    has(
+        &op("/api/groups/{id}/members/{name}", "delete"),
+        &["204", "401", "403", "404", "409", "429"],
+    );
+    has(
+        &op("/groups/{id}/join/{code}", "post"),
+        &["200", "303", "401", "403", "404", "429"],
+    );
 
     let schemes = &doc["components"]["securitySchemes"];
     assert_eq!(schemes["bearerAuth"]["scheme"], "bearer");

@@ -8,6 +8,7 @@ mod accounts;
 mod annotations;
 mod changes;
 mod closing;
+mod groups;
 mod moderation;
 mod public_notes;
 mod query;
@@ -15,7 +16,8 @@ mod query;
 use std::sync::Arc;
 
 use gloss::annotation::{
-    Annotation, EDITORS, Motivation, Target, TextPosition, TextQuote, TextTarget, Visibility,
+    Annotation, EDITORS, Motivation, Reader, Target, TextPosition, TextQuote, TextTarget,
+    Visibility,
 };
 use gloss::store::{self, Store};
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
@@ -33,6 +35,7 @@ fn note(id: &str, body: &str, at: OffsetDateTime) -> Annotation {
         entity: Some("steve-witkoff".to_string()),
         tags: vec![],
         visibility: Visibility::Public,
+        group: None,
         target: Target::Text(TextTarget {
             quote: TextQuote {
                 exact: "Witkoff".to_string(),
@@ -56,7 +59,7 @@ async fn visible(store: &Arc<dyn Store>, article: &str, viewer: Option<&str>) ->
         .unwrap()
         .written
         .into_iter()
-        .filter(|a| a.visible_to(viewer))
+        .filter(|a| a.visible_to(Reader::named(viewer)))
         .collect();
     shown.sort_by(|a, b| {
         let reply = |a: &Annotation| matches!(a.target, Target::Reply(_));
@@ -128,6 +131,10 @@ macro_rules! contract {
                     a_hidden_note_and_its_replies_are_their_creators_alone,
                     the_queue_puts_the_most_flagged_first_and_records_each_hide,
                     flags_and_records_go_with_their_reader_or_note;
+                groups: a_group_is_joined_by_its_invite_code_and_left,
+                    a_groups_notes_are_for_its_members_only,
+                    deleting_a_group_deletes_its_notes_through_the_change_feed,
+                    a_group_passes_to_its_longest_standing_member_when_its_creator_goes;
             );
         }
     };

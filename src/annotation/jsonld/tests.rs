@@ -123,6 +123,7 @@ fn what_is_written_reads_back_the_same() {
         entity: None,
         tags: vec!["t1".into(), "t2".into()],
         visibility: Visibility::Private,
+        group: None,
         target: Target::Text(TextTarget {
             quote: TextQuote {
                 exact: "Witkoff".into(),

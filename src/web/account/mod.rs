@@ -90,13 +90,14 @@ async fn delete_account(state: &AppState, user: &User, password: &str) -> Result
     Ok(())
 }
 
-/// What a note's going changes: the essay's revision, and its live readers if it was public.
-async fn announce(state: &AppState, writer: &str, note: &Withdrawn) {
+/// What a note's going changes: the essay's revision, and its live readers if it was public or
+/// in a group (its members).
+pub(super) async fn announce(state: &AppState, writer: &str, note: &Withdrawn) {
     state.revisions.saw(&note.article, note.revision);
     if let Some(essay) = state.essays.get(&note.article) {
         essay.wrote(writer, note.revision);
     }
-    if note.public {
+    if note.public || note.group.is_some() {
         let change = if note.placeholder {
             Change::Updated
         } else {
@@ -109,6 +110,7 @@ async fn announce(state: &AppState, writer: &str, note: &Withdrawn) {
                 annotation: note.id.clone(),
                 change,
                 revision: note.revision,
+                group: note.group.clone(),
             })
             .await;
     }

@@ -189,6 +189,7 @@ pub(super) async fn container(
         text: search_words(params.q.as_deref())?,
         tag: params.tag.clone().filter(|t| !t.is_empty()),
         creator: params.user.clone().filter(|u| !u.is_empty()),
+        group: None,
         offset: page_index * PAGE_SIZE,
         limit: if preference.minimal { 0 } else { PAGE_SIZE },
     };

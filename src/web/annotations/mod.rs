@@ -128,12 +128,12 @@ pub(crate) async fn visible(
         .store
         .annotation(id)
         .await?
-        .filter(|a| a.visible_to(viewer.username()) && !a.is_placeholder())
+        .filter(|a| a.visible_to(viewer.reader()) && !a.is_placeholder())
         .ok_or_else(missing)?;
     let mut above = a.target.clone();
     while let Target::Reply(parent) = above {
         let parent = state.store.annotation(&parent).await?.ok_or_else(missing)?;
-        if parent.hidden && !parent.visible_to(viewer.username()) {
+        if parent.hidden && !parent.visible_to(viewer.reader()) {
             return Err(missing());
         }
         above = parent.target;
@@ -253,6 +253,39 @@ async fn create(
     Ok(response)
 }
 
+/// The group a note of `writer`'s goes to: a reply's is its parent's, another note's the one
+/// its `audience` names, which the writer must belong to.
+async fn audience(
+    state: &AppState,
+    writer: &str,
+    draft: &jsonld::Draft,
+    target: &Target,
+) -> Result<Option<String>, AppError> {
+    if draft.audience.is_some() && draft.visibility == Visibility::Private {
+        return Err(AppError::Unprocessable(
+            "A private note is its creator's alone: it cannot go to a group too.".into(),
+        ));
+    }
+    if let Target::Reply(parent) = target {
+        let parent = state.store.annotation(parent).await?;
+        return Ok(parent.and_then(|p| p.group));
+    }
+    let Some(group) = &draft.audience else {
+        return Ok(None);
+    };
+    if state.store.group(group).await?.is_none() {
+        return Err(AppError::Unprocessable(format!(
+            "There is no group {group} to post to."
+        )));
+    }
+    if !state.store.is_member(group, writer).await? {
+        return Err(AppError::Forbidden(
+            "Only a group's members may post to it: join it by its invite link first.".into(),
+        ));
+    }
+    Ok(Some(group.clone()))
+}
+
 /// Stores a new annotation of `creator`'s; returns it and the cookie by which their next view
 /// shows it.
 async fn insert(
@@ -263,6 +296,7 @@ async fn insert(
 ) -> Result<(Annotation, HeaderValue), AppError> {
     let now = OffsetDateTime::now_utc();
     let (article, target) = resolve::target(state, viewer, &draft.target).await?;
+    let group = audience(state, creator, &draft, &target).await?;
     let annotation = Annotation {
         id: uuid::Uuid::now_v7().to_string(),
         identities: draft.identities,
@@ -274,6 +308,7 @@ async fn insert(
         entity: None,
         tags: draft.tags,
         visibility: draft.visibility,
+        group,
         target,
         hidden: false,
         created: now,
@@ -477,6 +512,20 @@ async fn replace(
     check_same_id(&body.0, &state, &id)?;
     let draft = reader_draft(&body.0)?;
     let (article, target) = resolve::target(&state, &viewer, &draft.target).await?;
+    let group = match (&current.target, &draft.audience) {
+        // A reply stays in its thread's group.
+        (Target::Reply(_), _) => current.group.clone(),
+        // Still in the group it was posted to, whether or not its writer still belongs.
+        (_, Some(group)) if current.group.as_ref() == Some(group) => {
+            if draft.visibility == Visibility::Private {
+                return Err(AppError::Unprocessable(
+                    "A private note is its creator's alone: it cannot go to a group too.".into(),
+                ));
+            }
+            Some(group.clone())
+        }
+        _ => audience(&state, &user.username, &draft, &target).await?,
+    };
     if article != current.article {
         return Err(AppError::Unprocessable(
             "An annotation cannot move to another essay; make a new one there.".into(),
@@ -510,6 +559,7 @@ async fn replace(
         body: draft.body,
         tags: draft.tags,
         visibility: draft.visibility,
+        group,
         target,
         modified: OffsetDateTime::now_utc().max(current.modified + time::Duration::nanoseconds(1)),
         ..current.clone()
@@ -517,8 +567,11 @@ async fn replace(
     match state.store.update(&updated, Some(current.modified)).await? {
         Guarded::Done(revision) => {
             // A note made private vanishes from others' pages: that is news to them too.
-            let was_public = current.visibility == Visibility::Public;
-            let announced = if was_public { &current } else { &updated };
+            let announced = if current.is_public() {
+                &current
+            } else {
+                &updated
+            };
             let wrote = written(&state, &user.username, announced, Change::Updated, revision).await;
             let mut response = annotation_response(&state, &headers, &updated, StatusCode::OK);
             response.headers_mut().append(header::SET_COOKIE, wrote);
@@ -604,6 +657,7 @@ pub(crate) async fn written(
     }
     let cookie =
         super::plumbing::written::cookie_for(&a.article, revision, state.config.secure_cookies());
+    // A private note is news to no one else; a group's note to its members alone.
     if a.visibility != Visibility::Public {
         return cookie;
     }
@@ -614,6 +668,7 @@ pub(crate) async fn written(
             annotation: a.id.clone(),
             change,
             revision,
+            group: a.group.clone(),
         })
         .await;
     cookie

@@ -25,8 +25,11 @@ pub struct PageNoteForm {
     /// Comma-separated, as the editor takes them.
     #[serde(default)]
     tags: String,
-    /// Present when the box is ticked.
+    /// Present when the box is ticked, as older pages' forms send it.
     private: Option<String>,
+    /// `public`, `private` or `group:{id}`.
+    #[serde(default)]
+    audience: String,
 }
 
 pub(super) async fn post(
@@ -74,11 +77,16 @@ fn annotation(form: &PageNoteForm, path: &str) -> serde_json::Value {
         "format": "text/markdown",
         "purpose": "commenting",
     });
-    json!({
+    let private = form.private.is_some() || form.audience == "private";
+    let mut note = json!({
         "type": "Annotation",
         "motivation": "commenting",
         "body": std::iter::once(comment).chain(tags).collect::<Vec<_>>(),
         "target": path,
-        "visibility": if form.private.is_some() { "private" } else { "public" },
-    })
+        "visibility": if private { "private" } else { "public" },
+    });
+    if let Some(group) = form.audience.strip_prefix("group:") {
+        note["audience"] = json!(format!("/groups/{group}"));
+    }
+    note
 }

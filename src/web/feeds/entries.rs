@@ -63,7 +63,7 @@ async fn replied_to(
             continue;
         }
         if let Some(parent) = state.store.annotation(id).await?
-            && parent.visible_to(None)
+            && parent.is_public()
         {
             parents.insert(id.clone(), parent);
         }

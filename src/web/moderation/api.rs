@@ -197,7 +197,7 @@ async fn flag(
     path = "/annotations/{id}/hidden",
     operation_id = "hideAnnotation",
     tag = "moderation",
-    summary = "Hide a note (editors)",
+    summary = "Hide a note (editors; a group's creator for its notes)",
     description = "The note, and the replies under it, disappear for everyone but its creator, \
         who sees it marked as hidden. Hiding a hidden note changes nothing. Recorded with who \
         hid it and when. Counted with the account's writes (`--write-limit`).",
@@ -229,7 +229,7 @@ async fn hide_note(
     path = "/annotations/{id}/hidden",
     operation_id = "showAnnotation",
     tag = "moderation",
-    summary = "Show a hidden note again (editors)",
+    summary = "Show a hidden note again (editors; a group's creator for its notes)",
     description = "Recorded with who showed it and when. Showing a note that is not hidden \
         changes nothing.",
     security(("bearerAuth" = []), ("sessionCookie" = [])),
@@ -260,7 +260,7 @@ async fn show_note(
     path = "/api/moderation",
     operation_id = "moderationQueue",
     tag = "moderation",
-    summary = "The flagged notes (editors)",
+    summary = "The flagged notes (editors; groups' creators for theirs)",
     description = "Notes flagged or hidden, the most flagged first, each with its flags (who, \
         when, why), the note in context, whether it is hidden and every hide and unhide.",
     security(("bearerAuth" = []), ("sessionCookie" = [])),
@@ -271,12 +271,13 @@ async fn show_note(
     ),
 )]
 async fn queue(State(state): State<AppState>, viewer: Viewer) -> Result<Response, AppError> {
-    super::rule::may_read_queue(&viewer)?;
+    let scope = super::rule::moderation_scope(&state, &viewer).await?;
     let items = state
         .store
         .moderation_queue(QUEUE_LENGTH)
         .await?
         .iter()
+        .filter(|flagged| scope.covers(&flagged.annotation))
         .map(|flagged| QueueItem::of(&state, flagged))
         .collect();
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(Queue { items })).into_response())

@@ -15,7 +15,7 @@ use super::AppState;
 use super::annotations::{visible, written};
 use super::plumbing::auth::Viewer;
 use super::plumbing::limit;
-use crate::annotation::{Annotation, Visibility};
+use crate::annotation::Annotation;
 use crate::error::AppError;
 use crate::live::Change;
 use crate::store::{Flag, Moderated, StoreError};
@@ -83,11 +83,7 @@ async fn hide(
         .await?
         .filter(|a| !a.is_placeholder())
         .ok_or_else(missing)?;
-    let moderator = rule::may_moderate(viewer, &note)?;
-    // Moderators see every public note, hidden or not; others' private notes are not theirs.
-    if !note.visible_to(viewer.username()) && note.visibility != Visibility::Public {
-        return Err(missing());
-    }
+    let moderator = rule::may_moderate(state, viewer, &note).await?;
     let now = OffsetDateTime::now_utc();
     match state
         .store

@@ -118,12 +118,13 @@ async fn queue_page(State(state): State<AppState>, viewer: Viewer) -> Result<Res
     if viewer.user.is_none() {
         return Ok(to_login("/moderation"));
     }
-    rule::may_read_queue(&viewer)?;
+    let scope = rule::moderation_scope(&state, &viewer).await?;
     let items = state
         .store
         .moderation_queue(QUEUE_LENGTH)
         .await?
         .iter()
+        .filter(|flagged| scope.covers(&flagged.annotation))
         .map(|flagged| QueueItem::of(&state, flagged))
         .collect();
     let page = QueuePage {

@@ -1,15 +1,19 @@
-//! Who may flag a note and who may hide it: the one place these rules live.
+//! Who may flag a note and who may hide it: the one place these rules live. Editors moderate
+//! the public layer; a group's creator moderates the group's notes, which editors, not
+//! members, do not see.
 
 use crate::annotation::{Annotation, Visibility};
 use crate::error::AppError;
 use crate::store::User;
+use crate::web::AppState;
 use crate::web::plumbing::auth::Viewer;
 
-/// The reader who may flag `note`: anyone signed in but its creator, on a public note of a
-/// reader's. Whoever may not see the note is answered as if it were not there.
+/// The reader who may flag `note`: anyone signed in who sees it but its creator, on a public
+/// note of a reader's or one of their group's. Whoever may not see the note is answered as
+/// if it were not there.
 pub fn may_flag<'v>(viewer: &'v Viewer, note: &Annotation) -> Result<&'v User, AppError> {
     let user = viewer.writer()?;
-    if note.visibility != Visibility::Public {
+    if note.visibility != Visibility::Public || !note.visible_to(viewer.reader()) {
         return Err(AppError::NotFound(format!(
             "There is no annotation {}.",
             note.id
@@ -28,35 +32,88 @@ pub fn may_flag<'v>(viewer: &'v Viewer, note: &Annotation) -> Result<&'v User, A
     Ok(user)
 }
 
-/// The moderator who may hide `note` or show it again: an editor, for any reader's note.
-/// When notes belong to groups, a group's creator moderates its notes too: that is decided
-/// here, from the note's audience, and nowhere else.
-pub fn may_moderate<'v>(viewer: &'v Viewer, note: &Annotation) -> Result<&'v User, AppError> {
+/// The moderator who may hide `note` or show it again: an editor for a public note, the
+/// group's creator for a group's. Whoever would not see the note, hidden or not, is answered
+/// as if it were not there.
+pub async fn may_moderate<'v>(
+    state: &AppState,
+    viewer: &'v Viewer,
+    note: &Annotation,
+) -> Result<&'v User, AppError> {
     let user = viewer.writer()?;
-    if !viewer.is_editor() {
-        return Err(AppError::Forbidden(
-            "Only the editors may hide notes or show them again.".into(),
-        ));
+    let unhidden = Annotation {
+        hidden: false,
+        ..note.clone()
+    };
+    if !unhidden.visible_to(viewer.reader()) {
+        return Err(AppError::NotFound(format!(
+            "There is no annotation {}.",
+            note.id
+        )));
     }
     if note.editorial {
         return Err(AppError::Forbidden(
             "The editors' own notes are changed in the articles folder.".into(),
         ));
     }
-    Ok(user)
+    match &note.group {
+        None if viewer.is_editor() && note.visibility == Visibility::Public => Ok(user),
+        None => Err(AppError::Forbidden(
+            "Only the editors may hide notes or show them again.".into(),
+        )),
+        Some(_)
+            if state
+                .store
+                .created_group_of(&note.id, &user.username)
+                .await? =>
+        {
+            Ok(user)
+        }
+        Some(_) => Err(AppError::Forbidden(
+            "Only the group's creator may hide its notes or show them again.".into(),
+        )),
+    }
 }
 
-/// Whether the viewer may read the queue of flagged notes: editors only.
-pub fn may_read_queue(viewer: &Viewer) -> Result<(), AppError> {
-    if viewer.user.is_none() {
+/// The notes a moderator looks after: the public layer for an editor, and the notes of the
+/// groups they created.
+pub struct Scope {
+    editor: bool,
+    groups: Vec<String>,
+}
+
+impl Scope {
+    pub fn covers(&self, note: &Annotation) -> bool {
+        match &note.group {
+            None => self.editor,
+            Some(group) => self.groups.contains(group),
+        }
+    }
+}
+
+/// What the viewer moderates, if anything: the queue of flagged notes is theirs to read.
+pub async fn moderation_scope(state: &AppState, viewer: &Viewer) -> Result<Scope, AppError> {
+    let Some(user) = &viewer.user else {
         return Err(AppError::Unauthorized(
             "Log in, or send an API token as Authorization: Bearer.".into(),
         ));
-    }
-    if !viewer.is_editor() {
+    };
+    let groups: Vec<String> = state
+        .store
+        .groups_of(&user.username)
+        .await?
+        .into_iter()
+        .filter(|group| group.creator == user.username)
+        .map(|group| group.id)
+        .collect();
+    if !viewer.is_editor() && groups.is_empty() {
         return Err(AppError::Forbidden(
-            "Only the editors may read the moderation queue.".into(),
+            "Only the editors, and a group's creator for its notes, read the moderation queue."
+                .into(),
         ));
     }
-    Ok(())
+    Ok(Scope {
+        editor: viewer.is_editor(),
+        groups,
+    })
 }

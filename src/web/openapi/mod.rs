@@ -39,6 +39,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
     tags(
         (name = "annotations", description = "The W3C Web Annotation Protocol."),
         (name = "accounts"),
+        (name = "groups", description = "Classes and newsrooms annotating together."),
         (name = "shares"),
         (name = "reading"),
         (name = "moderation", description = "Flags on readers' notes, and hiding them."),

@@ -12,6 +12,7 @@ use axum::http::{HeaderMap, Method, header};
 
 use super::signed_in::Known;
 use crate::accounts::{hash_token, same};
+use crate::annotation::Reader;
 use crate::config::Config;
 use crate::error::AppError;
 use crate::store::{Role, User};
@@ -20,6 +21,34 @@ use crate::web::AppState;
 pub const SESSION_COOKIE: &str = "gloss_session";
 pub const CSRF_COOKIE: &str = "gloss_csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The groups a signed-in reader belongs to, by name: their ids decide which notes the reader
+/// sees, their names are offered where the reader posts a note.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Memberships {
+    pub ids: Vec<String>,
+    pub names: Vec<String>,
+}
+
+impl Memberships {
+    /// Each group's id and name.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.ids
+            .iter()
+            .map(String::as_str)
+            .zip(self.names.iter().map(String::as_str))
+    }
+}
+
+impl Viewer {
+    /// Who they are to the page cache: their name, their session's CSRF token, which their
+    /// page carries, and their groups, whose notes it shows.
+    pub fn page_reader(&self) -> Option<(String, String, Memberships)> {
+        let name = self.username()?;
+        let csrf = self.csrf.clone().unwrap_or_default();
+        Some((name.to_string(), csrf, self.groups.clone()))
+    }
+}
 
 /// The person behind a request, if any, and how they proved it.
 #[derive(Debug, Clone, Default)]
@@ -34,11 +63,21 @@ pub struct Viewer {
     /// A write that a cross-site page could not have forged: by token, or by cookie with the
     /// session's CSRF token in the `X-CSRF-Token` header.
     pub may_write: bool,
+    /// The groups the user belongs to.
+    pub groups: Memberships,
 }
 
 impl Viewer {
     pub fn username(&self) -> Option<&str> {
         self.user.as_ref().map(|u| u.username.as_str())
+    }
+
+    /// Who is reading, as visibility asks it.
+    pub fn reader(&self) -> Reader<'_> {
+        Reader {
+            name: self.username(),
+            groups: &self.groups.ids,
+        }
     }
 
     pub fn is_editor(&self) -> bool {
@@ -65,9 +104,9 @@ impl FromRequestParts<AppState> for Viewer {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         if let Some(token) = bearer(&parts.headers) {
             let token_hash = hash_token(token);
-            let user = match recall(state, &token_hash, true).await? {
-                Known::Token(user) => user,
-                Known::Session(_) | Known::Nobody => {
+            let (user, groups) = match recall(state, &token_hash, true).await? {
+                Known::Token(user, groups) => (user, groups),
+                Known::Session(..) | Known::Nobody => {
                     return Err(AppError::Unauthorized("The API token is not valid.".into()));
                 }
             };
@@ -75,6 +114,7 @@ impl FromRequestParts<AppState> for Viewer {
                 user: Some(user),
                 may_write: true,
                 token_hash: Some(token_hash),
+                groups,
                 ..Viewer::default()
             });
         }
@@ -85,7 +125,7 @@ impl FromRequestParts<AppState> for Viewer {
             return Ok(Viewer::default());
         };
         let token_hash = hash_token(token);
-        let Known::Session(session) = recall(state, &token_hash, false).await? else {
+        let Known::Session(session, groups) = recall(state, &token_hash, false).await? else {
             return Ok(Viewer::default());
         };
         let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
@@ -96,6 +136,7 @@ impl FromRequestParts<AppState> for Viewer {
             csrf: Some(session.csrf),
             session_hash: Some(token_hash),
             token_hash: None,
+            groups,
         })
     }
 }
@@ -107,13 +148,32 @@ async fn recall(state: &AppState, token_hash: &str, api: bool) -> Result<Known, 
         return Ok(known);
     }
     let found = if api {
-        state.store.token_user(token_hash).await?.map(Known::Token)
+        match state.store.token_user(token_hash).await? {
+            Some(user) => {
+                let groups = memberships(state, &user.username).await?;
+                Known::Token(user, groups)
+            }
+            None => Known::Nobody,
+        }
     } else {
-        state.store.session(token_hash).await?.map(Known::Session)
+        match state.store.session(token_hash).await? {
+            Some(session) => {
+                let groups = memberships(state, &session.user.username).await?;
+                Known::Session(session, groups)
+            }
+            None => Known::Nobody,
+        }
     };
-    let found = found.unwrap_or(Known::Nobody);
     state.signed_in.put(token_hash, found.clone());
     Ok(found)
+}
+
+async fn memberships(state: &AppState, username: &str) -> Result<Memberships, AppError> {
+    let groups = state.store.groups_of(username).await?;
+    Ok(Memberships {
+        ids: groups.iter().map(|g| g.id.clone()).collect(),
+        names: groups.into_iter().map(|g| g.name).collect(),
+    })
 }
 
 /// Whether the request comes from a page on an origin allowed to call the API that is not

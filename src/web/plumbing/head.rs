@@ -15,6 +15,8 @@ pub struct Head {
     pub csrf: Option<String>,
     /// Whether the user is an editor, for the page's script to offer what editors may do.
     pub editor: bool,
+    /// The groups the user belongs to, by id and name: where they may post a note.
+    pub groups: Vec<(String, String)>,
 }
 
 impl Head {
@@ -26,6 +28,7 @@ impl Head {
             user: None,
             csrf: None,
             editor: false,
+            groups: Vec::new(),
         }
     }
 
@@ -34,6 +37,11 @@ impl Head {
             user: viewer.username().map(str::to_string),
             csrf: viewer.csrf.clone(),
             editor: viewer.is_editor(),
+            groups: viewer
+                .groups
+                .iter()
+                .map(|(id, name)| (id.to_string(), name.to_string()))
+                .collect(),
             ..Head::new(title, description)
         }
     }

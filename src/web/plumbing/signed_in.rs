@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use super::auth::Memberships;
 use crate::store::{Session, User};
 
 const TRUSTED_FOR: Duration = Duration::from_secs(1);
@@ -13,12 +14,23 @@ const TRUSTED_FOR: Duration = Duration::from_secs(1);
 /// How many credentials a thread remembers: past that it forgets them all and asks again.
 const KEPT: usize = 4096;
 
-/// What a token hash was found to be: a browser's session or a program's user.
+/// What a token hash was found to be: a browser's session or a program's user, with the
+/// groups they belong to.
 #[derive(Clone)]
 pub enum Known {
-    Session(Session),
-    Token(User),
+    Session(Session, Memberships),
+    Token(User, Memberships),
     Nobody,
+}
+
+impl Known {
+    fn username(&self) -> Option<&str> {
+        match self {
+            Known::Session(session, _) => Some(&session.user.username),
+            Known::Token(user, _) => Some(&user.username),
+            Known::Nobody => None,
+        }
+    }
 }
 
 #[derive(Default)]
@@ -42,6 +54,12 @@ impl SignedIn {
             known.clear();
         }
         known.insert(token_hash.to_string(), (Instant::now(), found));
+    }
+
+    /// Forgets every credential of `username`, whose groups just changed.
+    pub fn forget_user(&self, username: &str) {
+        let mut known = self.known.lock().unwrap_or_else(|e| e.into_inner());
+        known.retain(|_, (_, k)| k.username() != Some(username));
     }
 
     /// Forgets a session that just ended.

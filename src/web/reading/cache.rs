@@ -9,13 +9,15 @@ use axum::body::Bytes;
 
 use super::essays::Drawn;
 use crate::render::Show;
+use crate::web::plumbing::auth::Memberships;
 use crate::web::plumbing::encoded::Encoded;
 
 /// Held while one reader's page is made.
 pub type Turn = Arc<tokio::sync::Mutex<()>>;
 
-/// A signed-in reader: their name and their session's CSRF token, which their page carries.
-pub type Reader = (String, String);
+/// A signed-in reader: their name, their session's CSRF token, which their page carries, and
+/// their groups, whose notes it shows (see `Viewer::page_reader`).
+pub type Reader = (String, String, Memberships);
 
 /// How many signed-in readers' pages a thread keeps of one essay (gzipped, some 20 KB each,
 /// with the blocks drawn for them): past that it forgets them all, which costs each of those readers
@@ -38,7 +40,7 @@ struct ReaderPage {
 }
 
 /// One essay's pages for signed-out readers, by layer (`Show::index`), each with its revision.
-type Layers = [Option<(i64, Encoded)>; 4];
+type Layers = [Option<(i64, Encoded)>; Show::EVERY.len()];
 
 /// Reading pages ready to send, by essay, each of one store revision: for signed-out readers
 /// whole and compressed three ways, by layer; for signed-in readers as they last had it,

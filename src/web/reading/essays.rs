@@ -272,12 +272,16 @@ pub struct Drawn {
     overlay: BTreeSet<usize>,
     orphans_differ: bool,
     page_notes_differ: bool,
-    /// The ids of everything the reader wrote, when the overlay was worked out.
-    own: Option<OrdSet<String>>,
+    /// The ids of everything the reader wrote, then of everything in each of their groups,
+    /// when the overlay was worked out.
+    own: Own,
     /// The shared blocks the overlay was worked out from, by index and serial.
     basis: Vec<(usize, u64)>,
     blocks: HashMap<usize, Theirs>,
 }
+
+/// The sets of ids a reader's overlay is worked out from: theirs, then their groups'.
+type Own = Vec<Option<OrdSet<String>>>;
 
 /// A block drawn for one reader, with the versions of the shared blocks it was drawn from.
 type Theirs = (Vec<(usize, u64)>, Arc<BlockPieces>);
@@ -290,12 +294,14 @@ impl Drawn {
             .is_some_and(|(from, _)| unchanged(from, &snapshot.blocks))
     }
 
-    fn still_holds(&self, snapshot: &Snapshot, own: &Option<OrdSet<String>>) -> bool {
-        let same_own = match (&self.own, own) {
+    fn still_holds(&self, snapshot: &Snapshot, own: &Own) -> bool {
+        let same = |was: &Option<OrdSet<String>>, is: &Option<OrdSet<String>>| match (was, is) {
             (Some(was), Some(is)) => was.ptr_eq(is),
             (None, None) => true,
             _ => false,
         };
+        let same_own =
+            self.own.len() == own.len() && self.own.iter().zip(own).all(|(was, is)| same(was, is));
         same_own && unchanged(&self.basis, &snapshot.blocks)
     }
 }
@@ -321,7 +327,7 @@ pub struct Snapshot {
     pub page_notes: Vec<PageNote>,
     /// The whole page for signed-out readers, by layer in the order of `Show::EVERY`:
     /// everyone's notes made with the version, the other layers when first asked for.
-    pages: [OnceLock<Encoded>; 4],
+    pages: [OnceLock<Encoded>; Show::EVERY.len()],
     /// The blocks as everyone sees them, compressed: a reader who sees every block so gets
     /// them between a top and a section of notes on the whole essay of their own.
     shared_blocks: Run,
@@ -394,12 +400,13 @@ impl Snapshot {
             page.make_brotli();
         }
         Ok(Snapshot {
-            pages: [
-                OnceLock::from(page),
-                OnceLock::new(),
-                OnceLock::new(),
-                OnceLock::new(),
-            ],
+            pages: std::array::from_fn(|i| {
+                if i == Show::All.index() {
+                    OnceLock::from(page.clone())
+                } else {
+                    OnceLock::new()
+                }
+            }),
             shared_blocks,
             tail,
             rest_html,
@@ -441,7 +448,9 @@ impl Snapshot {
         view: &View<'_>,
         drawn: Option<Arc<Drawn>>,
     ) -> Result<(Layer, Drawn), AppError> {
-        let own = view.viewer.and_then(|v| self.annotated.ids_by(v));
+        let own: Own = std::iter::once(view.viewer.and_then(|v| self.annotated.ids_by(v)))
+            .chain(view.groups.iter().map(|g| self.annotated.ids_in_group(g)))
+            .collect();
         // Which blocks are the reader's is worked out again when any of them changed; each of
         // their blocks is drawn again only when what it was drawn from changed.
         let (overlay, orphans_differ, page_notes_differ) =
@@ -547,7 +556,7 @@ struct Plan {
     overlay: BTreeSet<usize>,
     orphans_differ: bool,
     page_notes_differ: bool,
-    own: Option<OrdSet<String>>,
+    own: Own,
 }
 
 /// How many blocks a reader's page may need drawn for them before it is drawn off the
@@ -557,6 +566,7 @@ const DRAWN_IN_PLACE: usize = 2;
 /// A [`View`] that owns what it names, to take to another thread.
 struct OwnedView {
     viewer: Option<String>,
+    groups: Vec<String>,
     focus: Option<String>,
     expanded: Option<String>,
     share: Option<(String, Range<usize>)>,
@@ -566,6 +576,7 @@ impl OwnedView {
     fn from(view: &View) -> OwnedView {
         OwnedView {
             viewer: view.viewer.map(str::to_string),
+            groups: view.groups.to_vec(),
             focus: view.focus.map(str::to_string),
             expanded: view.expanded.map(str::to_string),
             share: view
@@ -578,6 +589,7 @@ impl OwnedView {
     fn view(&self) -> View<'_> {
         View {
             viewer: self.viewer.as_deref(),
+            groups: &self.groups,
             focus: self.focus.as_deref(),
             expanded: self.expanded.as_deref(),
             share: self

@@ -100,13 +100,11 @@ pub(super) async fn fragments(
     let snapshot = version_for(&state, essay, needed).await?;
     let view = View {
         viewer: viewer.username(),
+        groups: &viewer.groups.ids,
         expanded: params.notes.as_deref(),
         ..View::default()
     };
-    let kept = viewer
-        .username()
-        .filter(|_| params.notes.is_none())
-        .map(|user| (user.to_string(), viewer.csrf.clone().unwrap_or_default()));
+    let kept = viewer.page_reader().filter(|_| params.notes.is_none());
     let before = kept
         .as_ref()
         .and_then(|reader| state.pages.drawn(&slug, reader));
@@ -127,10 +125,15 @@ pub(super) async fn fragments(
     let writer = viewer
         .username()
         .map(|_| viewer.csrf.as_deref().unwrap_or_default());
+    let groups: Vec<(String, String)> = viewer
+        .groups
+        .iter()
+        .map(|(id, name)| (id.to_string(), name.to_string()))
+        .collect();
     let fragments = Fragments {
         revision: snapshot.revision(),
         blocks,
-        page_notes: frame::page_notes_html(&layer.page_notes, article, writer)?
+        page_notes: frame::page_notes_html(&layer.page_notes, article, writer, &groups)?
             .trim()
             .to_string(),
         orphans: frame::orphans_html(&layer.orphans)?.trim().to_string(),

@@ -49,6 +49,8 @@ struct Top<'a> {
 struct LayerChoice {
     name: &'static str,
     label: &'static str,
+    /// What the label goes on to name: the reader's groups, for the layer that shows them.
+    naming: Option<String>,
     chosen: bool,
 }
 
@@ -58,6 +60,7 @@ struct Middle<'a> {
     notes: &'a [PageNote],
     article: &'a Article,
     writer: Option<&'a str>,
+    groups: &'a [(String, String)],
     orphans: &'a [Orphan],
     has_footnotes: bool,
 }
@@ -71,6 +74,8 @@ struct PageNotes<'a> {
     article: &'a Article,
     /// The session's CSRF token when a reader is signed in.
     writer: Option<&'a str>,
+    /// The reader's groups, by id and name, which the form offers to post to.
+    groups: &'a [(String, String)],
 }
 
 #[derive(Template)]
@@ -129,10 +134,18 @@ impl Frame {
             notes: s.page_notes,
             article: s.article,
             writer: writer(&s.head),
+            groups: &s.head.groups,
             orphans: s.orphans,
             has_footnotes: s.has_footnotes,
         }
         .render()?;
+        let group_names = s
+            .head
+            .groups
+            .iter()
+            .map(|(_, name)| name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
         let top = Top {
             head: s.head,
             article: s.article,
@@ -141,11 +154,14 @@ impl Frame {
             notice: s.notice,
             revision: s.revision,
             show: s.show,
+            // A reader with no group has no groups' notes to show.
             layers: Show::EVERY
                 .into_iter()
+                .filter(|&show| show != Show::Groups || !group_names.is_empty())
                 .map(|show| LayerChoice {
                     name: show.name(),
                     label: show.label(),
+                    naming: (show == Show::Groups).then(|| group_names.clone()),
                     chosen: show == s.show,
                 })
                 .collect(),
@@ -173,11 +189,13 @@ pub fn page_notes_html(
     notes: &[PageNote],
     article: &Article,
     writer: Option<&str>,
+    groups: &[(String, String)],
 ) -> Result<String, AppError> {
     Ok(PageNotes {
         notes,
         article,
         writer,
+        groups,
     }
     .render()?)
 }

@@ -50,7 +50,20 @@ pub(super) async fn article(
     request: Request,
 ) -> Result<Response, AppError> {
     let headers = request.headers();
-    let show = layers::chosen(params.show, headers);
+    let in_no_group = viewer.groups.ids.is_empty();
+    if params.show == Some(Show::Groups) && in_no_group {
+        return Err(AppError::BadRequest(
+            "You belong to no group, so there are no groups’ notes to show: join a group by its \
+             invite link, or choose another layer."
+                .into(),
+        ));
+    }
+    // A layer remembered from when the reader was in a group shows everyone's once they are in
+    // none.
+    let show = match layers::chosen(params.show, headers) {
+        Show::Groups if in_no_group => Show::All,
+        show => show,
+    };
     let mut response = if viewer.user.is_none() && params.is_empty() {
         signed_out(&state, &slug, show, headers).await?
     } else {
@@ -111,9 +124,7 @@ async fn personal(
     } else {
         "no-cache"
     };
-    let reader = viewer
-        .username()
-        .map(|user| (user.to_string(), viewer.csrf.clone().unwrap_or_default()));
+    let reader = viewer.page_reader();
     let gzipped = encoded::takes_gzip(headers);
     // A signed-in reader's plain page is made from what was drawn for them last time.
     let kept = reader.clone().filter(|_| params.is_empty());
@@ -204,7 +215,7 @@ async fn reading_page(
     let focus = params
         .annotation
         .as_deref()
-        .filter(|id| snapshot.annotated.shows(viewer.username(), id))
+        .filter(|id| snapshot.annotated.shows(viewer.reader(), id))
         .and_then(|id| snapshot.annotated.entry(id))
         .map(|e| &e.annotation);
     if let Some(a) = focus {
@@ -226,6 +237,7 @@ async fn reading_page(
     };
     let view = View {
         viewer: viewer.username(),
+        groups: &viewer.groups.ids,
         focus: focus.map(|a| a.id.as_str()),
         expanded: params.notes.as_deref(),
         share: shared,

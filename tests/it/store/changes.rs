@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use gloss::annotation::{Annotation, Target, Visibility};
+use gloss::annotation::{self, Annotation, Target, Visibility};
 use gloss::store::{Changes, Guarded, Query, Store};
 
 use super::annotations::{comment, create_all, ids, reply};
@@ -284,7 +284,7 @@ impl Reader {
                 .items;
             shown.sort_by(|a, b| a.id.cmp(&b.id));
             let visible: Vec<Annotation> = (self.held.values())
-                .filter(|a| a.visible_to(viewer))
+                .filter(|a| a.visible_to(annotation::Reader::named(viewer)))
                 .cloned()
                 .collect();
             assert_eq!(visible, shown, "{viewer:?} after {step}");

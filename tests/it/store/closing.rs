@@ -36,6 +36,7 @@ fn passage(id: &str, creator: &str, seconds: i64) -> Annotation {
         entity: None,
         tags: vec!["mine".to_string()],
         visibility: Visibility::Public,
+        group: None,
         target: Target::Text(TextTarget {
             quote: TextQuote {
                 exact: "Witkoff".to_string(),

@@ -130,6 +130,8 @@ pub const ON_A_PASSAGE: [&str; 4] = [
     "annotations/specificResource/4.2.4-textQuoteSelector.json",
     "annotations/specificResource/4.2.5-textPositionSelector.json",
 ];
+/// A note posted to a group: its `audience` is the group's IRI.
+pub const IN_A_GROUP: [&str; 1] = ["annotations/3.3.3-annotationAudienceImplemented.json"];
 /// A note: embedded `TextualBody` bodies with a purpose, the comment's with a media type.
 pub const WITH_A_NOTE: [&str; 5] = [
     "annotations/3.1-bodyKeyFound.json",
@@ -205,6 +207,25 @@ pub async fn make_each_kind(reader: &Reader) -> Vec<Made> {
         })
     };
     let by_url = reader.create(&page_note(json!(essay_path()))).await;
+    let group = send(
+        &reader.router,
+        "POST",
+        "/api/groups",
+        &reader.authorization,
+        Some(&json!({"name": "A class"})),
+    )
+    .await;
+    let group = expect_status("POST /api/groups", group, StatusCode::CREATED);
+    let grouped = reader
+        .create(&json!({
+            "@context": "http://www.w3.org/ns/anno.jsonld",
+            "type": "Annotation",
+            "motivation": "commenting",
+            "body": {"type": "TextualBody", "value": "For the class.", "format": "text/markdown", "purpose": "commenting"},
+            "target": passage_target(),
+            "audience": group["url"].clone(),
+        }))
+        .await;
     let by_source = reader
         .create(&page_note(json!({"source": essay_path()})))
         .await;
@@ -228,6 +249,11 @@ pub async fn make_each_kind(reader: &Reader) -> Vec<Made> {
             name: "reply",
             json: reply,
             implements: features(&[&WITH_A_NOTE[..]]),
+        },
+        Made {
+            name: "note in a group",
+            json: grouped,
+            implements: features(&[&ON_A_PASSAGE[..], &WITH_A_NOTE[..], &IN_A_GROUP[..]]),
         },
         Made {
             name: "page note sent with the essay's URL",
