@@ -354,7 +354,7 @@ const signedIn = () => [
       await note.locator('.flag-form').waitFor({ state: 'visible' });
     },
   },
-  { path: '/moderation', status: 403, label: 'the moderation queue, refused to a reader' },
+  { path: '/moderation', label: 'the moderation queue of a group\u2019s creator (the reader made the circle)' },
 ];
 
 const asEditor = () => [
