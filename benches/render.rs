@@ -137,6 +137,7 @@ fn args() -> ServeArgs {
         behind_proxy: false,
         write_limit: 120,
         threads: 1,
+        cors_origins: Vec::new(),
         slow_request_ms: 1000,
     }
 }
@@ -217,6 +218,7 @@ fn reader_note(library: &Library, i: usize) -> Annotation {
     let now = time::OffsetDateTime::now_utc();
     Annotation {
         id: format!("bench-{i:04}"),
+        identities: Default::default(),
         article: ESSAY.into(),
         creator: format!("reader{}", i % 50),
         editorial: false,

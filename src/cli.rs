@@ -210,6 +210,7 @@ fn from_export(item: &Value, earlier: &[Annotation]) -> Result<Annotation, Strin
     };
     Ok(Annotation {
         id: p.id,
+        identities: draft.identities,
         article,
         creator: p.creator,
         editorial: p.editorial,

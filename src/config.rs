@@ -143,6 +143,32 @@ pub struct ServeArgs {
     /// Requests that take longer than this many milliseconds are logged as slow.
     #[arg(long, env = "GLOSS_SLOW_REQUEST_MS", default_value_t = 1000)]
     pub slow_request_ms: u64,
+    /// Origins whose pages may call the JSON API with Bearer tokens, comma-separated
+    /// (`https://app.example.org`); none by default.
+    #[arg(long, env = "GLOSS_CORS_ORIGINS", value_delimiter = ',', value_parser = origin)]
+    pub cors_origins: Vec<String>,
+}
+
+/// An origin as browsers send it in `Origin`: a scheme, a host and maybe a port, nothing else
+/// (a trailing `/` is dropped).
+fn origin(value: &str) -> Result<String, String> {
+    let origin = value.trim().trim_end_matches('/');
+    let valid = ["http://", "https://"].iter().any(|scheme| {
+        origin.strip_prefix(scheme).is_some_and(|host| {
+            !host.is_empty()
+                && host
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })
+    });
+    if valid {
+        Ok(origin.to_ascii_lowercase())
+    } else {
+        Err(format!(
+            "{value:?} is not an origin: write the scheme, host and port alone, as in \
+             https://app.example.org"
+        ))
+    }
 }
 
 /// What the running app needs to know of its configuration.
@@ -154,9 +180,20 @@ pub struct Config {
     pub write_limit: u32,
     /// Requests that take longer are logged, with their route and time.
     pub slow_request: Duration,
+    /// The origins allowed to call the JSON API from their pages: see `web::plumbing::cors`.
+    pub cors_origins: Vec<String>,
 }
 
 impl Config {
+    /// The site's own origin: its public URL's scheme, host and port.
+    pub fn own_origin(&self) -> &str {
+        let after_scheme = self.public_url.find("://").map_or(0, |i| i + 3);
+        let end = self.public_url[after_scheme..]
+            .find('/')
+            .map_or(self.public_url.len(), |i| after_scheme + i);
+        &self.public_url[..end]
+    }
+
     /// Whether cookies must be sent over HTTPS alone: when readers reach Gloss by HTTPS.
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
@@ -172,6 +209,7 @@ impl Config {
             behind_proxy: args.behind_proxy,
             write_limit: args.write_limit,
             slow_request: Duration::from_millis(args.slow_request_ms),
+            cors_origins: args.cors_origins.clone(),
         }
     }
 }

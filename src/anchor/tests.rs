@@ -76,6 +76,7 @@ fn annotations_anchor_or_are_orphans() {
     let doc = Document::parse("Witkoff spoke with Ushakov.\n", 1).unwrap();
     let make = |id: &str, exact: &str| Annotation {
         id: id.into(),
+        identities: Default::default(),
         article: "a".into(),
         creator: "reader".into(),
         editorial: false,

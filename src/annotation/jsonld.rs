@@ -9,7 +9,9 @@ use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::{Annotation, EDITORS, Motivation, Target, TextPosition, TextQuote, Visibility};
+use super::{
+    Annotation, EDITORS, Identities, Motivation, Target, TextPosition, TextQuote, Visibility,
+};
 
 pub const CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
 pub const MEDIA_TYPE: &str = "application/ld+json; profile=\"http://www.w3.org/ns/anno.jsonld\"";
@@ -20,6 +22,8 @@ pub const MAX_QUOTE_CHARS: usize = 5_000;
 pub const MAX_CONTEXT_CHARS: usize = 256;
 pub const MAX_TAGS: usize = 20;
 pub const MAX_TAG_CHARS: usize = 64;
+pub const MAX_IRI_CHARS: usize = 2_048;
+pub const MAX_VIA: usize = 20;
 
 /// Absolute URLs of the site's resources.
 #[derive(Debug, Clone)]
@@ -61,6 +65,18 @@ pub fn to_jsonld(a: &Annotation, urls: &Urls) -> Value {
     out.insert("@context".into(), json!(CONTEXT));
     out.insert("id".into(), json!(urls.annotation(&a.id)));
     out.insert("type".into(), json!("Annotation"));
+    if let Some(canonical) = &a.identities.canonical {
+        out.insert("canonical".into(), json!(canonical));
+    }
+    match a.identities.via.as_slice() {
+        [] => {}
+        [one] => {
+            out.insert("via".into(), json!(one));
+        }
+        many => {
+            out.insert("via".into(), json!(many));
+        }
+    }
     out.insert("motivation".into(), json!(a.motivation.as_str()));
     let creator = if a.editorial {
         json!({"id": urls.user(EDITORS), "type": "Organization", "name": "Gloss editors"})
@@ -126,6 +142,7 @@ pub fn to_jsonld(a: &Annotation, urls: &Urls) -> Value {
 /// What a client asked to be stored, before it is anchored and given an id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Draft {
+    pub identities: Identities,
     pub motivation: Motivation,
     pub body: Option<String>,
     pub tags: Vec<String>,
@@ -230,6 +247,7 @@ pub fn from_jsonld(value: &Value) -> Result<Draft, Invalid> {
         Some(_) => return Err("\"visibility\" must be \"public\" or \"private\".".into()),
     };
     Ok(Draft {
+        identities: identities(obj)?,
         motivation,
         body,
         tags,
@@ -296,6 +314,90 @@ pub fn provenance(value: &Value) -> Result<Provenance, Invalid> {
         created: when("created")?,
         modified: when("modified")?,
     })
+}
+
+/// `canonical` and `via` as sent: each an absolute IRI, `via` one or a list.
+fn identities(obj: &Map<String, Value>) -> Result<Identities, Invalid> {
+    let canonical = match obj.get("canonical") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(iri)) => Some(absolute_iri("canonical", iri)?),
+        Some(_) => return Err("\"canonical\" must be one IRI, as a string.".into()),
+    };
+    let sent: Vec<&Value> = match obj.get("via") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(one) => vec![one],
+    };
+    if sent.len() > MAX_VIA {
+        return Err(format!("At most {MAX_VIA} \"via\" IRIs."));
+    }
+    let mut via = Vec::with_capacity(sent.len());
+    for item in sent {
+        let iri = item
+            .as_str()
+            .ok_or("\"via\" must be an IRI or a list of IRIs, as strings.")?;
+        let iri = absolute_iri("via", iri)?;
+        if !via.contains(&iri) {
+            via.push(iri);
+        }
+    }
+    Ok(Identities { canonical, via })
+}
+
+/// On creation an IRI the client sent as `id` moves to `via`, as the protocol asks: the
+/// annotation takes an id of this server's, and the one it had is kept. An `id` that is no
+/// absolute IRI names nothing elsewhere and is dropped.
+pub fn keep_sent_id(value: &Value, identities: &mut Identities) -> Result<(), Invalid> {
+    let Some(iri) = value.get("id").and_then(Value::as_str) else {
+        return Ok(());
+    };
+    let Ok(iri) = absolute_iri("id", iri) else {
+        return Ok(());
+    };
+    if !identities.via.contains(&iri) {
+        identities.via.push(iri);
+    }
+    if identities.via.len() > MAX_VIA {
+        return Err(format!(
+            "At most {MAX_VIA} \"via\" IRIs, with the \"id\" sent."
+        ));
+    }
+    Ok(())
+}
+
+/// An absolute IRI as the model's schemas check it (`format: uri`): a scheme, then only
+/// the characters RFC 3986 allows, `%` starting an escape. Other characters are refused
+/// rather than escaped, since an identity is kept exactly as it was sent.
+pub fn absolute_iri(field: &str, iri: &str) -> Result<String, Invalid> {
+    let refused = || {
+        format!(
+            "\"{field}\" must be an absolute IRI of at most {MAX_IRI_CHARS} characters, \
+             with a scheme and any character outside ASCII percent-encoded."
+        )
+    };
+    if iri.len() > MAX_IRI_CHARS {
+        return Err(refused());
+    }
+    let (scheme, rest) = iri.split_once(':').ok_or_else(refused)?;
+    let scheme_ok = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    let bytes = rest.as_bytes();
+    let escapes_ok = bytes.iter().enumerate().all(|(i, &b)| {
+        b != b'%'
+            || bytes
+                .get(i + 1..i + 3)
+                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+    });
+    let chars_ok = rest
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&'()*+,;=%".contains(c));
+    if scheme_ok && !rest.is_empty() && escapes_ok && chars_ok {
+        Ok(iri.to_string())
+    } else {
+        Err(refused())
+    }
 }
 
 type Bodies = (Option<String>, Vec<String>, Option<String>);

@@ -111,9 +111,41 @@ impl Visibility {
 /// The creator name of notes written by the editors in `articles/`.
 pub const EDITORS: &str = "editors";
 
+/// The other identities an annotation may carry (W3C model 3.3.7): kept as the client sent
+/// them, since the protocol says a `canonical` IRI MUST be maintained without change.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Identities {
+    /// The IRI that identifies the annotation wherever it is copied to.
+    pub canonical: Option<String>,
+    /// The IRIs it was published at before it came here.
+    pub via: Vec<String>,
+}
+
+impl Identities {
+    /// The identities after a client replaced the annotation with one carrying `sent`; the
+    /// name of the field refused. The protocol: "Servers SHOULD reject update requests that
+    /// modify the values of the canonical or via properties, if they have been already set."
+    /// One left out is kept, as the server keeps `created` and `creator`; one not yet set may
+    /// be set.
+    pub fn replaced_by(&self, sent: Identities) -> Result<Identities, &'static str> {
+        let canonical = match (&self.canonical, sent.canonical) {
+            (Some(kept), Some(sent)) if *kept != sent => return Err("canonical"),
+            (Some(kept), _) => Some(kept.clone()),
+            (None, sent) => sent,
+        };
+        let via = match (self.via.as_slice(), sent.via) {
+            ([], sent) => sent,
+            (kept, sent) if !sent.is_empty() && kept != sent.as_slice() => return Err("via"),
+            (kept, _) => kept.to_vec(),
+        };
+        Ok(Identities { canonical, via })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Annotation {
     pub id: String,
+    pub identities: Identities,
     /// The slug of the essay it belongs to.
     pub article: String,
     pub creator: String,
@@ -205,6 +237,7 @@ mod tests {
         let at = datetime!(2025-11-26 12:00 UTC);
         Annotation {
             id: "a1".into(),
+            identities: Identities::default(),
             article: "essay".into(),
             creator: "ann".into(),
             editorial: false,

@@ -141,6 +141,7 @@ mod tests {
         Entry {
             annotation: Annotation {
                 id: id.into(),
+                identities: Default::default(),
                 article: "essay".into(),
                 creator: "o'brien".into(),
                 editorial: false,

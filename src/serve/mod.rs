@@ -52,6 +52,7 @@ pub fn editorial_annotation(
 ) -> Annotation {
     Annotation {
         id: note.annotation_id(&article.slug),
+        identities: Default::default(),
         article: article.slug.clone(),
         creator: EDITORS.to_string(),
         editorial: true,

@@ -263,7 +263,7 @@ where
     ) -> Result<Vec<Annotation>, StoreError> {
         let rows: Vec<AnnotationRow> = sqlx::query_as(concat!(
             "SELECT ",
-            annotation_columns!("CAST(tags AS TEXT) AS tags"),
+            annotation_columns!("CAST(via AS TEXT) AS via", "CAST(tags AS TEXT) AS tags"),
             " FROM annotations WHERE visibility = 'public' AND creator <> $1 AND creator <> ''
              AND reply_to IN (SELECT id FROM annotations WHERE creator = $1)
              AND (group_id IS NULL

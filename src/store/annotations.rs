@@ -16,11 +16,12 @@ use super::{
 };
 use crate::annotation::Annotation;
 
-/// The annotation columns to select. Tags are read as text, which JSONB needs a cast for, and
-/// parsed with the rest of the row, so a malformed list is reported like any malformed field.
+/// The annotation columns to select. Tags and `via` are read as text, which JSONB needs a
+/// cast for, and parsed with the rest of the row, so a malformed list is reported like any
+/// malformed field.
 macro_rules! selected_columns {
     () => {
-        annotation_columns!("CAST(tags AS TEXT) AS tags")
+        annotation_columns!("CAST(via AS TEXT) AS via", "CAST(tags AS TEXT) AS tags")
     };
 }
 
@@ -79,9 +80,11 @@ where
             "INSERT INTO annotations (",
             annotation_columns!(),
             ", revision) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
-             $15, $16, $17, $18, $19, $20)"
+             $15, $16, $17, $18, $19, $20, $21, $22)"
         ))
         .bind(w.id)
+        .bind(w.canonical)
+        .bind(w.via)
         .bind(w.article)
         .bind(w.creator)
         .bind(w.editorial)
@@ -120,7 +123,8 @@ where
         let result = sqlx::query(
             "UPDATE annotations SET motivation = $1, body = $2, entity = $3, tags = $4,
              visibility = $5, reply_to = $6, exact = $7, prefix = $8, suffix = $9, pos_start = $10,
-             pos_end = $11, modified = $12, revision = $13, group_id = $14
+             pos_end = $11, modified = $12, revision = $13, group_id = $14, canonical = $18,
+             via = $19
              WHERE id = $15 AND article = $16 AND ($17 IS NULL OR modified = $17)",
         )
         .bind(w.motivation)
@@ -140,6 +144,8 @@ where
         .bind(w.id)
         .bind(w.article)
         .bind(seen.map(timestamp).as_deref())
+        .bind(w.canonical)
+        .bind(w.via)
         .execute(&mut *tx)
         .await?;
         Ok(B::rows_affected(&result) == 1)

@@ -277,7 +277,7 @@ where
     async fn group_notes(&self, id: &str, limit: usize) -> Result<Vec<Annotation>, StoreError> {
         let rows: Vec<AnnotationRow> = sqlx::query_as(concat!(
             "SELECT ",
-            annotation_columns!("CAST(tags AS TEXT) AS tags"),
+            annotation_columns!("CAST(via AS TEXT) AS via", "CAST(tags AS TEXT) AS tags"),
             " FROM annotations WHERE group_id = $1 AND creator <> ''
              AND id NOT IN (",
             veiled!(),

@@ -125,7 +125,7 @@ where
     async fn moderation_queue(&self, limit: usize) -> Result<Vec<Flagged>, StoreError> {
         let rows: Vec<AnnotationRow> = sqlx::query_as(concat!(
             "SELECT ",
-            annotation_columns!("CAST(tags AS TEXT) AS tags"),
+            annotation_columns!("CAST(via AS TEXT) AS via", "CAST(tags AS TEXT) AS tags"),
             " FROM annotations LEFT JOIN (
                 SELECT annotation, COUNT(*) AS flags, MAX(created) AS latest
                 FROM annotation_flags GROUP BY annotation

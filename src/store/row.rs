@@ -11,12 +11,14 @@ use time::{OffsetDateTime, UtcOffset};
 
 use super::{Changes, Group, Role, Share, StoreError, SyncReport, User};
 use crate::annotation::{
-    Annotation, Motivation, Target, TextPosition, TextQuote, TextTarget, Visibility,
+    Annotation, Identities, Motivation, Target, TextPosition, TextQuote, TextTarget, Visibility,
 };
 
 #[derive(Debug, sqlx::FromRow)]
 pub struct AnnotationRow {
     pub id: String,
+    pub canonical: Option<String>,
+    pub via: String,
     pub article: String,
     pub creator: String,
     pub editorial: bool,
@@ -38,14 +40,16 @@ pub struct AnnotationRow {
 }
 
 /// The annotation columns in `AnnotationRow` order, as a literal for `concat!`. Selects pass
-/// the expression that reads tags as text (PostgreSQL stores them as JSONB).
+/// the expressions that read tags and `via` as text (PostgreSQL stores them as JSONB).
 macro_rules! annotation_columns {
     () => {
-        annotation_columns!("tags")
+        annotation_columns!("via", "tags")
     };
-    ($tags:literal) => {
+    ($via:literal, $tags:literal) => {
         concat!(
-            "id, article, creator, editorial, motivation, body, entity, ",
+            "id, canonical, ",
+            $via,
+            ", article, creator, editorial, motivation, body, entity, ",
             $tags,
             ", visibility, hidden, reply_to, exact, prefix, suffix, pos_start, pos_end, created, ",
             "modified, group_id"
@@ -77,6 +81,10 @@ impl AnnotationRow {
             motivation: Motivation::parse(&self.motivation).ok_or_else(|| corrupt("motivation"))?,
             visibility: Visibility::parse(&self.visibility).ok_or_else(|| corrupt("visibility"))?,
             tags: serde_json::from_str(&self.tags).map_err(|_| corrupt("tags"))?,
+            identities: Identities {
+                canonical: self.canonical,
+                via: serde_json::from_str(&self.via).map_err(|_| corrupt("via"))?,
+            },
             created: parse_timestamp(&self.created).ok_or_else(|| corrupt("created"))?,
             modified: parse_timestamp(&self.modified).ok_or_else(|| corrupt("modified"))?,
             target,
@@ -106,6 +114,9 @@ const PAGE_QUOTE: &str = "";
 /// An annotation's columns as a write binds them, borrowed from it.
 pub struct Written<'a> {
     pub id: &'a str,
+    pub canonical: Option<&'a str>,
+    /// JSON, as tags are.
+    pub via: Json<&'a [String]>,
     pub article: &'a str,
     pub creator: &'a str,
     pub editorial: bool,
@@ -140,6 +151,8 @@ impl Written<'_> {
         };
         Written {
             id: &a.id,
+            canonical: a.identities.canonical.as_deref(),
+            via: Json(&a.identities.via),
             article: &a.article,
             creator: &a.creator,
             editorial: a.editorial,

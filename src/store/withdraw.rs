@@ -87,8 +87,8 @@ where
         Ok(others > 0)
     }
 
-    /// Leaves of a note only its place: no creator, words, tags or entity, and no flags or
-    /// record of its moderation, which went with its words.
+    /// Leaves of a note only its place: no creator, words, tags, entity or other identities,
+    /// and no flags or record of its moderation, which went with its words.
     async fn blank(tx: &mut B::Connection, id: &str, revision: i64) -> Result<(), StoreError> {
         for moderation in [
             "DELETE FROM annotation_flags WHERE annotation = $1",
@@ -98,7 +98,7 @@ where
         }
         sqlx::query(
             "UPDATE annotations SET creator = '', body = NULL, entity = NULL, tags = '[]',
-             modified = $1, revision = $2 WHERE id = $3",
+             canonical = NULL, via = '[]', modified = $1, revision = $2 WHERE id = $3",
         )
         .bind(timestamp(OffsetDateTime::now_utc()).as_str())
         .bind(revision)

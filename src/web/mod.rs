@@ -31,7 +31,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use utoipa_axum::router::OpenApiRouter;
 
-use plumbing::{body, deadline, errors, request_log};
+use plumbing::{body, cors, deadline, errors, request_log};
 
 pub use accounts::register;
 pub use reading::cache::PageCache;
@@ -88,6 +88,10 @@ pub fn router(state: AppState) -> Router {
         // again on each request. The first layer here is the outermost.
         .layer(
             ServiceBuilder::new()
+                .option_layer(
+                    cors::rules(&state.config)
+                        .map(|rules| middleware::from_fn_with_state(rules, cors::api_only)),
+                )
                 .layer(SetResponseHeaderLayer::overriding(
                     header::REFERRER_POLICY,
                     HeaderValue::from_static("strict-origin-when-cross-origin"),

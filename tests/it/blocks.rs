@@ -105,6 +105,7 @@ fn annotation(id: usize, who: usize, target: Target, body: bool, private: bool) 
     let reply = matches!(target, Target::Reply(_));
     Annotation {
         id: format!("a{id:04}"),
+        identities: Default::default(),
         article: essay().slug.clone(),
         creator: READERS[who].to_string(),
         editorial: false,

@@ -1,5 +1,6 @@
 //! `gloss export` and `gloss import`: a round trip into an empty database gives the same
-//! annotations, on passages and on the whole essay, hidden ones still hidden.
+//! annotations, on passages and on the whole essay, hidden ones still hidden, with their other
+//! identities.
 
 use crate::support::*;
 
@@ -22,12 +23,15 @@ async fn a_round_trip_into_an_empty_database_gives_the_same_annotations() {
         .as_array_mut()
         .unwrap()
         .push(serde_json::json!({"type": "TextualBody", "value": "mine", "purpose": "tagging"}));
+    let mut question = comment("Why not?", "A question.");
+    question["canonical"] = serde_json::json!("urn:uuid:6b1a1f4e-9f2e-4c1e-8f57-0b9e51e2c0aa");
+    question["via"] = serde_json::json!(["https://a.example/q", "https://b.example/q"]);
     let note = send(
         &router,
         "POST",
         "/annotations/",
         &[("authorization", &ann)],
-        Some(&comment("Why not?", "A question.")),
+        Some(&question),
     )
     .await
     .json();
@@ -72,6 +76,12 @@ async fn a_round_trip_into_an_empty_database_gives_the_same_annotations() {
     let original = state.store.all().await.unwrap();
     assert!(original.iter().any(|a| a.hidden));
     assert!(original.len() >= 4 + 12);
+    assert!(
+        original
+            .iter()
+            .any(|a| a.identities.canonical.is_some() && a.identities.via.len() == 2),
+        "a note with other identities is exported"
+    );
 
     let bin = env!("CARGO_BIN_EXE_gloss");
     let export = std::process::Command::new(bin)

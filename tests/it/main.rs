@@ -9,6 +9,7 @@ mod account;
 mod accounts;
 mod blocks;
 mod cache;
+mod cors;
 mod crowded;
 mod encoding;
 mod export;

@@ -147,6 +147,40 @@ async fn every_documented_operation_is_routed() {
 }
 
 #[tokio::test]
+async fn head_is_answered_wherever_get_is() {
+    let (_, router) = app().await;
+    let doc = description(&router).await;
+    let gets: Vec<String> = operations(&doc)
+        .into_iter()
+        .filter(|(_, method, _)| method == "get")
+        .map(|(path, _, op)| example_path(&doc, &path, &op))
+        .collect();
+    assert!(gets.len() >= 5, "{} GET operations", gets.len());
+    for uri in gets {
+        let request = |method: &str| {
+            Request::builder()
+                .method(method)
+                .uri(&uri)
+                .header("accept", "application/json")
+                .body(Body::empty())
+                .unwrap()
+        };
+        // The status alone: the event stream never ends.
+        let get = router.clone().oneshot(request("GET")).await.unwrap();
+        let head = respond(&router, request("HEAD")).await;
+        assert_eq!(head.status, get.status(), "HEAD {uri}");
+        assert!(head.body.is_empty(), "HEAD {uri} has no body");
+        for name in ["content-type", "etag", "link", "allow"] {
+            assert_eq!(
+                head.headers.get(name),
+                get.headers().get(name),
+                "HEAD {uri}: {name}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
 async fn the_operations_clients_rely_on_are_documented() {
     let (_, router) = app().await;
     let doc = description(&router).await;
@@ -178,16 +212,33 @@ async fn the_operations_clients_rely_on_are_documented() {
         .collect();
     assert_eq!(
         query,
-        ["page", "q", "tag", "target", "user"]
+        ["iris", "page", "q", "tag", "target", "user"]
             .map(String::from)
             .into(),
     );
-    has(&container, &["200", "400", "401", "404"]);
+    has(&container, &["200", "304", "400", "401", "404"]);
+    let headers: BTreeSet<String> = parameters(&doc, &container)
+        .into_keys()
+        .filter(|(place, _)| place == "header")
+        .map(|(_, name)| name)
+        .collect();
+    assert_eq!(
+        headers,
+        ["If-None-Match", "Prefer"].map(String::from).into()
+    );
     let answered = container["responses"]["200"]["content"]
         .as_object()
         .unwrap();
     assert!(answered.contains_key(MEDIA_TYPE) && answered.contains_key("application/json"));
-    for header in ["ETag", "Link", "Allow", "Accept-Post"] {
+    for header in [
+        "ETag",
+        "Link",
+        "Allow",
+        "Accept-Post",
+        "Content-Location",
+        "Vary",
+        "Preference-Applied",
+    ] {
         assert!(
             container["responses"]["200"]["headers"][header].is_object(),
             "{header}"
@@ -220,11 +271,11 @@ async fn the_operations_clients_rely_on_are_documented() {
         "$response.header.ETag"
     );
     assert_eq!(created["links"]["replace"]["requestBody"], "$response.body");
-    has(&op("/annotations/", "options"), &["204"]);
+    has(&op("/annotations/", "options"), &["200"]);
 
     has(
         &op("/annotations/{id}", "get"),
-        &["200", "303", "401", "404"],
+        &["200", "303", "304", "401", "404"],
     );
     for method in ["put", "delete"] {
         let write = op("/annotations/{id}", method);
@@ -235,10 +286,10 @@ async fn the_operations_clients_rely_on_are_documented() {
     }
     has(
         &op("/annotations/{id}", "put"),
-        &["200", "400", "413", "415", "422"],
+        &["200", "400", "409", "413", "415", "422"],
     );
     has(&op("/annotations/{id}", "delete"), &["204"]);
-    has(&op("/annotations/{id}", "options"), &["204"]);
+    has(&op("/annotations/{id}", "options"), &["200", "404"]);
 
     has(
         &op("/api/users", "post"),
@@ -524,6 +575,41 @@ async fn the_server_answers_as_described() {
     assert_eq!(page.status, 200);
     assert_conforms(&doc, "AnnotationPage", &page.json());
     assert_conforms(&doc, &container, &page.json());
+    for include in [
+        "http://www.w3.org/ns/ldp#PreferMinimalContainer",
+        "http://www.w3.org/ns/oa#PreferContainedIRIs",
+    ] {
+        let prefer = format!("return=representation; include=\"{include}\"");
+        let preferred = send(
+            &router,
+            "GET",
+            "/annotations/",
+            &[("prefer", &prefer)],
+            None,
+        )
+        .await;
+        assert_eq!(preferred.status, 200);
+        assert_conforms(&doc, &container, &preferred.json());
+    }
+    let iris = send(&router, "GET", "/annotations/?iris=1&page=0", &auth, None).await;
+    assert_conforms(&doc, &container, &iris.json());
+    let mine = send(
+        &router,
+        "GET",
+        "/api/account/annotations?page=0",
+        &auth,
+        None,
+    )
+    .await;
+    assert_eq!(mine.status, 200, "{}", mine.body);
+    assert_conforms(&doc, &container, &mine.json());
+    let mut identified = comment("Why not?", "Copied.");
+    identified["canonical"] = json!("urn:uuid:6b1a1f4e-9f2e-4c1e-8f57-0b9e51e2c0aa");
+    identified["via"] = json!(["https://a.example/1", "https://b.example/2"]);
+    assert_conforms(&doc, "AnnotationInput", &identified);
+    let created = send(&router, "POST", "/annotations/", &auth, Some(&identified)).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    assert_conforms(&doc, &annotation, &created.json());
 
     let editorial = "/annotations/ed-witkoff-takes-russias-side-witkoff";
     let read = send(&router, "GET", editorial, &[], None).await;

@@ -27,6 +27,7 @@ use time::OffsetDateTime;
 fn note(id: &str, body: &str, at: OffsetDateTime) -> Annotation {
     Annotation {
         id: id.to_string(),
+        identities: Default::default(),
         article: "essay".to_string(),
         creator: EDITORS.to_string(),
         editorial: true,
@@ -104,6 +105,7 @@ macro_rules! contract {
                 annotations: syncing_twice_changes_nothing,
                     an_edited_note_updates_and_a_removed_one_goes,
                     annotations_round_trip_unchanged, creating_an_existing_id_conflicts,
+                    other_identities_round_trip_through_every_write,
                     writes_are_guarded_by_the_version_last_seen,
                     deleting_an_annotation_deletes_its_replies,
                     every_write_bumps_its_essays_revision,

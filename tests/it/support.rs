@@ -36,6 +36,7 @@ pub fn serve_args(articles: &Path, database_url: &str) -> ServeArgs {
         behind_proxy: false,
         write_limit: 120,
         threads: 1,
+        cors_origins: Vec::new(),
         slow_request_ms: 1000,
     }
 }

@@ -597,3 +597,69 @@ async fn broken_annotations_and_pages_fail_the_matching_assertion() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+#[tokio::test]
+async fn annotations_with_other_identities_and_containers_of_iris_conform() {
+    let reader = Reader::sign_up().await;
+    let canonical = reader
+        .create(&json!({
+            "@context": "http://www.w3.org/ns/anno.jsonld",
+            "id": "https://elsewhere.example/notes/1",
+            "type": "Annotation",
+            "canonical": "urn:uuid:dbfb1861-0ecf-41ad-be94-a584e5c4f1df",
+            "via": "https://mirror.example/notes/1",
+            "motivation": "highlighting",
+            "target": passage_target(),
+        }))
+        .await;
+    let mut findings = Findings::default();
+    let optionals = optionals(&[
+        "annotations/3.3.7-annotationCanonicalImplemented.json",
+        "annotations/3.3.7-annotationViaImplemented.json",
+    ]);
+    findings.check(
+        "an annotation with canonical and via",
+        &canonical,
+        ANNOTATION_MUSTS.iter(),
+    );
+    findings.check("its canonical and via", &canonical, &optionals);
+    assert_eq!(
+        canonical["via"],
+        json!([
+            "https://mirror.example/notes/1",
+            "https://elsewhere.example/notes/1"
+        ])
+    );
+
+    let prefer = |include: &str| format!("return=representation; include=\"{include}\"");
+    let minimal = prefer("http://www.w3.org/ns/ldp#PreferMinimalContainer");
+    let iris = prefer("http://www.w3.org/ns/oa#PreferContainedIRIs");
+    for (what, preference) in [("minimal", minimal), ("of IRIs", iris)] {
+        let reply = crate::support::send(
+            &reader.router,
+            "GET",
+            "/annotations/",
+            &[("accept", ANNO_JSONLD), ("prefer", &preference)],
+            None,
+        )
+        .await;
+        let collection = reply.json();
+        findings.check(
+            &format!("the container {what}"),
+            &collection,
+            COLLECTION_MUSTS.iter(),
+        );
+        let first_id = collection["first"]["id"]
+            .as_str()
+            .or(collection["first"].as_str())
+            .unwrap()
+            .to_string();
+        let page = reader.get(local_path(&first_id)).await;
+        findings.check(
+            &format!("the first page of the container {what}"),
+            &page,
+            page_musts_for(&page),
+        );
+    }
+    findings.assert_none();
+}

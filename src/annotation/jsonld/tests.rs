@@ -114,6 +114,7 @@ fn bad_fields_are_named() {
 fn what_is_written_reads_back_the_same() {
     let a = Annotation {
         id: "abc".into(),
+        identities: Default::default(),
         article: "essay".into(),
         creator: "ann".into(),
         editorial: false,
@@ -150,4 +151,43 @@ fn url_paths_drop_host_query_and_fragment() {
     assert_eq!(url_path("https://x.org/articles/a?b=1#c"), "/articles/a");
     assert_eq!(url_path("/articles/a#p"), "/articles/a");
     assert_eq!(url_path("http://x.org"), "/");
+}
+
+#[test]
+fn other_identities_are_absolute_iris_kept_as_sent() {
+    for iri in [
+        "urn:uuid:dbfb1861-0ecf-41ad-be94-a584e5c4f1df",
+        "https://example.org/a?b=c&d=%C3%BC#e",
+        "tag:example.org,2026:note-1",
+    ] {
+        assert_eq!(absolute_iri("canonical", iri).as_deref(), Ok(iri));
+    }
+    for iri in [
+        "",
+        "no-scheme",
+        "/annotations/relative",
+        "1http://digit.first",
+        "https://spa ce.example/",
+        "https://example.org/café",
+        "https://example.org/%zz",
+        "mailto:",
+    ] {
+        assert!(absolute_iri("canonical", iri).is_err(), "{iri:?}");
+    }
+    let mut value = comment();
+    value["canonical"] = json!("urn:x:1");
+    value["via"] = json!(["https://a.example/1", "https://a.example/1"]);
+    value["id"] = json!("https://b.example/2");
+    let mut draft = from_jsonld(&value).unwrap();
+    assert_eq!(draft.identities.canonical.as_deref(), Some("urn:x:1"));
+    assert_eq!(draft.identities.via, ["https://a.example/1"], "once each");
+    keep_sent_id(&value, &mut draft.identities).unwrap();
+    assert_eq!(
+        draft.identities.via,
+        ["https://a.example/1", "https://b.example/2"]
+    );
+    value["id"] = json!("/annotations/relative");
+    let mut relative = from_jsonld(&value).unwrap();
+    keep_sent_id(&value, &mut relative.identities).unwrap();
+    assert_eq!(relative.identities.via, ["https://a.example/1"]);
 }

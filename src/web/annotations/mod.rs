@@ -4,6 +4,7 @@
 
 pub mod container;
 mod page_note_form;
+mod prefer;
 pub mod resolve;
 
 use axum::Json;
@@ -19,13 +20,14 @@ use super::AppState;
 use super::openapi::annotation::Annotation as AnnotationJson;
 use super::openapi::draft::{self, AnnotationInput};
 use super::openapi::literals::{AnnotationMethods, StrongETag};
-use super::openapi::params::{Csrf, Id, IfMatch};
+use super::openapi::params::{Csrf, Id, IfMatch, IfNoneMatch};
 use super::openapi::problems::{
-    BadRequest, Forbidden, InvalidToken, NotFound, PayloadTooLarge, PreconditionFailed,
-    TooManyWrites, Unauthorized, UnprocessableAnnotation, UnsupportedMediaType,
+    BadRequest, Forbidden, IdentityChanged, InvalidToken, NotFound, PayloadTooLarge,
+    PreconditionFailed, TooManyWrites, Unauthorized, UnprocessableAnnotation, UnsupportedMediaType,
 };
 use super::plumbing::auth::Viewer;
 use super::plumbing::body::JsonBody;
+use super::plumbing::conditional;
 use super::plumbing::errors::accepts_html;
 use super::plumbing::limit;
 use crate::annotation::jsonld::{self, MEDIA_TYPE, Urls};
@@ -35,8 +37,11 @@ use crate::live::{Change, Event};
 use crate::store::Guarded;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::default()
+    let container = OpenApiRouter::default()
         .routes(routes!(container::container, create, container::options))
+        .layer(axum::middleware::map_response(container::link_every_answer));
+    OpenApiRouter::default()
+        .merge(container)
         .routes(routes!(read, replace, remove, options))
         .route(
             "/articles/{slug}/page-notes",
@@ -85,17 +90,20 @@ fn annotation_response(
         header::ETAG,
         HeaderValue::from_str(&etag(a)).expect("an ETag is ASCII"),
     );
-    h.insert(
-        header::LINK,
-        HeaderValue::from_static("<http://www.w3.org/ns/ldp#Resource>; rel=\"type\""),
-    );
-    h.insert(
-        header::ALLOW,
-        HeaderValue::from_static("GET, HEAD, OPTIONS, PUT, DELETE"),
-    );
-    h.insert(header::VARY, HeaderValue::from_static("Accept"));
+    describe_annotation(h);
     response
 }
+
+/// What every answer about an annotation says of it: an LDP resource, the methods it takes,
+/// and that its representation depends on `Accept`.
+fn describe_annotation(h: &mut HeaderMap) {
+    h.insert(header::LINK, HeaderValue::from_static(RESOURCE_LINK));
+    h.insert(header::ALLOW, HeaderValue::from_static(ANNOTATION_METHODS));
+    h.insert(header::VARY, HeaderValue::from_static("Accept"));
+}
+
+const RESOURCE_LINK: &str = "<http://www.w3.org/ns/ldp#Resource>; rel=\"type\"";
+const ANNOTATION_METHODS: &str = "GET, HEAD, OPTIONS, PUT, DELETE";
 
 /// A reader's annotation as sent: "describing" belongs to the editors' notes alone.
 fn reader_draft(body: &Value) -> Result<jsonld::Draft, AppError> {
@@ -141,8 +149,9 @@ pub(crate) async fn visible(
     summary = "Create an annotation",
     description = "Anchors the target in the essay, stores the annotation under a new id and \
         answers it with its absolute `id`, the server's selectors (both a quote with its context \
-        and a position), `creator`, `created` and `modified`. Writes are limited per account \
-        (`--write-limit`, 120 a minute by default).",
+        and a position), `creator`, `created` and `modified`. A `canonical` IRI is kept as \
+        sent, and an absolute IRI sent as `id` is kept in `via`, as the protocol asks. Writes \
+        are limited per account (`--write-limit`, 120 a minute by default).",
     security(("bearerAuth" = []), ("sessionCookie" = [])),
     params(Csrf),
     request_body(
@@ -228,15 +237,19 @@ async fn create(
 ) -> Result<Response, AppError> {
     let user = viewer.writer()?;
     limit::check_writes(&state, &user.username).await?;
-    let draft = reader_draft(&body.0)?;
+    let mut draft = reader_draft(&body.0)?;
+    jsonld::keep_sent_id(&body.0, &mut draft.identities).map_err(AppError::BadRequest)?;
     let (annotation, wrote) = insert(&state, &viewer, &user.username, draft).await?;
     let mut response = annotation_response(&state, &headers, &annotation, StatusCode::CREATED);
     response.headers_mut().append(header::SET_COOKIE, wrote);
-    let location = urls(&state).annotation(&annotation.id);
-    response.headers_mut().insert(
-        header::LOCATION,
-        HeaderValue::from_str(&location).map_err(|e| AppError::Internal(e.to_string()))?,
-    );
+    let location = HeaderValue::from_str(&urls(&state).annotation(&annotation.id))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    // The body is the new annotation, not the container: Content-Location says so, and makes
+    // it the context of the Link header's type (RFC 8288, section 3.2).
+    response
+        .headers_mut()
+        .insert(header::CONTENT_LOCATION, location.clone());
+    response.headers_mut().insert(header::LOCATION, location);
     Ok(response)
 }
 
@@ -286,6 +299,7 @@ async fn insert(
     let group = audience(state, creator, &draft, &target).await?;
     let annotation = Annotation {
         id: uuid::Uuid::now_v7().to_string(),
+        identities: draft.identities,
         article,
         creator: creator.to_string(),
         editorial: false,
@@ -314,7 +328,7 @@ async fn insert(
     description = "A browser (`Accept` containing `text/html`) is redirected (303) to the \
         annotation's passage in its essay instead.",
     security((), ("bearerAuth" = []), ("sessionCookie" = [])),
-    params(Id),
+    params(Id, IfNoneMatch),
     responses(
         (
             status = 200,
@@ -351,6 +365,11 @@ async fn insert(
             ),
         ),
         (
+            status = 304,
+            description = "Not modified: `If-None-Match` named the current `ETag`.",
+            headers(("ETag" = inline(StrongETag))),
+        ),
+        (
             status = 303,
             description = "Only when `Accept` contains `text/html`: the passage, \
                 `/articles/{slug}?annotation={id}#…`.",
@@ -369,6 +388,13 @@ async fn read(
     let a = visible(&state, &viewer, &id).await?;
     if accepts_html(&headers) {
         return Ok(Redirect::to(&resolve::passage_url(&state, &a)).into_response());
+    }
+    let version = HeaderValue::from_str(&etag(&a)).expect("an ETag is ASCII");
+    if conditional::none_match(&headers, &version) {
+        let mut response = StatusCode::NOT_MODIFIED.into_response();
+        describe_annotation(response.headers_mut());
+        response.headers_mut().insert(header::ETAG, version);
+        return Ok(response);
     }
     Ok(annotation_response(&state, &headers, &a, StatusCode::OK))
 }
@@ -398,8 +424,9 @@ fn check_if_match(headers: &HeaderMap, current: &Annotation) -> Result<(), AppEr
     tag = "annotations",
     summary = "Replace an annotation (its creator only)",
     description = "Replaces the note, tags, visibility, motivation and passage; the annotation \
-        stays on its essay and a reply stays a reply. With `If-Match`, only if it has not \
-        changed since.",
+        stays on its essay and a reply stays a reply. `canonical` and `via`, once set, are kept \
+        when left out and cannot change (409). With `If-Match`, only if it has not changed \
+        since.",
     security(("bearerAuth" = []), ("sessionCookie" = [])),
     params(Id, IfMatch, Csrf),
     request_body(
@@ -453,6 +480,7 @@ fn check_if_match(headers: &HeaderMap, current: &Annotation) -> Result<(), AppEr
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
+        (status = 409, response = IdentityChanged),
         (status = 412, response = PreconditionFailed),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
@@ -516,7 +544,16 @@ async fn replace(
             "An annotation cannot turn into a reply, or a reply into an annotation.".into(),
         ));
     }
+    let identities = current
+        .identities
+        .replaced_by(draft.identities)
+        .map_err(|field| {
+            AppError::Conflict(format!(
+                "\"{field}\" is set and cannot change; send it as it is, or leave it out."
+            ))
+        })?;
     let updated = Annotation {
+        identities,
         article,
         motivation: draft.motivation,
         body: draft.body,
@@ -643,18 +680,34 @@ pub(crate) async fn written(
     operation_id = "annotationOptions",
     tag = "annotations",
     summary = "The methods an annotation answers",
-    security(()),
+    description = "A cross-origin preflight (with `Origin` and `Access-Control-Request-Method`) \
+        is answered by the CORS rules (`--cors-origins`) instead.",
+    security((), ("bearerAuth" = [])),
     params(Id),
-    responses((
-        status = 204,
-        description = "No content; `Allow` lists the methods.",
-        headers(("Allow" = inline(AnnotationMethods))),
-    )),
+    responses(
+        (
+            status = 200,
+            description = "No content; `Allow` lists the methods.",
+            headers(
+                ("Allow" = inline(AnnotationMethods)),
+                (
+                    "Link" = String,
+                    description = "`<http://www.w3.org/ns/ldp#Resource>; rel=\"type\"`"
+                ),
+                ("Vary" = String),
+            ),
+        ),
+        (status = 401, response = InvalidToken),
+        (status = 404, response = NotFound),
+    ),
 )]
-async fn options() -> Response {
-    (
-        [(header::ALLOW, "GET, HEAD, OPTIONS, PUT, DELETE")],
-        StatusCode::NO_CONTENT,
-    )
-        .into_response()
+async fn options(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    visible(&state, &viewer, &id).await?;
+    let mut response = StatusCode::OK.into_response();
+    describe_annotation(response.headers_mut());
+    Ok(response)
 }

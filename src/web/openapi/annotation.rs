@@ -20,6 +20,12 @@ pub struct Annotation {
     #[serde(rename = "type")]
     #[schema(inline)]
     pub kind: AnnotationType,
+    /// The IRI that identifies the annotation wherever it is copied, kept as it was sent.
+    #[schema(required = false)]
+    pub canonical: String,
+    /// Where it was published before: an `id` it was created with, and any `via` sent.
+    #[schema(required = false)]
+    pub via: Via,
     /// `describing` marks the editors' notes, loaded from the articles folder.
     pub motivation: Motivation,
     pub creator: Creator,
@@ -33,6 +39,14 @@ pub struct Annotation {
     pub body: Vec<Body>,
     pub target: Target,
     pub visibility: Visibility,
+}
+
+/// One IRI, or several.
+#[derive(ToSchema)]
+#[serde(untagged)]
+pub enum Via {
+    One(String),
+    Many(Vec<String>),
 }
 
 #[derive(ToSchema)]

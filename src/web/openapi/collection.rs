@@ -5,7 +5,8 @@ use utoipa::ToSchema;
 
 use super::annotation::{AnnoContext, Annotation};
 
-/// The container: the total, the first page embedded, and the last page's id.
+/// The container: the total, the first page embedded (or, for a minimal container, its id),
+/// and the last page's id.
 #[derive(ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AnnotationCollection {
@@ -20,10 +21,22 @@ pub struct AnnotationCollection {
     pub label: String,
     #[schema(minimum = 0)]
     pub total: u64,
-    pub first: AnnotationPage,
+    pub first: FirstPage,
     /// The id of the last page.
     pub last: String,
 }
+
+/// The first page: embedded, or only its id when a minimal container was preferred.
+#[derive(ToSchema)]
+#[serde(untagged)]
+pub enum FirstPage {
+    Embedded(Box<AnnotationPage>),
+    Link(#[schema(inline)] PageId),
+}
+
+/// A page's id.
+#[derive(ToSchema)]
+pub struct PageId(pub String);
 
 #[derive(ToSchema)]
 pub enum CollectionContext {
@@ -39,7 +52,7 @@ pub enum CollectionType {
     AnnotationCollection,
 }
 
-/// 20 annotations a page, newest first.
+/// 20 annotations a page, newest first: whole, or their IRIs alone.
 #[derive(ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AnnotationPage {
@@ -54,7 +67,7 @@ pub struct AnnotationPage {
     #[schema(minimum = 0)]
     pub start_index: u64,
     #[schema(max_items = 20)]
-    pub items: Vec<Annotation>,
+    pub items: Vec<PageItem>,
     #[schema(required = false)]
     pub next: String,
     #[schema(required = false)]
@@ -62,6 +75,18 @@ pub struct AnnotationPage {
     #[serde(rename = "partOf")]
     pub part_of: PartOf,
 }
+
+/// An annotation, or its absolute IRI on a page of IRIs.
+#[derive(ToSchema)]
+#[serde(untagged)]
+pub enum PageItem {
+    Annotation(Box<Annotation>),
+    Iri(#[schema(inline)] AnnotationIri),
+}
+
+/// `{public URL}/annotations/{id}`
+#[derive(ToSchema)]
+pub struct AnnotationIri(pub String);
 
 #[derive(ToSchema)]
 pub enum AnnotationPageType {
@@ -79,7 +104,7 @@ pub enum PartOf {
 #[derive(ToSchema)]
 pub struct CollectionId(pub String);
 
-/// A page asked for by `page`: the collection it belongs to.
+/// A page asked for by `page`: the collection it belongs to, with its first and last pages.
 #[derive(ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CollectionSummary {
@@ -87,6 +112,12 @@ pub struct CollectionSummary {
     #[schema(minimum = 0)]
     pub total: u64,
     pub label: String,
+    /// The first page's id (on the container's pages).
+    #[schema(required = false)]
+    pub first: String,
+    /// The last page's id (on the container's pages).
+    #[schema(required = false)]
+    pub last: String,
 }
 
 /// The container's answer: without `page` the collection, with it that page alone.

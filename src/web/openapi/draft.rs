@@ -28,9 +28,21 @@ pub struct AnnotationInput {
     #[serde(rename = "@context")]
     #[schema(required = false)]
     pub context: Context,
-    /// Ignored on POST. On PUT, if present, it must be this annotation's id or path (else 400).
+    /// On POST, an absolute IRI here is kept in `via` (the annotation gets an id of its own);
+    /// on PUT, if present, it must be this annotation's id or path (else 400).
     #[schema(required = false)]
     pub id: String,
+    /// An absolute IRI (ASCII, with a scheme) kept exactly as sent. On PUT, once set it may be
+    /// left out or sent unchanged; another value is a 409.
+    #[schema(
+        required = false,
+        max_length = 2048,
+        example = "urn:uuid:dbfb1861-0ecf-41ad-be94-a584e5c4f1df"
+    )]
+    pub canonical: String,
+    /// One absolute IRI or a list of up to 20, kept as sent; on PUT, as `canonical`.
+    #[schema(required = false)]
+    pub via: super::annotation::Via,
     #[serde(rename = "type")]
     #[schema(required = false)]
     pub kind: AnnotationTypes,

@@ -54,6 +54,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
             InvalidToken,
             Forbidden,
             NotFound,
+            IdentityChanged,
             PreconditionFailed,
             PayloadTooLarge,
             UnsupportedMediaType,

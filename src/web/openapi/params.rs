@@ -41,6 +41,37 @@ pub struct IfMatch {
     pub if_match: Option<String>,
 }
 
+/// The representation a client prefers of the annotation container.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct Prefer {
+    /// `return=representation; include="…"` with
+    /// `http://www.w3.org/ns/ldp#PreferMinimalContainer` (the collection with links to its
+    /// pages, none embedded), `http://www.w3.org/ns/oa#PreferContainedIRIs` (pages of IRIs)
+    /// or `http://www.w3.org/ns/oa#PreferContainedDescriptions` (pages of whole annotations,
+    /// the default); IRIs and descriptions together are a 400. Honoured on the collection
+    /// (not on a page, whose IRI says what it holds), answered with `Preference-Applied`.
+    #[param(
+        rename = "Prefer",
+        nullable = false,
+        example = "return=representation; include=\"http://www.w3.org/ns/ldp#PreferMinimalContainer\""
+    )]
+    pub prefer: Option<String>,
+}
+
+/// The version a read already holds.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct IfNoneMatch {
+    /// The `ETag` last read (or `*`; a list is allowed, compared weakly). Matching: 304.
+    #[param(
+        rename = "If-None-Match",
+        nullable = false,
+        example = "\"0f6b5cd8a4c\""
+    )]
+    pub if_none_match: Option<String>,
+}
+
 /// An essay's slug in its path.
 #[derive(IntoParams)]
 #[into_params(names("slug"), parameter_in = Path)]

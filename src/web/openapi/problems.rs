@@ -68,6 +68,12 @@ pub struct Forbidden(pub Problem);
 #[response(content_type = PROBLEM)]
 pub struct NotFound(pub Problem);
 
+/// The replacement changes the `canonical` or `via` the annotation already has, which the
+/// protocol asks servers to refuse.
+#[derive(ToResponse)]
+#[response(content_type = PROBLEM)]
+pub struct IdentityChanged(pub Problem);
+
 /// `If-Match` does not match the current `ETag`: the annotation changed since it was read.
 #[derive(ToResponse)]
 #[response(content_type = PROBLEM)]

@@ -1,5 +1,10 @@
 //! Who is asking: a session cookie (browsers) or a Bearer token (programs); CSRF tokens for
 //! cookie-authenticated writes; password hashing with Argon2id.
+//!
+//! Cookies are never accepted cross-origin. A request whose `Origin` is one of the origins
+//! allowed to call the API (`--cors-origins`) and not the site's own was sent by a script on
+//! another site: it is signed in by its Bearer token alone, and a session cookie the browser
+//! attached is ignored, so another site's page can never act as the reader signed in here.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -8,6 +13,7 @@ use axum::http::{HeaderMap, Method, header};
 use super::signed_in::Known;
 use crate::accounts::{hash_token, same};
 use crate::annotation::Reader;
+use crate::config::Config;
 use crate::error::AppError;
 use crate::store::{Role, User};
 use crate::web::AppState;
@@ -112,6 +118,9 @@ impl FromRequestParts<AppState> for Viewer {
                 ..Viewer::default()
             });
         }
+        if from_another_origin(&state.config, &parts.headers) {
+            return Ok(Viewer::default());
+        }
         let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
             return Ok(Viewer::default());
         };
@@ -167,6 +176,15 @@ async fn memberships(state: &AppState, username: &str) -> Result<Memberships, Ap
     })
 }
 
+/// Whether the request comes from a page on an origin allowed to call the API that is not
+/// the site's own: then its cookies do not count (see the module's comment).
+fn from_another_origin(config: &Config, headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    origin != config.own_origin() && config.cors_origins.iter().any(|o| o == origin)
+}
+
 fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers
         .get(header::AUTHORIZATION)?
@@ -216,6 +234,38 @@ pub fn set_cookie_under(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_an_allowed_origin_other_than_the_sites_own_is_another() {
+        use clap::Parser;
+        let cli = crate::config::Cli::try_parse_from([
+            "gloss",
+            "--public-url",
+            "https://gloss.example/essays",
+            "--cors-origins",
+            "https://app.example,https://gloss.example",
+        ])
+        .unwrap();
+        let config = Config::from_args(&cli.serve);
+        let with_origin = |origin: &'static str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::ORIGIN, origin.parse().unwrap());
+            headers
+        };
+        assert!(from_another_origin(
+            &config,
+            &with_origin("https://app.example")
+        ));
+        assert!(!from_another_origin(
+            &config,
+            &with_origin("https://gloss.example")
+        ));
+        assert!(!from_another_origin(
+            &config,
+            &with_origin("https://elsewhere.example")
+        ));
+        assert!(!from_another_origin(&config, &HeaderMap::new()));
+    }
 
     #[test]
     fn cookies_are_read_by_name() {

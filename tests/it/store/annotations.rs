@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use gloss::annotation::{Annotation, Motivation, Target, Visibility};
+use gloss::annotation::{Annotation, Identities, Motivation, Target, Visibility};
 use gloss::store::{Guarded, Store, StoreError, SyncReport};
 use time::{Duration, OffsetDateTime};
 
@@ -121,6 +121,51 @@ pub async fn annotations_round_trip_unchanged(store: Arc<dyn Store>) {
     assert!(other.is_empty());
     assert_eq!(store.revision("other-essay").await.unwrap(), 0);
     store.ping().await.unwrap();
+}
+
+pub async fn other_identities_round_trip_through_every_write(store: Arc<dyn Store>) {
+    let identified = Annotation {
+        identities: Identities {
+            canonical: Some("urn:uuid:dbfb1861-0ecf-41ad-be94-a584e5c4f1df".to_string()),
+            via: vec![
+                "https://a.example/notes/1".to_string(),
+                "https://b.example/n?id=2&x=%C3%BC".to_string(),
+            ],
+        },
+        ..comment("id-1", "alice", "Copied from elsewhere.", at(0, 1))
+    };
+    store.create(&identified).await.unwrap();
+    assert_eq!(
+        store.annotation("id-1").await.unwrap().as_ref(),
+        Some(&identified)
+    );
+    let listed = store.all().await.unwrap();
+    assert_eq!(
+        listed,
+        std::slice::from_ref(&identified),
+        "every read keeps them"
+    );
+
+    let moved = Annotation {
+        identities: Identities {
+            canonical: None,
+            via: vec!["https://c.example/3".to_string()],
+        },
+        modified: at(1, 2),
+        ..identified.clone()
+    };
+    let updated = store
+        .update(&moved, Some(identified.modified))
+        .await
+        .unwrap();
+    assert!(matches!(updated, Guarded::Done(_)));
+    assert_eq!(store.annotation("id-1").await.unwrap(), Some(moved));
+    let plain = comment("id-2", "alice", "No other identity.", at(2, 3));
+    store.create(&plain).await.unwrap();
+    assert_eq!(
+        store.annotation("id-2").await.unwrap().unwrap().identities,
+        Identities::default()
+    );
 }
 
 pub async fn creating_an_existing_id_conflicts(store: Arc<dyn Store>) {

@@ -27,6 +27,7 @@ fn hash(digit: char) -> String {
 fn passage(id: &str, creator: &str, seconds: i64) -> Annotation {
     Annotation {
         id: id.to_string(),
+        identities: Default::default(),
         article: "essay".to_string(),
         creator: creator.to_string(),
         editorial: false,
