@@ -8,7 +8,7 @@ use super::shape::{Row, Selector};
 use crate::anchor;
 use crate::annotation::jsonld::{MAX_BODY_CHARS, MAX_QUOTE_CHARS, MAX_TAG_CHARS, MAX_TAGS};
 use crate::annotation::{
-    Annotation, Motivation, Target, TextPosition, TextQuote, TextTarget, Visibility,
+    Annotation, Identities, Motivation, Target, TextPosition, TextQuote, TextTarget, Visibility,
 };
 use crate::document::PlainText;
 use crate::import::Skip;
@@ -83,6 +83,7 @@ pub fn translate(row: &Row, article: &str, text: &PlainText) -> Result<(Annotati
     Ok((
         Annotation {
             id: gloss_id(&row.id),
+            identities: Identities::default(),
             article: article.to_string(),
             creator,
             editorial: false,
