@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::store::StoreError;
+use crate::web::plumbing::request_log;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -90,12 +91,12 @@ impl IntoResponse for AppError {
         let detail = match self {
             // What went wrong inside is for the log, not for the client.
             AppError::Store(_) | AppError::Template(_) | AppError::Internal(_) => {
-                tracing::error!(error = %self, "request failed");
+                tracing::error!(request_id = %request_log::current(), error = %self, "request failed");
                 "Something went wrong on our side. It has been logged; please try again."
                     .to_string()
             }
             AppError::Timeout => {
-                tracing::warn!("request timed out");
+                tracing::warn!(request_id = %request_log::current(), "request timed out");
                 self.to_string()
             }
             _ => self.to_string(),

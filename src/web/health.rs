@@ -39,7 +39,7 @@ async fn healthz(State(state): State<AppState>) -> Response {
     match state.store.ping().await {
         Ok(()) => "ok".into_response(),
         Err(err) => {
-            tracing::error!(error = %err, "health check failed");
+            tracing::error!(request_id = %super::plumbing::request_log::current(), error = %err, "health check failed");
             (
                 axum::http::StatusCode::SERVICE_UNAVAILABLE,
                 "database unreachable",

@@ -13,7 +13,7 @@ mod health;
 mod live;
 mod moderation;
 pub mod openapi;
-mod plumbing;
+pub(crate) mod plumbing;
 mod previews;
 mod reading;
 mod search;
@@ -82,6 +82,7 @@ fn routes() -> OpenApiRouter<AppState> {
 
 pub fn router(state: AppState) -> Router {
     let (routes, _) = routes().split_for_parts();
+    let slow = state.config.slow_request;
     let router = routes
         .fallback(errors::not_found)
         // One stack, applied once: each `Router::layer` call boxes and clones every route
@@ -104,10 +105,9 @@ pub fn router(state: AppState) -> Router {
                     header::CONTENT_SECURITY_POLICY,
                     HeaderValue::from_static(CONTENT_SECURITY_POLICY),
                 ))
-                .layer(middleware::from_fn_with_state(
-                    state.clone(),
-                    request_log::log_requests,
-                ))
+                .layer(middleware::from_fn(move |request, next| {
+                    request_log::log_requests(slow, request, next)
+                }))
                 .layer(middleware::from_fn_with_state(
                     state.clone(),
                     errors::html_errors,

@@ -121,7 +121,10 @@ async fn a_slow_request_is_logged_with_its_route_time_and_id() {
     assert_eq!(line["fields"]["method"], "GET");
     assert_eq!(line["fields"]["status"], 200);
     assert!(line["fields"]["ms"].as_f64().unwrap() >= 0.0);
-    assert_eq!(line["span"]["id"], id, "the line names the request");
+    assert_eq!(
+        line["fields"]["request_id"], id,
+        "the line names the request"
+    );
 }
 
 #[tokio::test]
@@ -161,7 +164,7 @@ async fn a_server_error_is_logged_with_its_route_and_the_cause_under_its_id() {
     let lines = logs.lines();
     let mine: Vec<&Value> = lines
         .iter()
-        .filter(|line| line["span"]["id"] == "failing-1")
+        .filter(|line| line["fields"]["request_id"] == "failing-1")
         .collect();
     assert!(
         mine.iter()

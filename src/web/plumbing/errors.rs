@@ -38,7 +38,7 @@ pub async fn html_errors(State(state): State<AppState>, request: Request, next: 
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(err) => {
-            tracing::error!(error = %err, "error page failed to render");
+            tracing::error!(request_id = %super::request_log::current(), error = %err, "error page failed to render");
             response
         }
     }
