@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use super::AppState;
-use super::annotations::visible;
+use super::annotations::access::visible;
 use super::plumbing::auth::Viewer;
 use super::plumbing::conditional::none_match;
 use crate::annotation::{Annotation, Target};

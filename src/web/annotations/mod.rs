@@ -2,10 +2,12 @@
 //! ETags, If-Match and the headers the protocol asks for; a browser opening an annotation's
 //! id is sent to its passage.
 
+pub mod access;
 pub mod container;
 mod page_note_form;
 mod prefer;
 pub mod resolve;
+pub mod written;
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -33,8 +35,10 @@ use super::plumbing::limit;
 use crate::annotation::jsonld::{self, MEDIA_TYPE, Urls};
 use crate::annotation::{Annotation, Target, Visibility};
 use crate::error::AppError;
-use crate::live::{Change, Event};
+use crate::live::Change;
 use crate::store::Guarded;
+use access::{audience, visible};
+use written::written;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     let container = OpenApiRouter::default()
@@ -114,31 +118,6 @@ fn reader_draft(body: &Value) -> Result<jsonld::Draft, AppError> {
         ));
     }
     Ok(draft)
-}
-
-/// The annotation with this id, if the viewer may see it: a reply only where the note it
-/// answers is seen too (not under a note the moderators hid).
-pub(crate) async fn visible(
-    state: &AppState,
-    viewer: &Viewer,
-    id: &str,
-) -> Result<Annotation, AppError> {
-    let missing = || AppError::NotFound(format!("There is no annotation {id}."));
-    let a = state
-        .store
-        .annotation(id)
-        .await?
-        .filter(|a| a.visible_to(viewer.reader()) && !a.is_placeholder())
-        .ok_or_else(missing)?;
-    let mut above = a.target.clone();
-    while let Target::Reply(parent) = above {
-        let parent = state.store.annotation(&parent).await?.ok_or_else(missing)?;
-        if parent.hidden && !parent.visible_to(viewer.reader()) {
-            return Err(missing());
-        }
-        above = parent.target;
-    }
-    Ok(a)
 }
 
 #[utoipa::path(
@@ -251,39 +230,6 @@ async fn create(
         .insert(header::CONTENT_LOCATION, location.clone());
     response.headers_mut().insert(header::LOCATION, location);
     Ok(response)
-}
-
-/// The group a note of `writer`'s goes to: a reply's is its parent's, another note's the one
-/// its `audience` names, which the writer must belong to.
-async fn audience(
-    state: &AppState,
-    writer: &str,
-    draft: &jsonld::Draft,
-    target: &Target,
-) -> Result<Option<String>, AppError> {
-    if draft.audience.is_some() && draft.visibility == Visibility::Private {
-        return Err(AppError::Unprocessable(
-            "A private note is its creator's alone: it cannot go to a group too.".into(),
-        ));
-    }
-    if let Target::Reply(parent) = target {
-        let parent = state.store.annotation(parent).await?;
-        return Ok(parent.and_then(|p| p.group));
-    }
-    let Some(group) = &draft.audience else {
-        return Ok(None);
-    };
-    if state.store.group(group).await?.is_none() {
-        return Err(AppError::Unprocessable(format!(
-            "There is no group {group} to post to."
-        )));
-    }
-    if !state.store.is_member(group, writer).await? {
-        return Err(AppError::Forbidden(
-            "Only a group's members may post to it: join it by its invite link first.".into(),
-        ));
-    }
-    Ok(Some(group.clone()))
 }
 
 /// Stores a new annotation of `creator`'s; returns it and the cookie by which their next view
@@ -639,39 +585,6 @@ async fn remove(
         }
         Guarded::Stale => Err(AppError::PreconditionFailed),
     }
-}
-
-/// After a write: the essay's new revision is learnt at once, and its live readers are told
-/// of a change to a public annotation. Returns the cookie by which the writer's next view,
-/// on any instance, shows the write.
-pub(crate) async fn written(
-    state: &AppState,
-    writer: &str,
-    a: &Annotation,
-    change: Change,
-    revision: i64,
-) -> HeaderValue {
-    state.revisions.saw(&a.article, revision);
-    if let Some(essay) = state.essays.get(&a.article) {
-        essay.wrote(writer, revision);
-    }
-    let cookie =
-        super::plumbing::written::cookie_for(&a.article, revision, state.config.secure_cookies());
-    // A private note is news to no one else; a group's note to its members alone.
-    if a.visibility != Visibility::Public {
-        return cookie;
-    }
-    state
-        .live
-        .publish(Event {
-            article: a.article.clone(),
-            annotation: a.id.clone(),
-            change,
-            revision,
-            group: a.group.clone(),
-        })
-        .await;
-    cookie
 }
 
 #[utoipa::path(

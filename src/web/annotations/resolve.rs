@@ -17,9 +17,11 @@ pub async fn target(
 ) -> Result<(String, Target), AppError> {
     match draft {
         DraftTarget::Reply(parent) => {
-            let parent = super::visible(state, viewer, parent).await.map_err(|_| {
-                AppError::Unprocessable(format!("There is no annotation {parent} to reply to."))
-            })?;
+            let parent = super::access::visible(state, viewer, parent)
+                .await
+                .map_err(|_| {
+                    AppError::Unprocessable(format!("There is no annotation {parent} to reply to."))
+                })?;
             Ok((parent.article.clone(), Target::Reply(parent.id)))
         }
         DraftTarget::Page { path } => Ok((essay(state, path)?.slug.clone(), Target::Page)),

@@ -12,7 +12,8 @@ use time::OffsetDateTime;
 use utoipa_axum::router::OpenApiRouter;
 
 use super::AppState;
-use super::annotations::{visible, written};
+use super::annotations::access::visible;
+use super::annotations::written::written;
 use super::plumbing::auth::Viewer;
 use super::plumbing::limit;
 use crate::annotation::Annotation;

@@ -17,8 +17,8 @@ use crate::error::AppError;
 use crate::render::{format_date, note_html};
 use crate::store::Flagged;
 use crate::web::AppState;
+use crate::web::annotations::access::visible;
 use crate::web::annotations::resolve::passage_url;
-use crate::web::annotations::visible;
 use crate::web::plumbing::auth::Viewer;
 use crate::web::plumbing::head::Head;
 

@@ -12,7 +12,8 @@ use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use axum::body::Bytes;
 use imbl::OrdSet;
 
-use super::frame::{self, Frame, Preview, Surround};
+use super::frame::{self, Frame, Preview};
+use super::page_layer::Layer;
 use crate::annotated::{Annotated, View};
 use crate::document::BLOCK_SEPARATOR;
 use crate::error::AppError;
@@ -182,11 +183,11 @@ pub struct BlockPieces {
     /// Shared with the block's other compressions (after another version of the block before).
     pub rendered: Arc<RenderedBlock>,
     /// The block's HTML and the separator after it, compressed to follow the block before.
-    body: Piece,
+    pub(super) body: Piece,
     /// The same, compressed to follow anything: after a block drawn for one reader.
-    alone: Piece,
+    pub(super) alone: Piece,
     /// Its notes as printed footnotes.
-    notes: Piece,
+    pub(super) notes: Piece,
     /// Tells this version of the block from every other, without keeping them.
     serial: u64,
 }
@@ -330,10 +331,10 @@ pub struct Snapshot {
     pages: [OnceLock<Encoded>; Show::EVERY.len()],
     /// The blocks as everyone sees them, compressed: a reader who sees every block so gets
     /// them between a top and a section of notes on the whole essay of their own.
-    shared_blocks: Run,
+    pub(super) shared_blocks: Run,
     /// What follows the notes on the whole essay and the orphans, compressed: the print
     /// notes and the page's end.
-    tail: Run,
+    pub(super) tail: Run,
     /// The page after its top for signed-out readers, which is the same whatever the layer.
     rest_html: Bytes,
     /// How many blocks were rendered to make this version from the one before.
@@ -611,109 +612,4 @@ fn signed_out_frame(
     let preview = Preview::of(article, public_url);
     let head = Head::new(&article.meta.title, &article.meta.summary);
     layer.frame(head, article, &preview, None, revision, show)
-}
-
-/// What one reader sees of the essay's annotations: every block, the orphans and the notes on
-/// the whole essay.
-pub struct Layer {
-    pub blocks: Vec<Arc<BlockPieces>>,
-    pub orphans: Vec<Orphan>,
-    pub page_notes: Vec<PageNote>,
-    /// Whether it is what everyone sees.
-    shared: bool,
-    /// By block: whether its piece must follow anything (it or the block before it was
-    /// drawn for this reader) rather than the shared block before it.
-    alone: Vec<bool>,
-}
-
-impl Layer {
-    /// What everyone sees who has no notes of their own.
-    fn shared(blocks: &[Arc<BlockPieces>], orphans: &[Orphan], page_notes: &[PageNote]) -> Layer {
-        Layer {
-            alone: vec![false; blocks.len()],
-            blocks: blocks.to_vec(),
-            orphans: orphans.to_vec(),
-            page_notes: page_notes.to_vec(),
-            shared: true,
-        }
-    }
-
-    pub fn has_footnotes(&self) -> bool {
-        self.blocks.iter().any(|b| !b.rendered.footnotes.is_empty())
-    }
-
-    /// The page around these blocks for this reader.
-    pub fn frame(
-        &self,
-        head: Head,
-        article: &Article,
-        preview: &Preview,
-        notice: Option<&str>,
-        revision: i64,
-        show: Show,
-    ) -> Result<Frame, AppError> {
-        Frame::render(Surround {
-            head,
-            article,
-            preview,
-            notice,
-            revision,
-            show,
-            orphans: &self.orphans,
-            page_notes: &self.page_notes,
-            has_footnotes: self.has_footnotes(),
-        })
-    }
-
-    /// The blocks as this reader sees them, in order.
-    fn block_pieces(&self) -> impl Iterator<Item = &Piece> + Clone {
-        self.blocks
-            .iter()
-            .zip(&self.alone)
-            .map(|(b, alone)| if *alone { &b.alone } else { &b.body })
-    }
-
-    /// What follows the frame's middle: the print notes and the page's end.
-    fn tail<'a>(&'a self, frame: &'a Frame) -> impl Iterator<Item = &'a Piece> + Clone {
-        self.blocks
-            .iter()
-            .map(|b| &b.notes)
-            .chain(std::iter::once(&frame.end))
-    }
-
-    /// Everything after the frame's top, in order.
-    fn after_top<'a>(&'a self, frame: &'a Frame) -> impl Iterator<Item = &'a Piece> + Clone {
-        self.block_pieces()
-            .chain(std::iter::once(&frame.middle))
-            .chain(self.tail(frame))
-    }
-
-    /// The page as HTML.
-    pub fn html(&self, frame: &Frame) -> Bytes {
-        deflate::concat(std::iter::once(&frame.top).chain(self.after_top(frame)))
-    }
-
-    /// The page gzipped. The blocks and the tail everyone sees are joined whole from
-    /// `snapshot`, around this reader's top and middle (the section of notes on the whole
-    /// essay says what they may do there).
-    pub fn gzip(&self, frame: &Frame, snapshot: &Snapshot) -> Bytes {
-        if self.shared {
-            deflate::gzip_parts(&[
-                Part::One(&frame.top),
-                Part::Run(&snapshot.shared_blocks),
-                Part::One(&frame.middle),
-                Part::Run(&snapshot.tail),
-            ])
-        } else {
-            deflate::gzip(std::iter::once(&frame.top).chain(self.after_top(frame)))
-        }
-    }
-
-    /// Every footnote as list items, for the page to swap in.
-    pub fn footnotes(&self) -> String {
-        self.blocks
-            .iter()
-            .map(|b| String::from_utf8_lossy(&b.notes.html))
-            .collect()
-    }
 }

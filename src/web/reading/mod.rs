@@ -8,6 +8,7 @@ mod frame;
 mod index;
 mod layers;
 mod page;
+pub mod page_layer;
 mod version;
 
 use axum::Router;
