@@ -1,5 +1,6 @@
 //! One essay file: TOML front matter between `+++` lines, then Markdown.
 
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -31,11 +32,23 @@ pub struct Article {
     /// The editors' notes, anchored to this version of the text.
     pub notes: Vec<EditorialNote>,
     pub path: PathBuf,
+    /// A hash of the essay's file and its notes, as loaded: tells an essay edited since it was
+    /// last loaded from one left alone.
+    pub fingerprint: u64,
 }
 
 impl Article {
     pub fn url_path(&self) -> String {
         format!("/articles/{}", self.slug)
+    }
+
+    /// Takes the editors' notes, loaded with the essay, into the fingerprint.
+    pub(super) fn with_notes(mut self, notes: Vec<EditorialNote>) -> Article {
+        let mut hasher = DefaultHasher::new();
+        (self.fingerprint, &notes).hash(&mut hasher);
+        self.fingerprint = hasher.finish();
+        self.notes = notes;
+        self
     }
 }
 
@@ -85,6 +98,8 @@ pub fn load(path: &Path, entities: &[Entity]) -> Result<Article, LoadError> {
         return Err(LoadError::new(path, body_line, "the essay has no text"));
     }
     let mentions = mentions::find(&document, entities);
+    let mut hasher = DefaultHasher::new();
+    source.hash(&mut hasher);
     Ok(Article {
         slug,
         meta: Meta {
@@ -98,6 +113,7 @@ pub fn load(path: &Path, entities: &[Entity]) -> Result<Article, LoadError> {
         mentions,
         notes: Vec::new(),
         path: path.to_path_buf(),
+        fingerprint: hasher.finish(),
     })
 }
 

@@ -56,14 +56,14 @@ impl EntityKind {
 
 /// When an event happened; or, for one that was announced and never held, when it was
 /// announced and when it was called off, so that nothing dates a meeting that did not happen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum When {
     On(Date),
     CalledOff { announced: Date, called_off: Date },
 }
 
 /// How an entity names another in `entities.toml`, each field saying what the link means.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Relation {
     /// `participants`: who took part in an event, or was to.
     Participant,
@@ -116,7 +116,7 @@ impl Relation {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Entity {
     pub id: String,
     pub kind: EntityKind,

@@ -1,5 +1,5 @@
 //! The library: every essay in `articles/`, the entities they name and the editors' notes,
-//! loaded and checked once at start-up.
+//! loaded and checked at start-up, and again whenever the server is told to reload it.
 
 mod article;
 mod entities;
@@ -43,12 +43,13 @@ impl Library {
             let mut article = article::load(&path, &entities)?;
             let notes_path = path.with_extension("notes.toml");
             if notes_path.exists() {
-                article.notes = notes::load(
+                let notes = notes::load(
                     &notes_path,
                     &article.path,
                     &article.document.text,
                     &entities,
                 )?;
+                article = article.with_notes(notes);
             }
             articles.push(Arc::new(article));
         }

@@ -11,7 +11,7 @@ use super::entities::{Entity, is_valid_id};
 use super::error::{LoadError, line_of};
 use crate::document::PlainText;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct EditorialNote {
     /// The note's id in its file; stable across edits of the note.
     pub key: String,
