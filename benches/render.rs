@@ -6,6 +6,7 @@
 
 use std::sync::Arc;
 
+use arc_swap::ArcSwap;
 use axum::Router;
 use axum::body::Body;
 use axum::http::Request;
@@ -18,7 +19,8 @@ use gloss::anchor;
 use gloss::annotation::{Annotation, Motivation, Target, Visibility};
 use gloss::config::ServeArgs;
 use gloss::library::Library;
-use gloss::web::{AppState, Essays, PageCache, Shared};
+use gloss::web::catalog::Catalog;
+use gloss::web::{AppState, PageCache, Shared};
 
 const ESSAY: &str = "witkoff-takes-russias-side";
 
@@ -84,7 +86,7 @@ fn one_more_note(bencher: Bencher) {
     bencher
         .with_inputs(|| {
             next += 1;
-            reader_note(&state.library, next)
+            reader_note(&state.library(), next)
         })
         .bench_local_refs(|note| runtime.block_on(one_more(&state, note)));
 }
@@ -99,7 +101,7 @@ fn store_annotation(bencher: Bencher) {
     bencher
         .with_inputs(|| {
             next += 1;
-            reader_note(&state.library, next)
+            reader_note(&state.library(), next)
         })
         .bench_local_refs(|note| runtime.block_on(state.store.create(note)).unwrap());
 }
@@ -139,6 +141,7 @@ fn args() -> ServeArgs {
         threads: 1,
         cors_origins: Vec::new(),
         slow_request_ms: 1000,
+        watch: false,
     }
 }
 
@@ -148,7 +151,7 @@ async fn app(readers: usize) -> AppState {
     for i in 0..readers {
         state
             .store
-            .create(&reader_note(&state.library, i))
+            .create(&reader_note(&state.library(), i))
             .await
             .unwrap();
     }
@@ -164,10 +167,10 @@ async fn rendered_app(readers: usize) -> AppState {
 
 /// The app with nothing rendered or cached: every essay is anchored and rendered anew.
 fn uncached_app(state: &AppState) -> AppState {
-    let slugs = state.library.articles().iter().map(|a| a.slug.as_str());
+    let library = Library::load(&args().articles).unwrap();
     AppState::from(Shared {
         pages: Arc::new(PageCache::default()),
-        essays: Arc::new(Essays::new(slugs)),
+        catalog: Arc::new(ArcSwap::from_pointee(Catalog::new(library))),
         ..Shared::clone(state)
     })
 }
@@ -190,7 +193,7 @@ async fn get_page(router: Router) -> usize {
 /// Stores `note` and brings the essay up to it; the number of blocks that took.
 async fn one_more(state: &AppState, note: &Annotation) -> usize {
     let revision = state.store.create(note).await.unwrap();
-    let essay = state.essays.get(ESSAY).unwrap();
+    let essay = Arc::clone(state.catalog().essays.get(ESSAY).unwrap());
     essay.at_least(state, revision).await.unwrap().rendered
 }
 
@@ -201,7 +204,7 @@ fn blocks_per_note(runtime: &Runtime) -> f64 {
         let state = rendered_app(1_000).await;
         let mut rendered = 0;
         for i in 0..NOTES {
-            rendered += one_more(&state, &reader_note(&state.library, 1_000 + i)).await;
+            rendered += one_more(&state, &reader_note(&state.library(), 1_000 + i)).await;
         }
         rendered
     });

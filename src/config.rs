@@ -147,6 +147,9 @@ pub struct ServeArgs {
     /// (`https://app.example.org`); none by default.
     #[arg(long, env = "GLOSS_CORS_ORIGINS", value_delimiter = ',', value_parser = origin)]
     pub cors_origins: Vec<String>,
+    /// Reload the articles whenever a file in their folder changes, as SIGHUP does.
+    #[arg(long, env = "GLOSS_WATCH")]
+    pub watch: bool,
 }
 
 /// An origin as browsers send it in `Origin`: a scheme, a host and maybe a port, nothing else

@@ -22,6 +22,9 @@ pub enum Change {
     Created,
     Updated,
     Deleted,
+    /// The essay's text was edited and reloaded: its readers fetch it anew. Told by each
+    /// instance to its own readers when it reloads, never through the feed.
+    Essay,
 }
 
 impl Change {
@@ -30,11 +33,13 @@ impl Change {
             Change::Created => "created",
             Change::Updated => "updated",
             Change::Deleted => "deleted",
+            Change::Essay => "essay",
         }
     }
 }
 
-/// A public annotation, or a group's, changed on an essay.
+/// A public annotation, or a group's, changed on an essay; or the essay itself (`annotation`
+/// is then empty).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
     pub article: String,
@@ -123,6 +128,18 @@ impl Live {
                 let _ = self.local.send(event);
             }
         }
+    }
+
+    /// Tells this instance's readers of `article` that its text changed: other instances
+    /// reload from their own files and tell theirs.
+    pub fn essay_edited(&self, article: &str, revision: i64) {
+        let _ = self.local.send(Event {
+            article: article.to_string(),
+            annotation: String::new(),
+            change: Change::Essay,
+            revision,
+            group: None,
+        });
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {

@@ -1,8 +1,9 @@
 //! Start-up and shutdown: load the library, open the store, bring the editors' notes into it,
-//! then serve until SIGINT or SIGTERM.
+//! then serve until SIGINT or SIGTERM, reloading the library on SIGHUP (`reload.rs`).
 
 use anyhow::Context;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use time::OffsetDateTime;
 
 use tokio::net::{TcpListener, TcpSocket};
@@ -18,6 +19,7 @@ use crate::store::{self, AnnotationStore};
 use crate::web::{self, AppState};
 
 mod connections;
+pub mod reload;
 mod streams;
 
 /// How often live streams get a comment, so that proxies see them alive (deploy/nginx.conf
@@ -33,7 +35,7 @@ pub async fn prepare(args: &ServeArgs) -> anyhow::Result<AppState> {
     let store = store::connect(&args.database_url)
         .await
         .with_context(|| format!("cannot open the database {}", args.database_url))?;
-    sync_editorial(&library, store.as_ref()).await?;
+    sync_editorial(library.articles(), store.as_ref()).await?;
     let live = match store.feed() {
         Some(feed) => Live::shared(feed)
             .await
@@ -69,10 +71,14 @@ pub fn editorial_annotation(
     }
 }
 
-/// Makes the store's editorial notes match the files: idempotent, so restarts change nothing.
-pub async fn sync_editorial(library: &Library, store: &dyn AnnotationStore) -> anyhow::Result<()> {
+/// Makes the store's editorial notes of `articles` match their files: idempotent, so restarts
+/// change nothing.
+pub async fn sync_editorial(
+    articles: &[Arc<Article>],
+    store: &dyn AnnotationStore,
+) -> anyhow::Result<()> {
     let now = OffsetDateTime::now_utc();
-    for article in library.articles() {
+    for article in articles {
         let notes: Vec<_> = article
             .notes
             .iter()
@@ -96,9 +102,10 @@ pub async fn sync_editorial(library: &Library, store: &dyn AnnotationStore) -> a
 
 /// Anchors and renders every essay before the first reader comes, so none waits for it.
 async fn render_essays(state: &AppState) -> anyhow::Result<()> {
-    for article in state.library.articles() {
+    let catalog = state.catalog.load_full();
+    for article in catalog.library.articles() {
         let started = std::time::Instant::now();
-        let essay = state
+        let essay = catalog
             .essays
             .get(&article.slug)
             .context("every essay has a page cache")?;
@@ -123,7 +130,10 @@ async fn learn_revisions(state: AppState) {
     let mut events = state.live.subscribe();
     loop {
         match events.recv().await {
-            Ok(event) => state.revisions.saw(&event.article, event.revision),
+            Ok(event) => state
+                .catalog()
+                .revisions
+                .saw(&event.article, event.revision),
             Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
             Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
         }
@@ -142,6 +152,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let state = main.block_on(prepare(&args))?;
     main.block_on(render_essays(&state))?;
     let first = listen(&main, args.addr)?;
+    let reloads = {
+        let _context = main.enter();
+        reload::Triggers::listen(&args.articles, args.watch)?
+    };
     let addr = first.local_addr()?;
     tracing::info!(threads, "listening on http://{addr}");
     let (stop, stopping) = watch::channel(false);
@@ -157,8 +171,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         .collect::<anyhow::Result<Vec<_>>>()?;
     let live = state.live.clone();
     let learning = state.clone();
+    let reloading = (state.clone(), args.articles.clone());
     main.block_on(async move {
         tokio::spawn(learn_revisions(learning));
+        tokio::spawn(reloads.serve(reloading.0, reloading.1));
         live.keep_alive(KEEP_ALIVE);
         tokio::spawn(async move {
             shutdown_signal().await;

@@ -99,7 +99,7 @@ async fn entity(
     Path(id): Path<String>,
     viewer: Viewer,
 ) -> Result<Html<String>, AppError> {
-    let library = &state.library;
+    let library = state.library();
     let entity = library.entity(kind, &id).ok_or_else(AppError::not_found)?;
     let notes = library
         .articles()
@@ -120,7 +120,7 @@ async fn entity(
                 })
         })
         .collect();
-    let related = related(library, entity);
+    let related = related(&library, entity);
     let page = EntityPage {
         head: Head::for_viewer(&entity.name, &entity.summary, &viewer),
         entity,
@@ -134,7 +134,7 @@ async fn entity(
 
 fn passages(state: &AppState, entity: &Entity) -> Vec<Passage> {
     state
-        .library
+        .library()
         .mentions_of(entity)
         .into_iter()
         .map(|(article, context)| Passage {
@@ -230,8 +230,8 @@ struct TimelinePage<'a> {
 }
 
 async fn timeline(State(state): State<AppState>, viewer: Viewer) -> Result<Html<String>, AppError> {
-    let entries = state
-        .library
+    let library = state.library();
+    let entries = library
         .timeline()
         .into_iter()
         .map(|day| TimelineEntry::new(&state, day))
@@ -252,9 +252,7 @@ async fn entity_by_id(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<axum::response::Redirect, AppError> {
-    let entity = state
-        .library
-        .entity_by_id(&id)
-        .ok_or_else(AppError::not_found)?;
+    let library = state.library();
+    let entity = library.entity_by_id(&id).ok_or_else(AppError::not_found)?;
     Ok(axum::response::Redirect::permanent(&entity.path()))
 }

@@ -1,5 +1,6 @@
 //! `GET /articles/{slug}/live`: server-sent events for each public annotation created,
-//! changed or deleted on the essay, on any instance, and for each of the reader's groups'.
+//! changed or deleted on the essay, on any instance, and for each of the reader's groups';
+//! and for the essay's text, when this instance reloads it edited.
 //!
 //! Ten thousand readers may hold a stream each, so a stream is kept small: the bytes of an
 //! event are made once and shared by every reader of it, and one clock ticks for all streams
@@ -26,7 +27,7 @@ use super::openapi::problems::{BadQuery, InvalidToken, PROBLEM, Problem};
 use super::plumbing::auth::Viewer;
 use super::plumbing::body::Params;
 use crate::error::AppError;
-use crate::live::{Beat, Event};
+use crate::live::{Beat, Change, Event};
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::default().routes(routes!(live))
@@ -41,7 +42,10 @@ const BYE: &[u8] = b"event: bye\ndata: server restarting\n\n";
 
 /// An event as every reader of it is sent it, with the revision as its id.
 fn message(event: &Event) -> Bytes {
-    let data = serde_json::json!({"id": event.annotation, "revision": event.revision});
+    let data = match event.change {
+        Change::Essay => serde_json::json!({"revision": event.revision}),
+        _ => serde_json::json!({"id": event.annotation, "revision": event.revision}),
+    };
     let (id, change) = (event.revision, event.change.as_str());
     Bytes::from(format!("id: {id}\nevent: {change}\ndata: {data}\n\n"))
 }
@@ -76,15 +80,16 @@ pub struct LiveParams {
     path = "/articles/{slug}/live",
     operation_id = "articleLive",
     tag = "reading",
-    summary = "Server-sent events: public annotations created, changed or deleted on the essay",
+    summary = "Server-sent events: annotations created, changed or deleted on the essay, and edits of its text",
     description = "An endless `text/event-stream`. It opens with a `retry` and a `connected` \
         comment whose `id` is the essay's current revision, or, when `since` or `Last-Event-ID` \
         is older than that revision, a `resync` event. Then one event per change of a public \
         annotation on the essay (and of a note in one of the reader's groups, to its members), \
-        on any instance: `event` is `created`, `changed` or `deleted`, \
-        `id` the essay's revision and `data` `{\"id\": annotation id, \"revision\": n}`. A reader \
-        too slow to keep up gets `resync`; a server shutting down sends `bye`. Keep-alive \
-        comments every 15 s.",
+        on any instance: `event` is `created`, `updated` or `deleted`, \
+        `id` the essay's revision and `data` `{\"id\": annotation id, \"revision\": n}`. When \
+        the instance reloads the library and the essay's text changed, `event: essay` with \
+        `data` `{\"revision\": n}`: fetch the essay's blocks anew. A reader too slow to keep \
+        up gets `resync`; a server shutting down sends `bye`. Keep-alive comments every 15 s.",
     security((), ("bearerAuth" = []), ("sessionCookie" = [])),
     params(Slug, LiveParams, LastEventId),
     responses(
@@ -111,7 +116,7 @@ async fn live(
     viewer: Viewer,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    if state.library.article(&slug).is_none() {
+    if state.library().article(&slug).is_none() {
         return Err(AppError::NotFound(format!(
             "There is no essay called “{slug}”."
         )));

@@ -6,6 +6,7 @@ mod account;
 mod accounts;
 mod annotations;
 mod assets;
+pub mod catalog;
 mod entities;
 mod feeds;
 mod groups;
@@ -34,8 +35,8 @@ use utoipa_axum::router::OpenApiRouter;
 use plumbing::{body, cors, deadline, errors, request_log};
 
 pub use accounts::register;
-pub use reading::cache::PageCache;
-pub use reading::essays::{Essays, Snapshot};
+pub use reading::cache::{PageCache, Version};
+pub use reading::essays::{Essay, Essays, Snapshot};
 pub use state::{AppState, Shared};
 
 /// Scripts only from this site and no inline script or style: injected markup stays inert.

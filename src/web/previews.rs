@@ -47,7 +47,8 @@ async fn share_picture(
 ) -> Result<Response, AppError> {
     let unknown = || AppError::NotFound(format!("There is no share link {code}."));
     let share = state.store.share(&code).await?.ok_or_else(unknown)?;
-    let article = state.library.article(&share.article).ok_or_else(unknown)?;
+    let library = state.library();
+    let article = library.article(&share.article).ok_or_else(unknown)?;
     let card = Card {
         quote: Some(share.target.quote.exact),
         note: None,
@@ -62,8 +63,8 @@ async fn annotation_picture(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let note = visible(&state, &Viewer::default(), &id).await?;
-    let article = state
-        .library
+    let library = state.library();
+    let article = library
         .article(&note.article)
         .ok_or_else(|| AppError::NotFound(format!("There is no annotation {id}.")))?;
     let public = |a: Option<Annotation>| a.filter(|a| a.is_public() && !a.is_placeholder());

@@ -103,7 +103,7 @@ async fn search(
             date: format_date(a.created.date()),
             tags: a.tags.clone(),
             essay: state
-                .library
+                .library()
                 .article(&a.article)
                 .map_or_else(|| a.article.clone(), |x| x.meta.title.clone()),
         })

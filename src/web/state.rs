@@ -3,10 +3,11 @@
 use std::ops::Deref;
 use std::sync::Arc;
 
-use super::plumbing::revisions::Revisions;
+use arc_swap::{ArcSwap, Guard};
+
+use super::catalog::Catalog;
 use super::plumbing::signed_in::SignedIn;
 use super::reading::cache::PageCache;
-use super::reading::essays::Essays;
 use crate::config::Config;
 use crate::library::Library;
 use crate::live::Live;
@@ -19,16 +20,14 @@ pub struct AppState(Arc<Shared>);
 
 #[derive(Clone)]
 pub struct Shared {
-    pub library: Arc<Library>,
+    /// The library with its essays' caches, as last loaded: see [`AppState::catalog`].
+    pub catalog: Arc<ArcSwap<Catalog>>,
     pub store: Arc<dyn Store>,
     pub config: Arc<Config>,
     /// This thread's pages: see [`PageCache`].
     pub pages: Arc<PageCache>,
     /// Who this thread's recent credentials belong to: see [`SignedIn`].
     pub signed_in: Arc<SignedIn>,
-    pub revisions: Arc<Revisions>,
-    /// Every essay's blocks, rendered and kept up to date, shared by all threads.
-    pub essays: Arc<Essays>,
     pub live: Arc<Live>,
 }
 
@@ -39,19 +38,26 @@ impl AppState {
         live: Arc<Live>,
         config: Config,
     ) -> AppState {
-        let slugs = || library.articles().iter().map(|a| a.slug.as_str());
-        let revisions = Revisions::new(slugs());
-        let essays = Essays::new(slugs());
         AppState::from(Shared {
-            library: Arc::new(library),
+            catalog: Arc::new(ArcSwap::from_pointee(Catalog::new(library))),
             store,
             config: Arc::new(config),
             pages: Arc::new(PageCache::default()),
             signed_in: Arc::new(SignedIn::default()),
-            revisions: Arc::new(revisions),
-            essays: Arc::new(essays),
             live,
         })
+    }
+
+    /// The library and its essays as last loaded. A request takes it once and keeps it, so
+    /// everything it shows comes from one version of the library even if a reload swaps in
+    /// another meanwhile.
+    pub fn catalog(&self) -> Guard<Arc<Catalog>> {
+        self.catalog.load()
+    }
+
+    /// The library as last loaded, for requests that need nothing else of the catalog.
+    pub fn library(&self) -> Arc<Library> {
+        Arc::clone(&self.catalog.load().library)
     }
 
     /// The state for one serving thread: under a reference count of its own, since every

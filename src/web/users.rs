@@ -81,7 +81,7 @@ async fn user_page(
             body: a.body.as_deref().map(note_html),
             date: format_date(a.created.date()),
             essay: state
-                .library
+                .library()
                 .article(&a.article)
                 .map_or_else(|| a.article.clone(), |x| x.meta.title.clone()),
         })

@@ -230,7 +230,8 @@ async fn every_page_knows_who_is_signed_in_errors_too() {
         (format!("/search?q={too_many_words}"), 400),
     ];
     for kind in gloss::library::EntityKind::ALL {
-        let entity = state.library.entities().iter().find(|e| e.kind == kind);
+        let library = state.library();
+        let entity = library.entities().iter().find(|e| e.kind == kind);
         pages.push((entity.expect("an entity of each kind").path(), 200));
     }
     for (path, status) in pages {

@@ -37,7 +37,7 @@ async fn page_at(router: &Router, revision: i64) -> String {
 }
 
 fn latest(state: &AppState) -> Arc<Snapshot> {
-    state.essays.get(ESSAY).unwrap().latest().unwrap()
+    state.catalog().essays.get(ESSAY).unwrap().latest().unwrap()
 }
 
 fn private(mut note: Value) -> Value {

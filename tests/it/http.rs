@@ -66,7 +66,9 @@ async fn a_second_request_is_served_from_the_cache_with_the_same_bytes() {
     let first = get_html(&router, &format!("/articles/{ESSAY}")).await;
     let revision = state.store.revision(ESSAY).await.unwrap();
     let everyone = gloss::render::Show::All;
-    assert!(state.pages.get(ESSAY, everyone, revision).is_some());
+    let edition = state.catalog().essays.get(ESSAY).unwrap().edition();
+    let version = gloss::web::Version { edition, revision };
+    assert!(state.pages.get(ESSAY, everyone, version).is_some());
     let second = get_html(&router, &format!("/articles/{ESSAY}")).await;
     assert_eq!(first.body, second.body);
 }
@@ -107,9 +109,9 @@ async fn unknown_pages_are_readable_404s_for_browsers_and_problems_for_programs(
 #[tokio::test]
 async fn every_kind_of_entity_has_pages_and_no_other_segment_does() {
     let (state, router) = app().await;
+    let library = state.library();
     for kind in EntityKind::ALL {
-        let entity = state
-            .library
+        let entity = library
             .entities()
             .iter()
             .find(|e| e.kind == kind)

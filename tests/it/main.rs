@@ -27,6 +27,7 @@ mod page_notes;
 mod previews;
 mod protocol;
 mod reanchor;
+mod reload;
 mod render;
 mod request_log;
 mod shares;

@@ -440,7 +440,8 @@ async fn editorial_annotations_conform_in_the_container_and_alone() {
 #[tokio::test]
 async fn notes_imported_from_hypothesis_conform_as_served() {
     let (state, router) = crate::support::app().await;
-    let essay = state.library.article(crate::support::ESSAY).unwrap();
+    let library = state.library();
+    let essay = library.article(crate::support::ESSAY).unwrap();
     gloss::import::hypothesis::import(
         state.store.as_ref(),
         essay,

@@ -93,9 +93,12 @@ async fn delete_account(state: &AppState, user: &User, password: &str) -> Result
 /// What a note's going changes: the essay's revision, and its live readers if it was public or
 /// in a group (its members).
 pub(super) async fn announce(state: &AppState, writer: &str, note: &Withdrawn) {
-    state.revisions.saw(&note.article, note.revision);
-    if let Some(essay) = state.essays.get(&note.article) {
-        essay.wrote(writer, note.revision);
+    {
+        let catalog = state.catalog();
+        catalog.revisions.saw(&note.article, note.revision);
+        if let Some(essay) = catalog.essays.get(&note.article) {
+            essay.wrote(writer, note.revision);
+        }
     }
     if note.public || note.group.is_some() {
         let change = if note.placeholder {

@@ -120,7 +120,7 @@ async fn render(
             body: note_html(r.body.as_deref().unwrap_or_default()),
             date: format_date(r.created.date()),
             essay: state
-                .library
+                .library()
                 .article(&r.article)
                 .map_or_else(|| r.article.clone(), |a| a.meta.title.clone()),
             unread: seen.is_none_or(|seen| r.created > seen),

@@ -164,7 +164,7 @@ pub(super) async fn container(
         Some(target) => {
             let path = jsonld::url_path(target);
             let slug = path.strip_prefix("/articles/").unwrap_or("");
-            if state.library.article(slug).is_none() {
+            if state.library().article(slug).is_none() {
                 return Err(AppError::NotFound(format!(
                     "There is no essay at {target}."
                 )));

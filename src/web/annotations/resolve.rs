@@ -1,6 +1,8 @@
 //! From what a client sent to where an annotation points: the essay and the anchored passage,
 //! the essay as a whole, or the annotation it replies to.
 
+use std::sync::Arc;
+
 use crate::anchor;
 use crate::annotation::jsonld::{DraftTarget, MAX_QUOTE_CHARS};
 use crate::annotation::{Annotation, Target, TextTarget};
@@ -75,7 +77,7 @@ pub async fn target(
 }
 
 /// The essay at `path`, `/articles/{slug}`.
-fn essay<'a>(state: &'a AppState, path: &str) -> Result<&'a Article, AppError> {
+fn essay(state: &AppState, path: &str) -> Result<Arc<Article>, AppError> {
     let slug = path
         .strip_prefix("/articles/")
         .filter(|s| !s.is_empty() && !s.contains('/'))
@@ -85,9 +87,9 @@ fn essay<'a>(state: &'a AppState, path: &str) -> Result<&'a Article, AppError> {
             ))
         })?;
     state
-        .library
+        .library()
         .article(slug)
-        .map(|article| &**article)
+        .cloned()
         .ok_or_else(|| AppError::Unprocessable(format!("There is no essay at /articles/{slug}.")))
 }
 
@@ -105,7 +107,7 @@ pub fn passage_url(state: &AppState, a: &Annotation) -> String {
     let page = format!("/articles/{}?annotation={}", a.article, a.id);
     let fragment = match &a.target {
         Target::Text(t) if a.body.is_none() => state
-            .library
+            .library()
             .article(&a.article)
             .and_then(|article| {
                 let found = anchor::anchor(&article.document.text, t)?;

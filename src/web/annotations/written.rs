@@ -17,9 +17,12 @@ pub async fn written(
     change: Change,
     revision: i64,
 ) -> HeaderValue {
-    state.revisions.saw(&a.article, revision);
-    if let Some(essay) = state.essays.get(&a.article) {
-        essay.wrote(writer, revision);
+    {
+        let catalog = state.catalog();
+        catalog.revisions.saw(&a.article, revision);
+        if let Some(essay) = catalog.essays.get(&a.article) {
+            essay.wrote(writer, revision);
+        }
     }
     let cookie = crate::web::plumbing::written::cookie_for(
         &a.article,

@@ -72,10 +72,8 @@ async fn article_feed(
     request: HeaderMap,
 ) -> Result<Response, AppError> {
     let slug = atom_name(&file)?;
-    let article = state
-        .library
-        .article(slug)
-        .ok_or_else(AppError::not_found)?;
+    let library = state.library();
+    let article = library.article(slug).ok_or_else(AppError::not_found)?;
     let subject = Subject {
         path: article_feed_path(slug),
         title: format!("Notes on “{}”", article.meta.title),
@@ -142,7 +140,7 @@ fn midnight(date: Date) -> OffsetDateTime {
 /// The date of the newest essay: for a feed with no entries, a date that stays put.
 fn newest_essay(state: &AppState) -> OffsetDateTime {
     state
-        .library
+        .library()
         .articles()
         .iter()
         .map(|article| midnight(article.meta.date))

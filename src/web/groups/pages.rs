@@ -177,7 +177,7 @@ async fn group_page(
             quote: n.target.quote().to_string(),
             date: format_date(n.created.date()),
             essay: state
-                .library
+                .library()
                 .article(&n.article)
                 .map_or_else(|| n.article.clone(), |a| a.meta.title.clone()),
         })

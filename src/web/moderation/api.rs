@@ -136,7 +136,7 @@ impl QueueItem {
             annotation: jsonld::to_jsonld(a, &urls(state)),
             quote: a.target.quote().to_string(),
             essay: state
-                .library
+                .library()
                 .article(&a.article)
                 .map_or_else(|| a.article.clone(), |e| e.meta.title.clone()),
             link: passage_url(state, a),

@@ -62,7 +62,7 @@ impl QueueItem {
             quote: a.target.quote().to_string(),
             body: a.body.as_deref().map(note_html).unwrap_or_default(),
             essay: state
-                .library
+                .library()
                 .article(&a.article)
                 .map_or_else(|| a.article.clone(), |e| e.meta.title.clone()),
             href: passage_url(state, a),

@@ -29,18 +29,26 @@ const READERS_KEPT: usize = 512;
 /// others' writes show that much later (their own, at once).
 const FRESH_FOR: Duration = Duration::from_millis(250);
 
-/// A signed-in reader's page as last made: gzipped, of a layer at a revision, when, and what
+/// Which page of an essay: the edition of its text (see `Essay::edition`) and the store
+/// revision of its notes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Version {
+    pub edition: u64,
+    pub revision: i64,
+}
+
+/// A signed-in reader's page as last made: gzipped, of a layer at a version, when, and what
 /// was drawn for it.
 struct ReaderPage {
     show: Show,
-    revision: i64,
+    version: Version,
     made: Instant,
     gzip: Option<Bytes>,
     drawn: Arc<Drawn>,
 }
 
-/// One essay's pages for signed-out readers, by layer (`Show::index`), each with its revision.
-type Layers = [Option<(i64, Encoded)>; Show::EVERY.len()];
+/// One essay's pages for signed-out readers, by layer (`Show::index`), each with its version.
+type Layers = [Option<(Version, Encoded)>; Show::EVERY.len()];
 
 /// Reading pages ready to send, by essay, each of one store revision: for signed-out readers
 /// whole and compressed three ways, by layer; for signed-in readers as they last had it,
@@ -58,43 +66,43 @@ pub struct PageCache {
 }
 
 impl PageCache {
-    /// The essay's page for signed-out readers of a layer at this revision, if it was kept.
-    pub fn get(&self, slug: &str, show: Show, revision: i64) -> Option<Encoded> {
+    /// The essay's page for signed-out readers of a layer at this version, if it was kept.
+    pub fn get(&self, slug: &str, show: Show, version: Version) -> Option<Encoded> {
         let pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
         match pages.get(slug)?.get(show.index())? {
-            Some((kept, page)) if *kept == revision => Some(page.clone()),
+            Some((kept, page)) if *kept == version => Some(page.clone()),
             _ => None,
         }
     }
 
-    pub fn put(&self, slug: &str, show: Show, revision: i64, page: Encoded) {
+    pub fn put(&self, slug: &str, show: Show, version: Version, page: Encoded) {
         let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
         let layers = match pages.get_mut(slug) {
             Some(layers) => layers,
             None => pages.entry(slug.to_string()).or_default(),
         };
-        layers[show.index()] = Some((revision, page));
+        layers[show.index()] = Some((version, page));
     }
 
     /// A signed-in reader's page of a layer, gzipped (`reader` is their name and session):
-    /// the one made at `revision`, or one made from an older revision within the last
-    /// `FRESH_FOR` that shows what they wrote (`needed`).
+    /// the one made at `version`, or one of its text made from an older revision within the
+    /// last `FRESH_FOR` that shows what they wrote (`needed`).
     pub fn reader(
         &self,
         slug: &str,
         reader: &Reader,
         show: Show,
-        revision: i64,
+        version: Version,
         needed: i64,
     ) -> Option<Bytes> {
         let readers = self.readers.lock().unwrap_or_else(|e| e.into_inner());
         readers
             .get(slug)?
             .get(reader)
-            .filter(|page| page.show == show)
+            .filter(|page| page.show == show && page.version.edition == version.edition)
             .filter(|page| {
-                page.revision == revision
-                    || (page.revision >= needed && page.made.elapsed() < FRESH_FOR)
+                page.version.revision == version.revision
+                    || (page.version.revision >= needed && page.made.elapsed() < FRESH_FOR)
             })
             .and_then(|page| page.gzip.clone())
     }
@@ -117,18 +125,18 @@ impl PageCache {
     }
 
     /// Keeps what was drawn for a reader, and their page gzipped if it was made, with the
-    /// layer and revision it was `made` of.
+    /// layer and version it was `made` of.
     pub fn put_reader(
         &self,
         slug: &str,
         reader: Reader,
-        (show, revision): (Show, i64),
+        (show, version): (Show, Version),
         gzip: Option<Bytes>,
         drawn: Drawn,
     ) {
         let page = ReaderPage {
             show,
-            revision,
+            version,
             made: Instant::now(),
             gzip,
             drawn: Arc::new(drawn),
@@ -148,7 +156,10 @@ impl PageCache {
             None => {
                 let page = ReaderPage {
                     show: Show::default(),
-                    revision: 0,
+                    version: Version {
+                        edition: 0,
+                        revision: 0,
+                    },
                     made: Instant::now(),
                     gzip: None,
                     drawn,

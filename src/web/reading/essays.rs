@@ -17,7 +17,7 @@ use super::page_layer::Layer;
 use crate::annotated::{Annotated, View};
 use crate::document::BLOCK_SEPARATOR;
 use crate::error::AppError;
-use crate::library::{Article, Entity, Library};
+use crate::library::{Article, Entity};
 use crate::render::{self, Orphan, PageNote, RenderedBlock, Show};
 use crate::store::Changes;
 use crate::web::AppState;
@@ -29,17 +29,17 @@ use crate::web::plumbing::head::Head;
 /// client keeps no cookie sees their write within the second in which revisions are trusted.
 const WRITERS_KEPT: usize = 10_000;
 
-/// Every essay's cache, made at start.
+/// Every essay's cache, by slug: made at start, and again when the library is reloaded.
 pub struct Essays {
     essays: HashMap<String, Arc<Essay>>,
 }
 
 impl Essays {
-    pub fn new<'a>(slugs: impl IntoIterator<Item = &'a str>) -> Essays {
+    pub fn new(essays: impl IntoIterator<Item = Arc<Essay>>) -> Essays {
         Essays {
-            essays: slugs
+            essays: essays
                 .into_iter()
-                .map(|slug| (slug.to_string(), Arc::new(Essay::new(slug))))
+                .map(|essay| (essay.slug.clone(), essay))
                 .collect(),
         }
     }
@@ -49,8 +49,16 @@ impl Essays {
     }
 }
 
+/// Numbers every essay's text as loaded, so that pages kept of an earlier text are told apart
+/// from the new one's at the same store revision.
+static EDITIONS: AtomicU64 = AtomicU64::new(1);
+
 pub struct Essay {
     slug: String,
+    /// The text its pages are drawn from, with the entities it names.
+    article: Arc<Article>,
+    entities: Arc<[Entity]>,
+    edition: u64,
     current: RwLock<Option<Arc<Snapshot>>>,
     /// One catch-up at a time: those who need a newer version wait for it, then find it made.
     turn: tokio::sync::Mutex<()>,
@@ -62,9 +70,13 @@ pub struct Essay {
 }
 
 impl Essay {
-    fn new(slug: &str) -> Essay {
+    /// An essay with nothing drawn yet; `entities` are those its article's mentions index.
+    pub fn new(article: Arc<Article>, entities: Arc<[Entity]>) -> Essay {
         Essay {
-            slug: slug.to_string(),
+            slug: article.slug.clone(),
+            article,
+            entities,
+            edition: EDITIONS.fetch_add(1, Ordering::Relaxed),
             current: RwLock::new(None),
             turn: tokio::sync::Mutex::new(()),
             catching_up: AtomicBool::new(false),
@@ -74,6 +86,15 @@ impl Essay {
 
     pub fn slug(&self) -> &str {
         &self.slug
+    }
+
+    pub fn article(&self) -> &Arc<Article> {
+        &self.article
+    }
+
+    /// Which text of the essay this is: a reloaded essay that changed is another edition.
+    pub fn edition(&self) -> u64 {
+        self.edition
     }
 
     /// Notes that `user` wrote revision `revision` through this instance.
@@ -146,9 +167,6 @@ impl Essay {
         {
             return Ok(Arc::clone(snapshot));
         }
-        let article = state.library.article(&self.slug).cloned().ok_or_else(|| {
-            AppError::NotFound(format!("There is no essay called “{}”.", self.slug))
-        })?;
         let since = previous.as_ref().map_or(0, |s| s.revision());
         let changes = state.store.changes_since(&self.slug, since).await?;
         if let Some(snapshot) = &previous
@@ -157,17 +175,11 @@ impl Essay {
             // Asked for a revision the store has not reached: nothing to draw anew.
             return Ok(Arc::clone(snapshot));
         }
-        let library = Arc::clone(&state.library);
+        let (article, entities) = (Arc::clone(&self.article), Arc::clone(&self.entities));
         let public_url = state.config.public_url.clone();
         // Rendering and compressing take the CPU for a while: off the thread that serves.
         let next = tokio::task::spawn_blocking(move || {
-            Snapshot::next(
-                previous.as_deref(),
-                article,
-                library.entities(),
-                changes,
-                &public_url,
-            )
+            Snapshot::next(previous.as_deref(), article, entities, changes, &public_url)
         })
         .await
         .map_err(|e| AppError::Internal(format!("rendering the page failed: {e}")))??;
@@ -323,6 +335,8 @@ fn versions(
 /// One version of an essay's page.
 pub struct Snapshot {
     pub annotated: Annotated,
+    /// The entities its mentions name, by index.
+    entities: Arc<[Entity]>,
     pub blocks: Vec<Arc<BlockPieces>>,
     pub orphans: Vec<Orphan>,
     pub page_notes: Vec<PageNote>,
@@ -349,10 +363,11 @@ impl Snapshot {
     fn next(
         previous: Option<&Snapshot>,
         article: Arc<Article>,
-        entities: &[Entity],
+        shared_entities: Arc<[Entity]>,
         changes: Changes,
         public_url: &str,
     ) -> Result<Snapshot, AppError> {
+        let entities = &*shared_entities;
         let everyone = View::default();
         let (annotated, blocks, lists, rendered) = match previous {
             None => {
@@ -413,6 +428,7 @@ impl Snapshot {
             rest_html,
             rendered,
             annotated,
+            entities: shared_entities,
             blocks,
             orphans,
             page_notes,
@@ -445,7 +461,6 @@ impl Snapshot {
     /// notes all over the essay does not hold up the others it serves.
     pub async fn layer(
         self: &Arc<Self>,
-        library: &Arc<Library>,
         view: &View<'_>,
         drawn: Option<Arc<Drawn>>,
     ) -> Result<(Layer, Drawn), AppError> {
@@ -473,13 +488,13 @@ impl Snapshot {
             own,
         };
         if to_draw <= DRAWN_IN_PLACE {
-            return self.draw(library.entities(), view, plan, drawn.as_deref());
+            return self.draw(view, plan, drawn.as_deref());
         }
-        let (snapshot, library) = (Arc::clone(self), Arc::clone(library));
+        let snapshot = Arc::clone(self);
         let owned = OwnedView::from(view);
         tokio::task::spawn_blocking(move || {
             let view = owned.view();
-            snapshot.draw(library.entities(), &view, plan, drawn.as_deref())
+            snapshot.draw(&view, plan, drawn.as_deref())
         })
         .await
         .map_err(|e| AppError::Internal(format!("drawing a reader's page failed: {e}")))?
@@ -487,7 +502,6 @@ impl Snapshot {
 
     fn draw(
         &self,
-        entities: &[Entity],
         view: &View,
         plan: Plan,
         before: Option<&Drawn>,
@@ -506,7 +520,7 @@ impl Snapshot {
                 None => {
                     let block = Arc::new(BlockPieces::render(
                         &self.annotated,
-                        entities,
+                        &self.entities,
                         i,
                         view,
                         &[],

@@ -95,9 +95,10 @@ pub(super) async fn fragments(
     viewer: Viewer,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let (article, essay) = find(&state, &slug)?;
+    let catalog = state.catalog();
+    let (article, essay) = find(&catalog, &slug)?;
     let needed = needed_revision(essay, &viewer, &headers, params.revision);
-    let snapshot = version_for(&state, essay, needed).await?;
+    let snapshot = version_for(&state, &catalog, essay, needed).await?;
     let view = View {
         viewer: viewer.username(),
         groups: &viewer.groups.ids,
@@ -108,7 +109,7 @@ pub(super) async fn fragments(
     let before = kept
         .as_ref()
         .and_then(|reader| state.pages.drawn(&slug, reader));
-    let (layer, drawn) = snapshot.layer(&state.library, &view, before).await?;
+    let (layer, drawn) = snapshot.layer(&view, before).await?;
     if let Some(reader) = kept {
         state.pages.put_drawn(&slug, reader, drawn);
     }

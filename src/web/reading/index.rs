@@ -27,14 +27,14 @@ pub(super) async fn index(
     State(state): State<AppState>,
     viewer: Viewer,
 ) -> Result<Html<String>, AppError> {
+    let library = state.library();
     let page = IndexPage {
         head: Head::for_viewer(
             "Gloss",
             "Essays with notes on the people and events they name.",
             &viewer,
         ),
-        articles: state
-            .library
+        articles: library
             .articles()
             .iter()
             .map(|a| ArticleCard {

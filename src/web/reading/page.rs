@@ -9,6 +9,7 @@ use axum::http::{HeaderMap, header};
 use axum::response::Response;
 use serde::Deserialize;
 
+use super::cache::Version;
 use super::essays::{Drawn, Snapshot};
 use super::frame::Preview;
 use super::layers;
@@ -84,16 +85,19 @@ async fn signed_out(
     show: Show,
     headers: &HeaderMap,
 ) -> Result<Response, AppError> {
-    let (_, essay) = find(state, slug)?;
-    let revision = known_revision(state, slug).await?;
-    if let Some(page) = state.pages.get(slug, show, revision) {
+    let catalog = state.catalog();
+    let (_, essay) = find(&catalog, slug)?;
+    let revision = known_revision(state, &catalog, slug).await?;
+    let edition = essay.edition();
+    if let Some(page) = state.pages.get(slug, show, Version { edition, revision }) {
         return Ok(page.respond(headers, "no-cache"));
     }
     let snapshot = essay.at_hand(state, revision).await?;
     let page = snapshot.signed_out(show, &state.config.public_url)?;
+    let revision = snapshot.revision();
     state
         .pages
-        .put(slug, show, snapshot.revision(), page.clone());
+        .put(slug, show, Version { edition, revision }, page.clone());
     // Brotli takes milliseconds on a long page: made in the background once a reader who
     // takes it asks, and only while the version is the newest, since under a stream of writes
     // most versions are gone unread. Until then such readers get gzip.
@@ -117,9 +121,14 @@ async fn personal(
     viewer: &Viewer,
     headers: &HeaderMap,
 ) -> Result<Response, AppError> {
-    let (article, essay) = find(state, slug)?;
+    let catalog = state.catalog();
+    let (article, essay) = find(&catalog, slug)?;
     let needed = needed_revision(essay, viewer, headers, None);
-    let snapshot = version_for(state, essay, needed).await?;
+    let snapshot = version_for(state, &catalog, essay, needed).await?;
+    let version = Version {
+        edition: essay.edition(),
+        revision: snapshot.revision(),
+    };
     let cache = if viewer.user.is_some() {
         "private, no-cache"
     } else {
@@ -131,10 +140,9 @@ async fn personal(
     let kept = reader.clone().filter(|_| params.is_empty());
     let made_before = || {
         let reader = kept.as_ref().filter(|_| gzipped)?;
-        let gzip =
-            state
-                .pages
-                .reader(slug, reader, show, snapshot.revision(), needed.unwrap_or(0))?;
+        let gzip = state
+            .pages
+            .reader(slug, reader, show, version, needed.unwrap_or(0))?;
         Some(encoded::respond_made(headers, Made::Gzip(gzip), cache))
     };
     if let Some(page) = made_before() {
@@ -165,8 +173,9 @@ async fn personal(
             Made::Gzip(gzip) => Some(gzip.clone()),
             Made::Plain(_) => None,
         };
-        let made = (show, snapshot.revision());
-        state.pages.put_reader(slug, reader, made, gzip, drawn);
+        state
+            .pages
+            .put_reader(slug, reader, (show, version), gzip, drawn);
     }
     Ok(encoded::respond_made(headers, page, cache))
 }
@@ -249,7 +258,7 @@ async fn reading_page(
         expanded: params.notes.as_deref(),
         share: shared,
     };
-    let (layer, drawn) = snapshot.layer(&state.library, &view, drawn).await?;
+    let (layer, drawn) = snapshot.layer(&view, drawn).await?;
     let head = Head::for_viewer(&article.meta.title, &preview.description, viewer);
     let frame = layer.frame(
         head,

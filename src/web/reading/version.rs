@@ -9,25 +9,31 @@ use super::essays::{Essay, Snapshot};
 use crate::error::AppError;
 use crate::library::Article;
 use crate::web::AppState;
+use crate::web::catalog::Catalog;
 use crate::web::plumbing::auth::Viewer;
 use crate::web::plumbing::revisions::Lookup;
 use crate::web::plumbing::written;
 
 /// The essay called `slug` and what is kept ready of its page; a 404 naming it if none.
 pub(super) fn find<'a>(
-    state: &'a AppState,
+    catalog: &'a Catalog,
     slug: &str,
 ) -> Result<(&'a Article, &'a Arc<Essay>), AppError> {
-    let missing = || AppError::NotFound(format!("There is no essay called “{slug}”."));
-    let article = state.library.article(slug).ok_or_else(missing)?;
-    let essay = state.essays.get(slug).ok_or_else(missing)?;
-    Ok((article, essay))
+    let essay = catalog
+        .essays
+        .get(slug)
+        .ok_or_else(|| AppError::NotFound(format!("There is no essay called “{slug}”.")))?;
+    Ok((essay.article(), essay))
 }
 
 /// The essay's revision as this instance last learnt it: from its own writes at once, from
 /// other instances' within a second.
-pub(super) async fn known_revision(state: &AppState, slug: &str) -> Result<i64, AppError> {
-    Ok(match state.revisions.lookup(slug) {
+pub(super) async fn known_revision(
+    state: &AppState,
+    catalog: &Catalog,
+    slug: &str,
+) -> Result<i64, AppError> {
+    Ok(match catalog.revisions.lookup(slug) {
         Lookup::Trusted(revision) => revision,
         Lookup::Ask(asking) => {
             let revision = state.store.revision(slug).await?;
@@ -56,6 +62,7 @@ pub(super) fn needed_revision(
 /// it is behind), unless it lacks the revision the request must see.
 pub(super) async fn version_for(
     state: &AppState,
+    catalog: &Catalog,
     essay: &Arc<Essay>,
     needed: Option<i64>,
 ) -> Result<Arc<Snapshot>, AppError> {
@@ -65,7 +72,7 @@ pub(super) async fn version_for(
         }
         _ => {
             essay
-                .at_hand(state, known_revision(state, essay.slug()).await?)
+                .at_hand(state, known_revision(state, catalog, essay.slug()).await?)
                 .await
         }
     }

@@ -160,7 +160,7 @@ async fn a_members_page_redraws_only_the_blocks_with_the_groups_notes() {
     .await;
     let id = id_of(&made);
     page(&router, None).await;
-    let snapshot = state.essays.get(ESSAY).unwrap().latest().unwrap();
+    let snapshot = state.catalog().essays.get(ESSAY).unwrap().latest().unwrap();
     let annotated = &snapshot.annotated;
     let groups = [class.id().to_string()];
     let member = View {
@@ -184,8 +184,12 @@ async fn a_members_page_redraws_only_the_blocks_with_the_groups_notes() {
         ..View::default()
     };
     assert!(annotated.overlay(&outsider).blocks.is_empty());
-    let everyone =
-        gloss::render::block(annotated, state.library.entities(), note, &View::default());
+    let everyone = gloss::render::block(
+        annotated,
+        state.library().entities(),
+        note,
+        &View::default(),
+    );
     assert!(!everyone.html.contains(&id), "never in the shared blocks");
 }
 

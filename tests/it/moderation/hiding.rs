@@ -31,7 +31,7 @@ impl World {
     /// Waits until the essay's page shows every write so far, as it soon does for everyone.
     async fn caught_up(&self) {
         let revision = self.state.store.revision(ESSAY).await.unwrap();
-        let essay = self.state.essays.get(ESSAY).unwrap();
+        let essay = std::sync::Arc::clone(self.state.catalog().essays.get(ESSAY).unwrap());
         essay.at_least(&self.state, revision).await.unwrap();
     }
 
