@@ -28,6 +28,7 @@ mod previews;
 mod protocol;
 mod reanchor;
 mod reload;
+mod reload_cli;
 mod render;
 mod request_log;
 mod shares;
