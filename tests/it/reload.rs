@@ -222,3 +222,64 @@ async fn new_essays_appear_removed_ones_are_gone_and_unchanged_ones_keep_their_p
     let again = reload(&state, articles.path()).await.unwrap();
     assert!(again.is_empty(), "nothing changed: {again:?}");
 }
+
+/// Two instances on one PostgreSQL database, each with its own copy of the files, reload the
+/// same edit at once: each serves the new text and the edited editorial note.
+#[tokio::test]
+async fn instances_sharing_a_database_reload_the_same_edit_at_once() {
+    use sqlx::{AssertSqlSafe, Connection, PgConnection};
+    let test = "instances_sharing_a_database_reload_the_same_edit_at_once";
+    let Some(server) = postgres_server(test) else {
+        return;
+    };
+    let name = format!("gloss_reload_{}", uuid::Uuid::now_v7().simple());
+    let mut admin = PgConnection::connect(&server).await.unwrap();
+    sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let url = format!("{}/{name}", server.rsplit_once('/').unwrap().0);
+    let folders = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let mut instances = Vec::new();
+    for folder in &folders {
+        copy_articles(folder.path());
+        let state = gloss::serve::prepare(&serve_args(folder.path(), &url))
+            .await
+            .unwrap();
+        instances.push((state.clone(), gloss::build_router(state)));
+        edit(&essay_path(folder.path()), |text| {
+            text.replacen("Pay attention to the dates", "Mind the dates", 1)
+        });
+        edit(&folder.path().join(format!("{ESSAY}.notes.toml")), |text| {
+            text.replacen("a former New York real-estate developer", "a developer", 1)
+        });
+    }
+    let (one, two) = tokio::join!(
+        reload(&instances[0].0, folders[0].path()),
+        reload(&instances[1].0, folders[1].path())
+    );
+    assert_eq!(one.unwrap().changed, [ESSAY]);
+    assert_eq!(two.unwrap().changed, [ESSAY]);
+    for (_, router) in &instances {
+        let page = get_html(router, &format!("/articles/{ESSAY}")).await;
+        let text = article_text(&Html::parse_document(&page.body));
+        assert!(text.starts_with("Mind the dates"), "{text}");
+    }
+    for (_, router) in &instances {
+        let path = format!("/annotations/ed-{ESSAY}-witkoff");
+        let note = send(
+            router,
+            "GET",
+            &path,
+            &[("accept", "application/ld+json")],
+            None,
+        )
+        .await;
+        assert_eq!(note.status, 200, "{}", note.body);
+        assert!(
+            note.body.contains("Steve Witkoff, a developer"),
+            "{}",
+            note.body
+        );
+    }
+}
