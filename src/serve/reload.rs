@@ -1,8 +1,8 @@
 //! Publishing an edit without a restart: on SIGHUP, and with `--watch` whenever a file in
 //! `articles/` changes, the library is loaded anew. A broken file is refused and the old
-//! library keeps serving; a good one has its editorial notes brought into the store and is
-//! swapped in whole, the edited essays are drawn anew (their annotations anchored to the new
-//! text) and their readers on this instance are told to fetch them.
+//! library keeps serving; a good one has its editorial notes brought into the store, its
+//! edited essays drawn anew (their annotations anchored to the new text), and is swapped in
+//! whole; then the edited essays' readers on this instance are told to fetch them.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -127,8 +127,16 @@ pub async fn reload(state: &AppState, articles: &Path) -> Result<Edits, LoadErro
     if let Err(err) = super::sync_editorial(&notes_of, state.store.as_ref()).await {
         tracing::error!(
             error = format!("{err:#}"),
-            "the edited editorial notes were not stored; they will be at the next reload"
+            "the edited essays' editorial notes were not stored; they will be at the next start"
         );
+    }
+    // Drawn before they are served, so that no reader waits for the new text: until the swap
+    // they are served the old.
+    let mut drawn = Vec::new();
+    for slug in edits.redrawn() {
+        if let Some(revision) = draw(state, &before, &catalog, slug).await {
+            drawn.push((slug, revision));
+        }
     }
     state.catalog.store(Arc::new(catalog));
     tracing::info!(
@@ -138,23 +146,21 @@ pub async fn reload(state: &AppState, articles: &Path) -> Result<Edits, LoadErro
         kept = edits.kept,
         "articles reloaded"
     );
-    for slug in edits.redrawn() {
-        redraw(state, &before, slug).await;
+    for (slug, revision) in drawn {
+        state.live.essay_edited(slug, revision);
     }
     Ok(edits)
 }
 
-/// Draws an edited essay before its readers ask, lists the annotations the edit orphaned, and
-/// tells its readers here to fetch it.
-async fn redraw(state: &AppState, before: &Catalog, slug: &str) {
-    let Some(essay) = state.catalog().essays.get(slug).cloned() else {
-        return;
-    };
+/// Draws an edited or new essay of `catalog` and lists the annotations the edit orphaned;
+/// the revision drawn, unless it could not be (its first reader will draw it then).
+async fn draw(state: &AppState, before: &Catalog, catalog: &Catalog, slug: &str) -> Option<i64> {
+    let essay = catalog.essays.get(slug)?;
     let snapshot = match essay.at_least(state, 0).await {
         Ok(snapshot) => snapshot,
         Err(err) => {
             tracing::error!(article = slug, error = %err, "could not draw the edited essay");
-            return;
+            return None;
         }
     };
     let orphaned_before: HashSet<String> = before
@@ -195,5 +201,5 @@ async fn redraw(state: &AppState, before: &Catalog, slug: &str) {
             "edited essay drawn: annotations whose words are gone are listed under it"
         );
     }
-    state.live.essay_edited(slug, snapshot.revision());
+    Some(snapshot.revision())
 }
