@@ -66,21 +66,26 @@ impl Catalog {
         let entities_changed = digest(self.library.entities()) != digest(library.entities());
         let entities: Arc<[Entity]> = library.entities().into();
         let mut edits = Edits::default();
-        let essays = library.articles().iter().map(|article| {
-            let before = self.essays.get(&article.slug);
-            match before {
+        let mut essays = Vec::new();
+        for article in library.articles() {
+            let listed = match self.essays.get(&article.slug) {
                 Some(essay)
                     if !entities_changed && essay.article().fingerprint == article.fingerprint =>
                 {
                     edits.kept += 1;
-                    return Arc::clone(essay);
+                    essays.push(Arc::clone(essay));
+                    continue;
                 }
-                Some(_) => edits.changed.push(article.slug.clone()),
-                None => edits.added.push(article.slug.clone()),
-            }
-            Arc::new(Essay::new(Arc::clone(article), Arc::clone(&entities)))
-        });
-        let essays = Essays::new(essays.collect::<Vec<_>>());
+                Some(_) => &mut edits.changed,
+                None => &mut edits.added,
+            };
+            listed.push(article.slug.clone());
+            essays.push(Arc::new(Essay::new(
+                Arc::clone(article),
+                Arc::clone(&entities),
+            )));
+        }
+        let essays = Essays::new(essays);
         let now: HashSet<&str> = library.articles().iter().map(|a| a.slug.as_str()).collect();
         edits.removed = self
             .library
