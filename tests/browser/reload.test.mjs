@@ -73,6 +73,9 @@ for (const anchoring of ['auto', 'none']) test(`an edit above the passage a read
       const block = [...document.querySelectorAll('article.essay > [id]')].find((b) => b.textContent.includes(passage));
       window.scrollTo(0, window.scrollY + block.getBoundingClientRect().top - 300);
       window.notNavigated = true;
+      // The reader's focus is on a name in the passage's paragraph, which the edit leaves alone.
+      window.focused = block.querySelector('a.mention-link');
+      window.focused.focus({ preventScroll: true });
     }, { passage: PASSAGE, anchoring });
     const before = await measure(page);
     assert.ok(before, 'the passage is on the page');
@@ -85,6 +88,8 @@ for (const anchoring of ['auto', 'none']) test(`an edit above the passage a read
     await marginSettled(page);
     const after = await measure(page);
     assert.equal(await page.evaluate(() => window.notNavigated), true, 'no navigation: the text was swapped in');
+    assert.equal(await page.evaluate(() => window.focused.isConnected && document.activeElement === window.focused), true,
+      'focus stays where the reader left it');
     assert.ok(after.first > before.first + 20,
       `the edit above made the first paragraph taller (${before.first} → ${after.first}), so keeping the place is needed`);
     assert.ok(Math.abs(after.passage - before.passage) <= 3,
