@@ -8,6 +8,7 @@ mod feed;
 mod groups;
 mod limits;
 mod moderation;
+mod outage;
 mod postgres;
 mod row;
 mod shares;

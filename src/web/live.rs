@@ -26,7 +26,7 @@ use super::openapi::problems::{BadQuery, InvalidToken, PROBLEM, Problem};
 use super::plumbing::auth::Viewer;
 use super::plumbing::body::Params;
 use crate::error::AppError;
-use crate::live::{Beat, Event};
+use crate::live::{Beat, Change, Event};
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::default().routes(routes!(live))
@@ -41,7 +41,10 @@ const BYE: &[u8] = b"event: bye\ndata: server restarting\n\n";
 
 /// An event as every reader of it is sent it, with the revision as its id.
 fn message(event: &Event) -> Bytes {
-    let data = serde_json::json!({"id": event.annotation, "revision": event.revision});
+    let data = match event.change {
+        Change::Resync => serde_json::json!({"revision": event.revision}),
+        _ => serde_json::json!({"id": event.annotation, "revision": event.revision}),
+    };
     let (id, change) = (event.revision, event.change.as_str());
     Bytes::from(format!("id: {id}\nevent: {change}\ndata: {data}\n\n"))
 }
@@ -83,7 +86,8 @@ pub struct LiveParams {
         annotation on the essay (and of a note in one of the reader's groups, to its members), \
         on any instance: `event` is `created`, `changed` or `deleted`, \
         `id` the essay's revision and `data` `{\"id\": annotation id, \"revision\": n}`. A reader \
-        too slow to keep up gets `resync`; a server shutting down sends `bye`. Keep-alive \
+        too slow to keep up gets `resync`, and so does every reader of an essay that changed \
+        while the instance had lost touch with the database (`data` `{\"revision\": n}`); a server shutting down sends `bye`. Keep-alive \
         comments every 15 s.",
     security((), ("bearerAuth" = []), ("sessionCookie" = [])),
     params(Slug, LiveParams, LastEventId),
@@ -118,7 +122,13 @@ async fn live(
     }
     let events = state.live.subscribe();
     let beat = state.live.beat();
-    let revision = state.store.revision(&slug).await?;
+    let revision = match state.store.revision(&slug).await {
+        Ok(revision) => revision,
+        // While the database is away the stream still opens, from the revision last learnt:
+        // a browser whose stream is refused does not try again.
+        Err(err) if err.is_unavailable() => state.revisions.last_learnt(&slug).ok_or(err)?,
+        Err(err) => return Err(err.into()),
+    };
     let seen: Option<i64> = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())

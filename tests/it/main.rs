@@ -13,6 +13,7 @@ mod cors;
 mod crowded;
 mod encoding;
 mod export;
+mod faults;
 mod feeds;
 mod groups;
 mod http;

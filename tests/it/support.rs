@@ -53,6 +53,7 @@ pub async fn app_on(articles: &Path) -> (AppState, Router) {
     (state.clone(), build_router(state))
 }
 
+#[derive(Debug)]
 pub struct Reply {
     pub status: StatusCode,
     pub headers: HeaderMap,
