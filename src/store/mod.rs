@@ -11,6 +11,7 @@ mod moderation;
 mod postgres;
 mod row;
 mod shares;
+mod site;
 mod sqlite;
 mod withdraw;
 
@@ -25,6 +26,7 @@ use crate::annotation::{Annotation, TextTarget};
 use backend::{Backend, Bind};
 pub use feed::{Feed, Hearing};
 pub use postgres::PostgresStore;
+pub use site::{Account, ApiToken, Membership, ModerationRecord, SiteStore};
 pub use sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]
@@ -426,12 +428,18 @@ pub struct SqlStore<B: Database> {
 
 /// Everything the app keeps in its database.
 pub trait Store:
-    AnnotationStore + AccountStore + GroupStore + ShareStore + LimitStore + ModerationStore
+    AnnotationStore + AccountStore + GroupStore + ShareStore + LimitStore + ModerationStore + SiteStore
 {
 }
 
 impl<T> Store for T where
-    T: AnnotationStore + AccountStore + GroupStore + ShareStore + LimitStore + ModerationStore
+    T: AnnotationStore
+        + AccountStore
+        + GroupStore
+        + ShareStore
+        + LimitStore
+        + ModerationStore
+        + SiteStore
 {
 }
 

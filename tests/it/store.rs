@@ -13,6 +13,7 @@ mod import;
 mod moderation;
 mod public_notes;
 mod query;
+mod site;
 
 use std::sync::Arc;
 
@@ -138,6 +139,8 @@ macro_rules! contract {
                     a_group_passes_to_its_longest_standing_member_when_its_creator_goes;
                 import: importing_hypothesis_twice_adds_nothing,
                     hypothesis_notes_keep_their_place_thread_tags_times_and_privacy;
+                site: what_the_app_writes_is_listed_whole,
+                    records_written_back_are_listed_as_they_were_once;
             );
         }
     };
