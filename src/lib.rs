@@ -32,6 +32,8 @@ pub mod preview;
 pub mod render;
 /// Start-up: load, migrate, sync the editors' notes, serve until told to stop.
 pub mod serve;
+/// A whole site in one file: annotations and accounts, groups, shares, moderation.
+pub mod site;
 /// Where annotations live: one trait, a backend per database.
 pub mod store;
 /// HTTP: the application state, and a module per resource with its routes and handlers.

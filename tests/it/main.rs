@@ -30,6 +30,7 @@ mod reanchor;
 mod render;
 mod request_log;
 mod shares;
+mod site_move;
 mod snapshots;
 mod store;
 mod w3c_conformance;
