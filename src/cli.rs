@@ -1,4 +1,4 @@
-//! The operator's commands beside serving: accounts, export and import (a whole
+//! The operator's commands beside serving: accounts, backups, export and import (a whole
 //! site, or Hypothesis's annotations).
 
 use std::io::{IsTerminal, Read, Write};
@@ -124,6 +124,13 @@ pub async fn import(database_url: &str, file: &Path) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("{}: {e:#}", file.display()))?;
     print!("{report}");
+    Ok(())
+}
+
+/// Copies a live SQLite database to `out` (see `backup`) and says what it copied.
+pub async fn backup(database_url: &str, out: &Path, force: bool) -> anyhow::Result<()> {
+    let copied = crate::backup::backup(database_url, out, force).await?;
+    println!("backed up {database_url} to {}: {copied}", out.display());
     Ok(())
 }
 

@@ -43,6 +43,17 @@ pub enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Copy a live SQLite database to a file, consistently, while the site serves.
+    Backup {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// The file to write; refused when it exists, unless --force.
+        #[arg(long, short)]
+        out: PathBuf,
+        /// Replace FILE when it exists.
+        #[arg(long)]
+        force: bool,
+    },
     /// Write the whole site (every annotation as a W3C AnnotationCollection, with accounts,
     /// API tokens, groups, share links and moderation in its `gloss` member) as JSON-LD.
     Export {

@@ -12,6 +12,8 @@ pub mod anchor;
 pub mod annotated;
 /// The annotation model, in the shape of the W3C Web Annotation model.
 pub mod annotation;
+/// Online copies of a live SQLite database.
+pub mod backup;
 /// The operator's commands: accounts, export, import.
 pub mod cli;
 /// The command line and the configuration it gives.

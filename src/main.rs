@@ -32,6 +32,9 @@ fn main() -> anyhow::Result<()> {
         Some(Command::User(UserCommand::Add { name, editor, db })) => {
             block_on(gloss::cli::add_user(&name, editor, &db.database_url))
         }
+        Some(Command::Backup { db, out, force }) => {
+            block_on(gloss::cli::backup(&db.database_url, &out, force))
+        }
         Some(Command::Export {
             db,
             out,

@@ -7,6 +7,7 @@ mod support;
 mod access;
 mod account;
 mod accounts;
+mod backup;
 mod blocks;
 mod cache;
 mod cors;
