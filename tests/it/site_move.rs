@@ -178,7 +178,15 @@ async fn move_site(from: &str, to: &str) {
     let shared = get_html(&router, &site.share).await;
     assert_eq!(shared.status, 303);
 
-    gloss(&["export", "--database-url", from, "--out"], &file);
+    let output = Command::new(env!("CARGO_BIN_EXE_gloss"))
+        .args(["export", "--database-url", from])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let exported: Value = serde_json::from_slice(&output.stdout)
+        .expect("standard output is the export alone, without log lines");
+    assert_eq!(exported["gloss"]["version"], 1);
+    std::fs::write(&file, &output.stdout).unwrap();
     let said = gloss(&["import", "--database-url", to], &file);
     let notes = state.store.all().await.unwrap().len();
     for line in [
