@@ -73,8 +73,8 @@ pub async fn backup(database_url: &str, out: &Path, force: bool) -> anyhow::Resu
     finished
 }
 
-/// `out`'s temporary sibling, named after this process so two backups never share one.
-fn partial_path(out: &Path) -> PathBuf {
+/// `out`'s temporary sibling, named after this process so two writers never share one.
+pub(crate) fn partial_path(out: &Path) -> PathBuf {
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

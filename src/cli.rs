@@ -97,14 +97,7 @@ pub async fn export(
 /// Writes `text` to a temporary sibling of `path` and renames it into place, so a failed
 /// write never leaves half a file under `path`.
 fn write_whole(path: &Path, text: &str) -> anyhow::Result<()> {
-    let name = path
-        .file_name()
-        .with_context(|| format!("{} names no file", path.display()))?;
-    let partial = path.with_file_name(format!(
-        ".{}.partial-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
+    let partial = crate::backup::partial_path(path);
     let written = std::fs::write(&partial, text).and_then(|()| std::fs::rename(&partial, path));
     if written.is_err() {
         std::fs::remove_file(&partial).ok();

@@ -13,7 +13,10 @@ use serde_json::{Value, json};
 use crate::annotation::jsonld::{self, CONTEXT, Urls};
 use crate::store::{Store, StoreError};
 pub use import::{Count, Report, import};
-use records::{AccountRecord, GroupRecord, MemberRecord, TokenRecord, VERSION};
+use records::{
+    AccountRecord, FlagRecord, GroupRecord, MemberRecord, ModerationEntry, ShareRecord,
+    TokenRecord, VERSION,
+};
 
 /// Every annotation, private and hidden ones too, and the site's other records, as one
 /// AnnotationCollection whose first page holds every annotation.
@@ -59,19 +62,19 @@ pub async fn export(store: &dyn Store, urls: &Urls) -> Result<Value, StoreError>
         .into_iter()
         .map(Into::into)
         .collect();
-    let shares: Vec<records::ShareRecord> = store
+    let shares: Vec<ShareRecord> = store
         .all_shares()
         .await?
         .into_iter()
         .map(Into::into)
         .collect();
-    let flags: Vec<records::FlagRecord> = store
+    let flags: Vec<FlagRecord> = store
         .all_flags()
         .await?
         .into_iter()
         .map(Into::into)
         .collect();
-    let moderations: Vec<records::ModerationEntry> = store
+    let moderations: Vec<ModerationEntry> = store
         .moderation_records()
         .await?
         .into_iter()
