@@ -112,10 +112,11 @@ pub async fn import(database_url: &str, file: &Path) -> anyhow::Result<()> {
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let value: Value =
         serde_json::from_str(&text).with_context(|| format!("{} is not JSON", file.display()))?;
+    let in_file = |e: anyhow::Error| anyhow::anyhow!("{}: {e:#}", file.display());
+    // Read whole before the database is opened: a bad file changes nothing.
+    let site = site::read(&value).map_err(in_file)?;
     let store = open(database_url).await?;
-    let report = site::import(store.as_ref(), &value)
-        .await
-        .map_err(|e| anyhow::anyhow!("{}: {e:#}", file.display()))?;
+    let report = site::import(store.as_ref(), &site).await.map_err(in_file)?;
     print!("{report}");
     Ok(())
 }

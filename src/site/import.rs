@@ -63,7 +63,7 @@ impl fmt::Display for Report {
 
 /// Everything an export holds, read and checked, each with its place in the file.
 #[derive(Default)]
-struct Site {
+pub struct Site {
     accounts: Vec<(String, Account)>,
     tokens: Vec<(String, ApiToken)>,
     groups: Vec<(String, Group)>,
@@ -74,10 +74,8 @@ struct Site {
     moderations: Vec<(String, ModerationRecord)>,
 }
 
-/// Imports the export `file` (its parsed JSON). An export of annotations alone, as older
-/// versions wrote, imports its annotations.
-pub async fn import(store: &dyn Store, file: &Value) -> anyhow::Result<Report> {
-    let site = read(file)?;
+/// Writes what an export held into `store`, skipping what is there already.
+pub async fn import(store: &dyn Store, site: &Site) -> anyhow::Result<Report> {
     let mut report = Report::default();
     let conflict_is_present = |result: Result<(), StoreError>| match result {
         Ok(()) => Ok(true),
@@ -136,7 +134,9 @@ async fn write_each<T>(
     Ok(count)
 }
 
-fn read(file: &Value) -> anyhow::Result<Site> {
+/// Reads and checks an export (its parsed JSON) whole. An export of annotations alone, as
+/// older versions wrote, holds its annotations.
+pub fn read(file: &Value) -> anyhow::Result<Site> {
     let items = file
         .pointer("/first/items")
         .or_else(|| file.get("items"))

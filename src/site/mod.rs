@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use crate::annotation::jsonld::{self, CONTEXT, Urls};
 use crate::store::{Store, StoreError};
-pub use import::{Count, Report, import};
+pub use import::{Count, Report, Site, import, read};
 use records::{
     AccountRecord, FlagRecord, GroupRecord, MemberRecord, ModerationEntry, ShareRecord,
     TokenRecord, VERSION,
