@@ -46,16 +46,19 @@ pub async fn backup(database_url: &str, out: &Path, force: bool) -> anyhow::Resu
     if !database_url.starts_with("sqlite:") {
         bail!("unsupported database URL {database_url:?}: use sqlite://FILE");
     }
-    if out.exists() && !force {
-        bail!(
-            "{} exists already: pass --force to replace it",
-            out.display()
-        );
-    }
     // Never created: a mistyped path should fail, not back up a new empty database.
     let source = SqliteConnectOptions::from_str(database_url)?
         .create_if_missing(false)
         .busy_timeout(Duration::from_secs(5));
+    if out.exists() {
+        if !force {
+            bail!(
+                "{} exists already: pass --force to replace it",
+                out.display()
+            );
+        }
+        refuse_to_replace_a_live_database(source.get_filename(), out)?;
+    }
     let mut db = SqliteConnection::connect_with(&source)
         .await
         .with_context(|| format!("cannot open the database {database_url}"))?;
@@ -71,6 +74,27 @@ pub async fn backup(database_url: &str, out: &Path, force: bool) -> anyhow::Resu
         std::fs::remove_file(&partial).ok();
     }
     finished
+}
+
+/// Replacing the database being copied, or one a server has open (its write-ahead log is
+/// beside it), would lose what is written to it after: its writers keep the old file.
+fn refuse_to_replace_a_live_database(source: &Path, out: &Path) -> anyhow::Result<()> {
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if same(source, out) {
+        bail!("{} is the database being backed up", out.display());
+    }
+    let mut wal = out.as_os_str().to_owned();
+    wal.push("-wal");
+    if Path::new(&wal).exists() {
+        bail!(
+            "{} has a write-ahead log beside it: is it a database in use? Not replaced",
+            out.display()
+        );
+    }
+    Ok(())
 }
 
 /// `out`'s temporary sibling, named after this process so two writers never share one.

@@ -188,6 +188,37 @@ async fn a_backup_refuses_an_existing_file_without_force_and_postgresql() {
         String::from_utf8_lossy(&forced.stderr)
     );
     assert_eq!(integrity(&existing).await, ["ok"]);
+    let itself = dir.path().join("site.db");
+    let onto_itself = backup(&[
+        "--database-url",
+        &url,
+        "--out",
+        itself.to_str().unwrap(),
+        "--force",
+    ])
+    .await;
+    assert!(
+        !onto_itself.status.success(),
+        "a database is not replaced by its own copy"
+    );
+    let said = String::from_utf8_lossy(&onto_itself.stderr);
+    assert!(said.contains("is the database being backed up"), "{said}");
+    let served = dir.path().join("served.db");
+    std::fs::write(&served, "in use").unwrap();
+    std::fs::write(dir.path().join("served.db-wal"), "its log").unwrap();
+    let onto_served = backup(&[
+        "--database-url",
+        &url,
+        "--out",
+        served.to_str().unwrap(),
+        "--force",
+    ])
+    .await;
+    assert!(
+        !onto_served.status.success(),
+        "a database in use is not replaced"
+    );
+    assert_eq!(std::fs::read_to_string(&served).unwrap(), "in use");
 
     let postgres = backup(&[
         "--database-url",
