@@ -39,8 +39,8 @@ pub async fn backup(database_url: &str, out: &Path, force: bool) -> anyhow::Resu
     if database_url.starts_with("postgres://") || database_url.starts_with("postgresql://") {
         bail!(
             "gloss backup copies SQLite databases; back PostgreSQL up with pg_dump: \
-             pg_dump --format=custom --file=FILE '{database_url}' (README, \"Backups and \
-             moving a site\")"
+             pg_dump --format=custom --file=FILE DATABASE_URL (README, \"Backups and moving \
+             a site\")"
         );
     }
     if !database_url.starts_with("sqlite:") {
