@@ -12,6 +12,7 @@ mod outage;
 mod postgres;
 mod row;
 mod shares;
+mod site;
 mod sqlite;
 mod withdraw;
 
@@ -26,6 +27,7 @@ use crate::annotation::{Annotation, TextTarget};
 use backend::{Backend, Bind};
 pub use feed::{Feed, Hearing};
 pub use postgres::PostgresStore;
+pub use site::{Account, ApiToken, Membership, ModerationRecord, SiteStore};
 pub use sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]
@@ -427,12 +429,18 @@ pub struct SqlStore<B: Database> {
 
 /// Everything the app keeps in its database.
 pub trait Store:
-    AnnotationStore + AccountStore + GroupStore + ShareStore + LimitStore + ModerationStore
+    AnnotationStore + AccountStore + GroupStore + ShareStore + LimitStore + ModerationStore + SiteStore
 {
 }
 
 impl<T> Store for T where
-    T: AnnotationStore + AccountStore + GroupStore + ShareStore + LimitStore + ModerationStore
+    T: AnnotationStore
+        + AccountStore
+        + GroupStore
+        + ShareStore
+        + LimitStore
+        + ModerationStore
+        + SiteStore
 {
 }
 
