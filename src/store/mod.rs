@@ -12,6 +12,7 @@ mod postgres;
 mod row;
 mod shares;
 mod sqlite;
+mod timed;
 mod withdraw;
 
 use std::sync::Arc;
@@ -26,6 +27,7 @@ use backend::{Backend, Bind};
 pub use feed::{Feed, Hearing};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
+pub use timed::timed;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
