@@ -139,6 +139,7 @@ fn args() -> ServeArgs {
         threads: 1,
         cors_origins: Vec::new(),
         slow_request_ms: 1000,
+        metrics_addr: None,
     }
 }
 

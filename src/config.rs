@@ -159,6 +159,10 @@ pub struct ServeArgs {
     /// (`https://app.example.org`); none by default.
     #[arg(long, env = "GLOSS_CORS_ORIGINS", value_delimiter = ',', value_parser = origin)]
     pub cors_origins: Vec<String>,
+    /// Serve Prometheus metrics at `/metrics` on this address, a listener of its own apart
+    /// from the site's (keep it off the public network); none by default.
+    #[arg(long, env = "GLOSS_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 /// An origin as browsers send it in `Origin`: a scheme, a host and maybe a port, nothing else

@@ -30,6 +30,8 @@ pub mod library;
 pub mod live;
 /// Link-preview pictures: a quoted passage and its essay drawn as a PNG.
 pub mod preview;
+/// Prometheus metrics for operators, served apart from the site with `--metrics-addr`.
+pub mod prometheus;
 /// A document and its anchored annotations drawn as HTML.
 pub mod render;
 /// Start-up: load, migrate, sync the editors' notes, serve until told to stop.

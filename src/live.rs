@@ -89,6 +89,7 @@ impl Live {
 
     /// Tells every reader of the essay; failures are logged, since the change itself is stored.
     pub async fn publish(&self, event: Event) {
+        metrics::counter!("gloss_live_events_published_total").increment(1);
         match &self.shared {
             // This instance hears itself too and forwards the event to its readers.
             Some(feed) => {

@@ -14,6 +14,7 @@ mod row;
 mod shares;
 mod site;
 mod sqlite;
+mod timed;
 mod withdraw;
 
 use std::sync::Arc;
@@ -29,6 +30,7 @@ pub use feed::{Feed, Hearing};
 pub use postgres::PostgresStore;
 pub use site::{Account, ApiToken, Membership, ModerationRecord, SiteStore};
 pub use sqlite::SqliteStore;
+pub use timed::timed;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

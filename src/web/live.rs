@@ -27,6 +27,7 @@ use super::plumbing::auth::Viewer;
 use super::plumbing::body::Params;
 use crate::error::AppError;
 use crate::live::{Beat, Change, Event};
+use crate::prometheus;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::default().routes(routes!(live))
@@ -142,10 +143,16 @@ async fn live(
         ),
         _ => format!("id: {revision}\nretry: {RETRY_MS}\n: connected\n\n"),
     };
+    // Counted for as long as the stream lasts: it is dropped with the response's body,
+    // whether the stream ends, the reader goes or the response is never sent.
+    let reader = LiveReader::connected();
     let stream = tokio_stream::once(Bytes::from(first))
         .chain(updates(slug, viewer.groups.ids, events, beat))
         .chain(tokio_stream::once(Bytes::from_static(BYE)))
-        .map(Ok::<_, Infallible>);
+        .map(move |bytes| {
+            let _counted = &reader;
+            Ok::<_, Infallible>(bytes)
+        });
     Ok((
         [
             (
@@ -157,6 +164,22 @@ async fn live(
         Body::from_stream(stream),
     )
         .into_response())
+}
+
+/// A live reader, counted in `gloss_live_readers` until dropped.
+struct LiveReader;
+
+impl LiveReader {
+    fn connected() -> LiveReader {
+        metrics::gauge!("gloss_live_readers").increment(1.0);
+        LiveReader
+    }
+}
+
+impl Drop for LiveReader {
+    fn drop(&mut self) {
+        metrics::gauge!("gloss_live_readers").decrement(1.0);
+    }
 }
 
 /// The essay's events that a member of `groups` may hear and keep-alive comments, until the
@@ -172,6 +195,7 @@ fn updates(
             if event.article == article
                 && event.group.as_ref().is_none_or(|g| groups.contains(g)) =>
         {
+            prometheus::count!("gloss_live_events_delivered_total");
             Some(Some(shared_message(&event)))
         }
         Ok(_) => None,

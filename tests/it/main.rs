@@ -23,6 +23,7 @@ mod layers;
 mod library;
 mod limits;
 mod live;
+mod metrics;
 mod moderation;
 mod openapi;
 mod page_notes;

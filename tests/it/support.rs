@@ -38,6 +38,7 @@ pub fn serve_args(articles: &Path, database_url: &str) -> ServeArgs {
         threads: 1,
         cors_origins: Vec::new(),
         slow_request_ms: 1000,
+        metrics_addr: None,
     }
 }
 

@@ -18,6 +18,7 @@ use crate::annotated::View;
 use crate::annotation::{Reader, Target};
 use crate::error::AppError;
 use crate::library::Article;
+use crate::prometheus;
 use crate::render::Show;
 use crate::web::AppState;
 use crate::web::plumbing::auth::Viewer;
@@ -87,9 +88,11 @@ async fn signed_out(
     let (_, essay) = find(state, slug)?;
     let revision = known_revision(state, slug).await?;
     if let Some(page) = state.pages.get(slug, show, revision) {
+        prometheus::count!("gloss_page_cache_hits_total", "kind" => "signed_out");
         return Ok(page.respond(headers, "no-cache"));
     }
     let snapshot = essay.at_hand(state, revision).await?;
+    // Counted as a hit or a render there: another thread may have made it already.
     let page = snapshot.signed_out(show, &state.config.public_url)?;
     state
         .pages
@@ -135,6 +138,7 @@ async fn personal(
             state
                 .pages
                 .reader(slug, reader, show, snapshot.revision(), needed.unwrap_or(0))?;
+        prometheus::count!("gloss_page_cache_hits_total", "kind" => "reader");
         Some(encoded::respond_made(headers, Made::Gzip(gzip), cache))
     };
     if let Some(page) = made_before() {
@@ -160,6 +164,7 @@ async fn personal(
         show,
     };
     let (page, drawn) = reading_page(state, page, gzipped, drawn).await?;
+    prometheus::count!("gloss_page_renders_total", "kind" => "reader");
     if let Some(reader) = kept {
         let gzip = match &page {
             Made::Gzip(gzip) => Some(gzip.clone()),
