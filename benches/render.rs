@@ -142,6 +142,7 @@ fn args() -> ServeArgs {
         cors_origins: Vec::new(),
         slow_request_ms: 1000,
         watch: false,
+        metrics_addr: None,
     }
 }
 

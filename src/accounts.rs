@@ -56,12 +56,21 @@ pub async fn off_the_serving_thread<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, AppError> {
     let (answer, answered) = tokio::sync::oneshot::channel();
+    // Counted from now until the work is done, even if whoever asked has gone meanwhile.
+    let queued = metrics::gauge!("gloss_password_hashings_queued");
+    queued.increment(1.0);
+    let done_with = queued.clone();
     let job: Job = Box::new(move || {
-        let _ = answer.send(work());
+        let started = std::time::Instant::now();
+        let done = work();
+        metrics::histogram!("gloss_password_hashing_duration_seconds").record(started.elapsed());
+        done_with.decrement(1.0);
+        let _ = answer.send(done);
     });
-    HASHER
-        .send(job)
-        .map_err(|e| AppError::Internal(format!("the password thread is gone: {e}")))?;
+    HASHER.send(job).map_err(|e| {
+        queued.decrement(1.0);
+        AppError::Internal(format!("the password thread is gone: {e}"))
+    })?;
     answered
         .await
         .map_err(|e| AppError::Internal(format!("the password thread is gone: {e}")))

@@ -1,17 +1,17 @@
-//! The operator's commands beside serving: accounts, export and import (Gloss's own
-//! collections and Hypothesis's annotations).
+//! The operator's commands beside serving: accounts, backups, export and import (a whole
+//! site, or Hypothesis's annotations).
 
 use std::io::{IsTerminal, Read, Write};
 use std::path::Path;
 
 use anyhow::{Context, bail};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::accounts::{check_password, check_username, hash_password, new_token};
-use crate::annotation::jsonld::{self, CONTEXT, DraftTarget, Urls};
-use crate::annotation::{Annotation, Target, TextPosition, TextTarget};
+use crate::annotation::jsonld::Urls;
 use crate::import::{UNCLAIMED, hypothesis};
 use crate::library::Library;
+use crate::site;
 use crate::store::{self, Role, Store, StoreError, User};
 
 async fn open(database_url: &str) -> anyhow::Result<std::sync::Arc<dyn Store>> {
@@ -75,7 +75,7 @@ pub async fn claim_user(name: &str, database_url: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Every annotation as one AnnotationCollection whose first page holds them all.
+/// Every annotation and the site's other records (see `site`), as one AnnotationCollection.
 pub async fn export(
     database_url: &str,
     public_url: &str,
@@ -85,72 +85,46 @@ pub async fn export(
     let urls = Urls {
         base: public_url.trim_end_matches('/').to_string(),
     };
-    let items: Vec<Value> = store
-        .all()
-        .await?
-        .iter()
-        .map(|a| {
-            let mut item = jsonld::to_jsonld(a, &urls);
-            // The moderators' hide, which the API never shows, is kept for a restore.
-            if a.hidden {
-                item["hidden"] = json!(true);
-            }
-            item
-        })
-        .collect();
-    let id = format!("{}/annotations/", urls.base);
-    let collection = json!({
-        "@context": CONTEXT,
-        "id": id,
-        "type": "AnnotationCollection",
-        "label": "Every annotation in Gloss",
-        "total": items.len(),
-        "first": {
-            "id": format!("{id}?page=0"),
-            "type": "AnnotationPage",
-            "partOf": id,
-            "startIndex": 0,
-            "items": items,
-        },
-    });
-    let text = serde_json::to_string_pretty(&collection)?;
+    let collection = site::export(store.as_ref(), &urls).await?;
+    let text = serde_json::to_string_pretty(&collection)? + "\n";
     match out {
-        Some(path) => std::fs::write(path, text + "\n")
-            .with_context(|| format!("cannot write {}", path.display()))?,
-        None => writeln!(std::io::stdout(), "{text}")?,
+        Some(path) => write_whole(path, &text)?,
+        None => write!(std::io::stdout(), "{text}")?,
     }
     Ok(())
 }
 
-/// Reads an exported collection, keeping ids, creators and times; skips ids already present.
+/// Writes `text` to a temporary sibling of `path` and renames it into place, so a failed
+/// write never leaves half a file under `path`.
+fn write_whole(path: &Path, text: &str) -> anyhow::Result<()> {
+    let partial = crate::backup::partial_path(path);
+    let written = std::fs::write(&partial, text).and_then(|()| std::fs::rename(&partial, path));
+    if written.is_err() {
+        std::fs::remove_file(&partial).ok();
+    }
+    written.with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Reads an export back, keeping ids, names, hashes and times; skips what is present already
+/// and says, kind by kind, what it wrote.
 pub async fn import(database_url: &str, file: &Path) -> anyhow::Result<()> {
     let text =
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let value: Value =
         serde_json::from_str(&text).with_context(|| format!("{} is not JSON", file.display()))?;
-    let items = value
-        .pointer("/first/items")
-        .or_else(|| value.get("items"))
-        .or(Some(&value))
-        .and_then(Value::as_array)
-        .with_context(|| format!("{}: expected an AnnotationCollection", file.display()))?;
-    let mut annotations = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        let annotation = from_export(item, &annotations)
-            .map_err(|e| anyhow::anyhow!("{}: item {}: {e}", file.display(), i + 1))?;
-        annotations.push(annotation);
-    }
-    annotations.sort_by_key(|a| (a.created, matches!(a.target, Target::Reply(_))));
+    let in_file = |e: anyhow::Error| anyhow::anyhow!("{}: {e:#}", file.display());
+    // Read whole before the database is opened: a bad file changes nothing.
+    let site = site::read(&value).map_err(in_file)?;
     let store = open(database_url).await?;
-    let (mut imported, mut skipped) = (0, 0);
-    for annotation in &annotations {
-        match store.create(annotation).await {
-            Ok(_) => imported += 1,
-            Err(StoreError::Conflict(_)) => skipped += 1,
-            Err(err) => return Err(err).with_context(|| format!("importing {}", annotation.id)),
-        }
-    }
-    println!("imported {imported} annotations, skipped {skipped} already present");
+    let report = site::import(store.as_ref(), &site).await.map_err(in_file)?;
+    print!("{report}");
+    Ok(())
+}
+
+/// Copies a live SQLite database to `out` (see `backup`) and says what it copied.
+pub async fn backup(database_url: &str, out: &Path, force: bool) -> anyhow::Result<()> {
+    let copied = crate::backup::backup(database_url, out, force).await?;
+    println!("backed up {database_url} to {}: {copied}", out.display());
     Ok(())
 }
 
@@ -175,54 +149,4 @@ pub async fn import_hypothesis(
         .with_context(|| format!("importing {}", file.display()))?;
     print!("{report}");
     Ok(())
-}
-
-fn from_export(item: &Value, earlier: &[Annotation]) -> Result<Annotation, String> {
-    let draft = jsonld::from_jsonld(item)?;
-    let p = jsonld::provenance(item)?;
-    let essay = |path: &str| {
-        path.strip_prefix("/articles/")
-            .map(str::to_string)
-            .ok_or(format!("target {path:?} is not an essay"))
-    };
-    let (article, target) = match draft.target {
-        DraftTarget::Page { path } => (essay(&path)?, Target::Page),
-        DraftTarget::Text {
-            path,
-            quote,
-            position,
-        } => {
-            let slug = essay(&path)?;
-            let quote = quote.ok_or("an imported annotation needs its TextQuoteSelector")?;
-            let position = position.unwrap_or(TextPosition { start: 0, end: 0 });
-            (slug, Target::Text(TextTarget { quote, position }))
-        }
-        DraftTarget::Reply(parent) => {
-            let article = earlier
-                .iter()
-                .find(|a| a.id == parent)
-                .map(|a| a.article.clone())
-                .ok_or(format!(
-                    "reply to {parent}, which comes later or not at all"
-                ))?;
-            (article, Target::Reply(parent))
-        }
-    };
-    Ok(Annotation {
-        id: p.id,
-        identities: draft.identities,
-        article,
-        creator: p.creator,
-        editorial: p.editorial,
-        motivation: draft.motivation,
-        body: draft.body,
-        entity: draft.entity,
-        tags: draft.tags,
-        visibility: draft.visibility,
-        group: draft.audience,
-        target,
-        hidden: item.get("hidden") == Some(&Value::Bool(true)),
-        created: p.created,
-        modified: p.modified,
-    })
 }

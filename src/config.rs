@@ -43,7 +43,19 @@ pub enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
-    /// Write every annotation as a W3C AnnotationCollection (JSON-LD).
+    /// Copy a live SQLite database to a file, consistently, while the site serves.
+    Backup {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// The file to write; refused when it exists, unless --force.
+        #[arg(long, short)]
+        out: PathBuf,
+        /// Replace FILE when it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Write the whole site (every annotation as a W3C AnnotationCollection, with accounts,
+    /// API tokens, groups, share links and moderation in its `gloss` member) as JSON-LD.
     Export {
         #[command(flatten)]
         db: DatabaseArgs,
@@ -58,8 +70,8 @@ pub enum Command {
         )]
         public_url: String,
     },
-    /// Read an AnnotationCollection written by `gloss export`, or Hypothesis's annotations of
-    /// one essay; ids already present are skipped.
+    /// Read a site written by `gloss export`, or Hypothesis's annotations of one essay;
+    /// what is present already is skipped.
     Import {
         #[command(flatten)]
         db: DatabaseArgs,
@@ -150,6 +162,10 @@ pub struct ServeArgs {
     /// Reload the articles whenever a file in their folder changes, as SIGHUP does.
     #[arg(long, env = "GLOSS_WATCH")]
     pub watch: bool,
+    /// Serve Prometheus metrics at `/metrics` on this address, a listener of its own apart
+    /// from the site's (keep it off the public network); none by default.
+    #[arg(long, env = "GLOSS_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 /// An origin as browsers send it in `Origin`: a scheme, a host and maybe a port, nothing else

@@ -9,6 +9,10 @@ use serde::Serialize;
 use crate::store::StoreError;
 use crate::web::plumbing::request_log;
 
+/// When a client told the server is unavailable should try again: a restarting database is
+/// usually back within this.
+pub const RETRY_AFTER_SECONDS: u32 = 2;
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("{0}")]
@@ -33,6 +37,12 @@ pub enum AppError {
     TooManyRequests(String),
     #[error("The request took too long to arrive or to answer; please try again.")]
     Timeout,
+    /// The database is away for now (restarting, its disk full or read-only): nothing was
+    /// written, and the same request may succeed in a few seconds.
+    #[error(
+        "The database is not answering just now; nothing was changed. Please try again in a few seconds."
+    )]
+    Unavailable(StoreError),
     #[error(transparent)]
     Store(StoreError),
     #[error("template: {0}")]
@@ -45,6 +55,7 @@ impl From<StoreError> for AppError {
     fn from(err: StoreError) -> Self {
         match err {
             StoreError::Conflict(what) => AppError::Conflict(format!("{what} already exists.")),
+            away if away.is_unavailable() => AppError::Unavailable(away),
             other => AppError::Store(other),
         }
     }
@@ -73,7 +84,7 @@ impl AppError {
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Timeout => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Timeout | AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Store(_) | AppError::Template(_) | AppError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -99,6 +110,10 @@ impl IntoResponse for AppError {
                 tracing::warn!(request_id = %request_log::current(), "request timed out");
                 self.to_string()
             }
+            AppError::Unavailable(ref err) => {
+                tracing::warn!(request_id = %request_log::current(), error = %err, "database unavailable");
+                self.to_string()
+            }
             _ => self.to_string(),
         };
         let problem = Problem {
@@ -117,6 +132,12 @@ impl IntoResponse for AppError {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
                 header::HeaderValue::from_static("Bearer realm=\"gloss\""),
+            );
+        }
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from(RETRY_AFTER_SECONDS),
             );
         }
         response.extensions_mut().insert(problem);

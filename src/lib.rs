@@ -12,6 +12,8 @@ pub mod anchor;
 pub mod annotated;
 /// The annotation model, in the shape of the W3C Web Annotation model.
 pub mod annotation;
+/// Online copies of a live SQLite database.
+pub mod backup;
 /// The operator's commands: accounts, export, import.
 pub mod cli;
 /// The command line and the configuration it gives.
@@ -28,10 +30,14 @@ pub mod library;
 pub mod live;
 /// Link-preview pictures: a quoted passage and its essay drawn as a PNG.
 pub mod preview;
+/// Prometheus metrics for operators, served apart from the site with `--metrics-addr`.
+pub mod prometheus;
 /// A document and its anchored annotations drawn as HTML.
 pub mod render;
 /// Start-up: load, migrate, sync the editors' notes, serve until told to stop.
 pub mod serve;
+/// A whole site in one file: annotations and accounts, groups, shares, moderation.
+pub mod site;
 /// Where annotations live: one trait, a backend per database.
 pub mod store;
 /// HTTP: the application state, and a module per resource with its routes and handlers.

@@ -13,8 +13,7 @@ use tokio::sync::{broadcast, watch};
 
 use crate::store::{Feed, StoreError};
 
-const MIN_BACKOFF: Duration = Duration::from_millis(100);
-const MAX_BACKOFF: Duration = Duration::from_secs(5);
+mod relay;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -25,6 +24,9 @@ pub enum Change {
     /// The essay's text was edited and reloaded: its readers fetch it anew. Told by each
     /// instance to its own readers when it reloads, never through the feed.
     Essay,
+    /// Changes were missed (the instances lost touch for a while): everything up to the
+    /// revision is to be fetched anew.
+    Resync,
 }
 
 impl Change {
@@ -34,6 +36,7 @@ impl Change {
             Change::Updated => "updated",
             Change::Deleted => "deleted",
             Change::Essay => "essay",
+            Change::Resync => "resync",
         }
     }
 }
@@ -83,43 +86,21 @@ impl Live {
 
     /// Readers of every instance that hears `feed`.
     pub async fn shared(feed: Feed) -> Result<Arc<Live>, StoreError> {
-        let mut hearing = feed.hear().await?;
+        let relay = relay::Relay::start(feed.clone()).await?;
         let live = Live::new(Some(feed));
-        let forward = live.local.clone();
-        tokio::spawn(async move {
-            let mut backoff = MIN_BACKOFF;
-            loop {
-                match hearing.next().await {
-                    Ok(told) => {
-                        backoff = MIN_BACKOFF;
-                        match serde_json::from_str::<Event>(&told) {
-                            Ok(event) => {
-                                let _ = forward.send(event);
-                            }
-                            Err(err) => {
-                                tracing::warn!(error = %err, "ignoring a malformed live event");
-                            }
-                        }
-                    }
-                    // The feed connects again on the next call; while the database is away,
-                    // try less and less often rather than in a tight loop.
-                    Err(err) => {
-                        tracing::warn!(error = %err, retry_in = ?backoff, "live listener lost its connection");
-                        tokio::time::sleep(backoff).await;
-                        backoff = (backoff * 2).min(MAX_BACKOFF);
-                    }
-                }
-            }
-        });
+        tokio::spawn(relay.run(live.local.clone()));
         Ok(Arc::new(live))
     }
 
     /// Tells every reader of the essay; failures are logged, since the change itself is stored.
     pub async fn publish(&self, event: Event) {
+        metrics::counter!("gloss_live_events_published_total").increment(1);
         match &self.shared {
             // This instance hears itself too and forwards the event to its readers.
             Some(feed) => {
                 let payload = serde_json::to_string(&event).expect("an event serializes");
+                // Told or not, readers learn of it: a database that cannot be told anything
+                // has cut every instance's listener too, and each catches up when it hears again.
                 if let Err(err) = feed.tell(&payload).await {
                     tracing::error!(error = %err, "could not notify other instances");
                 }

@@ -3,6 +3,7 @@ use std::path::Path;
 
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::fmt::writer::BoxMakeWriter;
 
 use gloss::config::{Cli, Command, ImportFormat, LogFormat, UserCommand};
 use gloss::library::Library;
@@ -15,9 +16,24 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    // A command's standard output is what it makes (an export, a report), which a log line
+    // would corrupt: beside serving, logs go to standard error.
+    let serving = matches!(cli.command, None | Some(Command::Serve(_)));
+    let (writer, terminal) = if serving {
+        (
+            BoxMakeWriter::new(std::io::stdout),
+            std::io::stdout().is_terminal(),
+        )
+    } else {
+        (
+            BoxMakeWriter::new(std::io::stderr),
+            std::io::stderr().is_terminal(),
+        )
+    };
     // Colours for a terminal only: escape codes in a log file or a journal are noise.
     let logs = tracing_subscriber::fmt()
-        .with_ansi(std::io::stdout().is_terminal())
+        .with_writer(writer)
+        .with_ansi(terminal)
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         );
@@ -31,6 +47,9 @@ fn main() -> anyhow::Result<()> {
         Some(Command::Check { articles }) => check(&articles),
         Some(Command::User(UserCommand::Add { name, editor, db })) => {
             block_on(gloss::cli::add_user(&name, editor, &db.database_url))
+        }
+        Some(Command::Backup { db, out, force }) => {
+            block_on(gloss::cli::backup(&db.database_url, &out, force))
         }
         Some(Command::Export {
             db,

@@ -126,6 +126,14 @@ if (article && "EventSource" in window) {
     if (open) return open.addEventListener("close", catchUp, { once: true });
     soon = setTimeout(() => refresh().catch(() => {}), 100);
   };
-  const live = new EventSource(`/articles/${encodeURIComponent(slug)}/live?since=${article.dataset.revision || 0}`);
-  for (const type of ["created", "updated", "deleted", "resync", "essay"]) live.addEventListener(type, catchUp);
+  // A browser gives a stream up for good when it is answered with an error (a proxy's 502
+  // while servers restart, say): open it again a little later, from the revision reached.
+  const listen = (since) => {
+    const live = new EventSource(`/articles/${encodeURIComponent(slug)}/live?since=${since}`);
+    for (const type of ["created", "updated", "deleted", "resync", "essay"]) live.addEventListener(type, catchUp);
+    live.addEventListener("error", () => {
+      if (live.readyState === EventSource.CLOSED) setTimeout(() => listen(Math.max(since, announced)), 5000);
+    });
+  };
+  listen(Number(article.dataset.revision) || 0);
 }

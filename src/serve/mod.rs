@@ -15,6 +15,7 @@ use crate::annotation::{Annotation, EDITORS, Motivation, Target, Visibility};
 use crate::config::{Config, ServeArgs};
 use crate::library::{Article, EditorialNote, Library};
 use crate::live::Live;
+use crate::prometheus;
 use crate::store::{self, AnnotationStore};
 use crate::web::{self, AppState};
 
@@ -35,6 +36,11 @@ pub async fn prepare(args: &ServeArgs) -> anyhow::Result<AppState> {
     let store = store::connect(&args.database_url)
         .await
         .with_context(|| format!("cannot open the database {}", args.database_url))?;
+    let store = if prometheus::on() {
+        store::timed(store)
+    } else {
+        store
+    };
     sync_editorial(library.articles(), store.as_ref()).await?;
     let live = match store.feed() {
         Some(feed) => Live::shared(feed)
@@ -149,6 +155,17 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         n => n,
     };
     let main = single_threaded()?;
+    // Before anything is loaded, so that start-up is measured too.
+    let metrics = args
+        .metrics_addr
+        .map(|addr| -> anyhow::Result<_> {
+            let handle = prometheus::install()?;
+            let listener = main
+                .block_on(TcpListener::bind(addr))
+                .with_context(|| format!("cannot listen for metrics on {addr}"))?;
+            Ok((listener, handle))
+        })
+        .transpose()?;
     let state = main.block_on(prepare(&args))?;
     main.block_on(render_essays(&state))?;
     let first = listen(&main, args.addr)?;
@@ -159,6 +176,15 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let addr = first.local_addr()?;
     tracing::info!(threads, "listening on http://{addr}");
     let (stop, stopping) = watch::channel(false);
+    if let Some((listener, handle)) = metrics {
+        tracing::info!("metrics on http://{}/metrics", listener.local_addr()?);
+        let stopping = stopping.clone();
+        main.spawn(async move {
+            if let Err(err) = prometheus::serve(listener, handle, stopping).await {
+                tracing::error!(error = %err, "the metrics listener stopped");
+            }
+        });
+    }
     let others = (1..threads)
         .map(|i| {
             let runtime = single_threaded()?;

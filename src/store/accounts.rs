@@ -202,7 +202,7 @@ where
         let sql = format!(
             "SELECT token_hash, {created} FROM api_tokens WHERE username = $1
              ORDER BY created DESC, token_hash",
-            created = B::TOKEN_CREATED
+            created = B::CREATED
         );
         let rows: Vec<(String, String)> = sqlx::query_as(AssertSqlSafe(sql))
             .bind(username)

@@ -20,8 +20,9 @@ pub trait Backend: Database<Arguments: IntoArguments<Self>> {
     const TIME: &'static str;
     /// Picks the user named `$1`, whatever the case, by the index on names.
     const NAMED: &'static str;
-    /// An API token's creation time as RFC 3339 text, to read back.
-    const TOKEN_CREATED: &'static str;
+    /// The creation time of an account or an API token (their column `created`) as RFC 3339
+    /// text, to read back.
+    const CREATED: &'static str;
 
     /// How instances sharing this database hear of each other's writes, if they can share it.
     fn feed(pool: &sqlx::Pool<Self>) -> Option<Feed>;

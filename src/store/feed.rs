@@ -2,6 +2,8 @@
 //! instance tells the others with NOTIFY and hears them, and itself, with LISTEN; a SQLite
 //! file is opened by one instance alone, which has no one to tell.
 
+use std::collections::HashMap;
+
 use sqlx::PgPool;
 use sqlx::postgres::PgListener;
 
@@ -31,6 +33,16 @@ impl Feed {
         Ok(())
     }
 
+    /// Every essay's revision now: what a listener that lost its connection compares with
+    /// what it heard, to learn what it missed.
+    pub async fn revisions(&self) -> Result<HashMap<String, i64>, StoreError> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT article, revision FROM article_revisions")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.into_iter().collect())
+    }
+
     /// Starts hearing what every instance tells, from now on.
     pub async fn hear(&self) -> Result<Hearing, StoreError> {
         let mut listener = PgListener::connect_with(&self.pool).await?;
@@ -45,10 +57,16 @@ pub struct Hearing {
 }
 
 impl Hearing {
-    /// The next thing told. After an error, the next call connects again; what was told
-    /// meanwhile is not heard.
-    pub async fn next(&mut self) -> Result<String, StoreError> {
-        let told = self.listener.recv().await?;
-        Ok(told.payload().to_string())
+    /// The next thing told; `None` once the connection is lost. What is told from then on is
+    /// not heard: hear again, then ask what changed meanwhile.
+    pub async fn next(&mut self) -> Option<String> {
+        match self.listener.try_recv().await {
+            Ok(Some(told)) => Some(told.payload().to_string()),
+            Ok(None) => None,
+            Err(err) => {
+                tracing::warn!(error = %err, "live listener failed");
+                None
+            }
+        }
     }
 }

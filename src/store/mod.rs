@@ -8,10 +8,13 @@ mod feed;
 mod groups;
 mod limits;
 mod moderation;
+mod outage;
 mod postgres;
 mod row;
 mod shares;
+mod site;
 mod sqlite;
+mod timed;
 mod withdraw;
 
 use std::sync::Arc;
@@ -25,7 +28,9 @@ use crate::annotation::{Annotation, TextTarget};
 use backend::{Backend, Bind};
 pub use feed::{Feed, Hearing};
 pub use postgres::PostgresStore;
+pub use site::{Account, ApiToken, Membership, ModerationRecord, SiteStore};
 pub use sqlite::SqliteStore;
+pub use timed::timed;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -426,12 +431,18 @@ pub struct SqlStore<B: Database> {
 
 /// Everything the app keeps in its database.
 pub trait Store:
-    AnnotationStore + AccountStore + GroupStore + ShareStore + LimitStore + ModerationStore
+    AnnotationStore + AccountStore + GroupStore + ShareStore + LimitStore + ModerationStore + SiteStore
 {
 }
 
 impl<T> Store for T where
-    T: AnnotationStore + AccountStore + GroupStore + ShareStore + LimitStore + ModerationStore
+    T: AnnotationStore
+        + AccountStore
+        + GroupStore
+        + ShareStore
+        + LimitStore
+        + ModerationStore
+        + SiteStore
 {
 }
 

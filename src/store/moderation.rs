@@ -26,22 +26,22 @@ macro_rules! veiled {
 pub(crate) use veiled;
 
 #[derive(Debug, FromRow)]
-struct FlagRow {
-    annotation: String,
-    flagger: String,
-    reason: String,
-    created: String,
+pub(super) struct FlagRow {
+    pub annotation: String,
+    pub flagger: String,
+    pub reason: String,
+    pub created: String,
 }
 
 #[derive(Debug, FromRow)]
-struct ModerationRow {
-    annotation: String,
-    moderator: String,
-    hidden: bool,
-    at: String,
+pub(super) struct ModerationRow {
+    pub annotation: String,
+    pub moderator: String,
+    pub hidden: bool,
+    pub at: String,
 }
 
-fn stored_time(what: &str, at: &str) -> Result<OffsetDateTime, StoreError> {
+pub(super) fn stored_time(what: &str, at: &str) -> Result<OffsetDateTime, StoreError> {
     parse_timestamp(at).ok_or_else(|| StoreError::Corrupt(format!("{what}: time {at:?}")))
 }
 

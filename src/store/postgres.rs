@@ -36,7 +36,7 @@ impl Backend for Postgres {
     const TIME: &'static str = "::timestamptz";
     // The unique index on lower(username) serves this.
     const NAMED: &'static str = "lower(username) = lower($1)";
-    const TOKEN_CREATED: &'static str =
+    const CREATED: &'static str =
         "to_char(created AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
 
     fn feed(pool: &PgPool) -> Option<Feed> {

@@ -46,7 +46,7 @@ impl Backend for Sqlite {
     const TIME: &'static str = "";
     // Names compare case-insensitively by the column's collation (NOCASE).
     const NAMED: &'static str = "username = $1";
-    const TOKEN_CREATED: &'static str = "created";
+    const CREATED: &'static str = "created";
 
     fn feed(_: &sqlx::SqlitePool) -> Option<Feed> {
         None

@@ -28,6 +28,7 @@ use super::plumbing::auth::Viewer;
 use super::plumbing::body::Params;
 use crate::error::AppError;
 use crate::live::{Beat, Change, Event};
+use crate::prometheus;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::default().routes(routes!(live))
@@ -43,7 +44,7 @@ const BYE: &[u8] = b"event: bye\ndata: server restarting\n\n";
 /// An event as every reader of it is sent it, with the revision as its id.
 fn message(event: &Event) -> Bytes {
     let data = match event.change {
-        Change::Essay => serde_json::json!({"revision": event.revision}),
+        Change::Essay | Change::Resync => serde_json::json!({"revision": event.revision}),
         _ => serde_json::json!({"id": event.annotation, "revision": event.revision}),
     };
     let (id, change) = (event.revision, event.change.as_str());
@@ -89,7 +90,9 @@ pub struct LiveParams {
         `id` the essay's revision and `data` `{\"id\": annotation id, \"revision\": n}`. When \
         the instance reloads the library and the essay's text changed, `event: essay` with \
         `data` `{\"revision\": n}`: fetch the essay's blocks anew. A reader too slow to keep \
-        up gets `resync`; a server shutting down sends `bye`. Keep-alive comments every 15 s.",
+        up gets `resync`, and so does every reader of an essay that changed while the instance \
+        had lost touch with the database (`data` `{\"revision\": n}`); a server shutting down \
+        sends `bye`. Keep-alive comments every 15 s.",
     security((), ("bearerAuth" = []), ("sessionCookie" = [])),
     params(Slug, LiveParams, LastEventId),
     responses(
@@ -123,7 +126,15 @@ async fn live(
     }
     let events = state.live.subscribe();
     let beat = state.live.beat();
-    let revision = state.store.revision(&slug).await?;
+    let revision = match state.store.revision(&slug).await {
+        Ok(revision) => revision,
+        // While the database is away the stream still opens, from the revision last learnt:
+        // a browser whose stream is refused does not try again.
+        Err(err) if err.is_unavailable() => {
+            state.catalog().revisions.last_learnt(&slug).ok_or(err)?
+        }
+        Err(err) => return Err(err.into()),
+    };
     let seen: Option<i64> = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
@@ -137,10 +148,16 @@ async fn live(
         ),
         _ => format!("id: {revision}\nretry: {RETRY_MS}\n: connected\n\n"),
     };
+    // Counted for as long as the stream lasts: it is dropped with the response's body,
+    // whether the stream ends, the reader goes or the response is never sent.
+    let reader = LiveReader::connected();
     let stream = tokio_stream::once(Bytes::from(first))
         .chain(updates(slug, viewer.groups.ids, events, beat))
         .chain(tokio_stream::once(Bytes::from_static(BYE)))
-        .map(Ok::<_, Infallible>);
+        .map(move |bytes| {
+            let _counted = &reader;
+            Ok::<_, Infallible>(bytes)
+        });
     Ok((
         [
             (
@@ -152,6 +169,22 @@ async fn live(
         Body::from_stream(stream),
     )
         .into_response())
+}
+
+/// A live reader, counted in `gloss_live_readers` until dropped.
+struct LiveReader;
+
+impl LiveReader {
+    fn connected() -> LiveReader {
+        metrics::gauge!("gloss_live_readers").increment(1.0);
+        LiveReader
+    }
+}
+
+impl Drop for LiveReader {
+    fn drop(&mut self) {
+        metrics::gauge!("gloss_live_readers").decrement(1.0);
+    }
 }
 
 /// The essay's events that a member of `groups` may hear and keep-alive comments, until the
@@ -167,6 +200,7 @@ fn updates(
             if event.article == article
                 && event.group.as_ref().is_none_or(|g| groups.contains(g)) =>
         {
+            prometheus::count!("gloss_live_events_delivered_total");
             Some(Some(shared_message(&event)))
         }
         Ok(_) => None,

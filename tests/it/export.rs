@@ -1,8 +1,13 @@
 //! `gloss export` and `gloss import`: a round trip into an empty database gives the same
 //! annotations, on passages and on the whole essay, hidden ones still hidden, with their other
-//! identities.
+//! identities; the file is a W3C AnnotationCollection. The rest of a site (accounts, groups,
+//! shares, moderation) is `site_move.rs`.
 
 use crate::support::*;
+use crate::w3c_conformance::harness::{
+    ANNOTATION_MUSTS, COLLECTION_MUSTS, failed_files, failures, page_musts_for,
+    with_inherited_context,
+};
 
 #[tokio::test]
 async fn a_round_trip_into_an_empty_database_gives_the_same_annotations() {
@@ -98,6 +103,15 @@ async fn a_round_trip_into_an_empty_database_gives_the_same_annotations() {
         serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     assert_eq!(json["type"], "AnnotationCollection");
     assert_eq!(json["total"], original.len());
+    let collection = failed_files(&failures(COLLECTION_MUSTS.iter(), &json));
+    assert!(collection.is_empty(), "the collection fails {collection:?}");
+    let first = with_inherited_context(&json["first"], &json["@context"]);
+    let page = failed_files(&failures(page_musts_for(&first), &first));
+    assert!(page.is_empty(), "its page fails {page:?}");
+    for item in json["first"]["items"].as_array().unwrap() {
+        let failed = failed_files(&failures(ANNOTATION_MUSTS.iter(), item));
+        assert!(failed.is_empty(), "{item} fails {failed:?}");
+    }
 
     let import = std::process::Command::new(bin)
         .args(["import", "--database-url", &second])

@@ -13,6 +13,7 @@ mod import;
 mod moderation;
 mod public_notes;
 mod query;
+mod site;
 
 use std::sync::Arc;
 
@@ -74,15 +75,15 @@ fn t(seconds: i64) -> OffsetDateTime {
 }
 
 /// A store for one test, and what to clean up once the test has passed.
-struct Fresh {
-    store: Arc<dyn Store>,
+pub(crate) struct Fresh {
+    pub(crate) store: Arc<dyn Store>,
     /// The PostgreSQL server's URL and the test's database on it.
-    database: Option<(String, String)>,
+    pub(crate) database: Option<(String, String)>,
 }
 
 impl Fresh {
     /// A failed test panics before this, leaving its database to look at.
-    async fn passed(self) {
+    pub(crate) async fn passed(self) {
         drop(self.store);
         if let Some((server, name)) = self.database {
             let mut admin = PgConnection::connect(&server).await.unwrap();
@@ -138,6 +139,8 @@ macro_rules! contract {
                     a_group_passes_to_its_longest_standing_member_when_its_creator_goes;
                 import: importing_hypothesis_twice_adds_nothing,
                     hypothesis_notes_keep_their_place_thread_tags_times_and_privacy;
+                site: what_the_app_writes_is_listed_whole,
+                    records_written_back_are_listed_as_they_were_once;
             );
         }
     };
@@ -165,7 +168,7 @@ async fn sqlite_memory() -> Option<Fresh> {
 contract!(sqlite, sqlite_memory());
 
 /// A new database on the server `GLOSS_TEST_POSTGRES_URL` names, if it names one.
-async fn postgres_fresh() -> Option<Fresh> {
+pub(crate) async fn postgres_fresh() -> Option<Fresh> {
     let server = crate::support::postgres_server("the store contract on PostgreSQL")?;
     let name = format!("gloss_test_{}", uuid::Uuid::now_v7().simple());
     let mut admin = PgConnection::connect(&server)
@@ -185,7 +188,7 @@ async fn postgres_fresh() -> Option<Fresh> {
 }
 
 /// `server` (a postgres:// URL) naming `database` instead of its own.
-fn with_database(server: &str, database: &str) -> String {
+pub(crate) fn with_database(server: &str, database: &str) -> String {
     let (base, query) = match server.split_once('?') {
         Some((base, query)) => (base, format!("?{query}")),
         None => (server, String::new()),

@@ -39,6 +39,7 @@ pub fn serve_args(articles: &Path, database_url: &str) -> ServeArgs {
         cors_origins: Vec::new(),
         slow_request_ms: 1000,
         watch: false,
+        metrics_addr: None,
     }
 }
 
@@ -54,6 +55,7 @@ pub async fn app_on(articles: &Path) -> (AppState, Router) {
     (state.clone(), build_router(state))
 }
 
+#[derive(Debug)]
 pub struct Reply {
     pub status: StatusCode,
     pub headers: HeaderMap,

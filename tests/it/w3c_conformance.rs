@@ -10,7 +10,7 @@
 //! the JSON and, for each failed assertion, its file, its message and the validator's errors.
 
 mod client;
-mod harness;
+pub(crate) mod harness;
 
 use client::*;
 use harness::*;

@@ -35,8 +35,16 @@ pub async fn html_errors(State(state): State<AppState>, request: Request, next: 
         head: Head::for_viewer(problem.title, &problem.detail, &viewer),
         problem,
     };
+    // A 503's time to retry stays, so a browser or crawler knows when to come back.
+    let retry_after = response.headers().get(header::RETRY_AFTER).cloned();
     match page.render() {
-        Ok(html) => (status, Html(html)).into_response(),
+        Ok(html) => {
+            let mut page = (status, Html(html)).into_response();
+            if let Some(retry_after) = retry_after {
+                page.headers_mut().insert(header::RETRY_AFTER, retry_after);
+            }
+            page
+        }
         Err(err) => {
             tracing::error!(request_id = %super::request_log::current(), error = %err, "error page failed to render");
             response

@@ -84,6 +84,7 @@ pub async fn check(state: &AppState, limit: &Limit, who: &str) -> Result<(), App
         state.store.forget_limits_before(now - 86_400).await?;
     }
     if hits > limit.max {
+        metrics::counter!("gloss_rate_limit_refusals_total", "limit" => limit.kind).increment(1);
         return Err(AppError::TooManyRequests(limit.detail.to_string()));
     }
     Ok(())

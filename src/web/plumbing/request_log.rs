@@ -1,6 +1,7 @@
 //! Each request's id, in its `X-Request-Id` header and in every log line written while it is
-//! served; and the requests an operator must hear of (server errors, slow answers) logged with
-//! their route and time.
+//! served; the requests an operator must hear of (server errors, slow answers) logged with
+//! their route and time; and, with metrics on, every request counted and timed by route with
+//! the same route and clock readings.
 
 use std::sync::LazyLock;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -10,6 +11,8 @@ use axum::extract::{MatchedPath, Request};
 use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
+
+use crate::prometheus;
 
 pub const REQUEST_ID: &str = "x-request-id";
 
@@ -54,8 +57,9 @@ pub fn current() -> String {
         .unwrap_or_else(|_| "-".to_owned())
 }
 
-/// Serves the request under its id, answers the id in `X-Request-Id`, and logs it if it
-/// failed on the server's side or took `slow` or longer.
+/// Serves the request under its id, answers the id in `X-Request-Id`, logs it if it failed
+/// on the server's side or took `slow` or longer, and counts it in the metrics when they are
+/// on. The time is to the response's head: a live stream counts once, until it opens.
 pub async fn log_requests(slow: Duration, request: Request, next: Next) -> Response {
     let id = request_id(&request);
     let route = request.extensions().get::<MatchedPath>().cloned();
@@ -64,6 +68,9 @@ pub async fn log_requests(slow: Duration, request: Request, next: Next) -> Respo
     let mut response = CURRENT.scope(id.clone(), next.run(request)).await;
     let took = started.elapsed();
     let status = response.status();
+    if prometheus::on() {
+        prometheus::request(&method, route.as_ref(), status, took);
+    }
     if status.is_server_error() || took >= slow {
         let route = route.as_ref().map_or("(no route)", MatchedPath::as_str);
         let request_id = id.to_str().unwrap_or_default();

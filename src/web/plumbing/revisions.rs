@@ -44,6 +44,14 @@ impl Asking<'_> {
     pub fn answered(self, revision: i64) {
         self.revisions.saw(self.slug, revision);
     }
+
+    /// The database could not be asked: the revision last learnt, trusted again for a while
+    /// so that requests meanwhile are served rather than each asking a database that is away.
+    pub fn unanswered(self) -> Option<i64> {
+        let last = self.revisions.last_learnt(self.slug)?;
+        self.revisions.saw(self.slug, last);
+        Some(last)
+    }
 }
 
 impl Drop for Asking<'_> {
@@ -100,6 +108,12 @@ impl Revisions {
         }
     }
 
+    /// The revision last learnt, however long ago; `None` when never learnt.
+    pub fn last_learnt(&self, slug: &str) -> Option<i64> {
+        let learnt = self.essays.get(slug)?;
+        (learnt.at.load(Ordering::Acquire) != 0).then(|| learnt.revision.load(Ordering::Acquire))
+    }
+
     /// Milliseconds since start, counted from 1 so that 0 can mean never.
     fn now(&self) -> u64 {
         self.started.elapsed().as_millis() as u64 + 1
@@ -144,6 +158,26 @@ mod tests {
             None,
             "unknown essays are asked for"
         );
+    }
+
+    #[test]
+    fn a_question_left_unanswered_serves_the_last_revision_and_trusts_it_again() {
+        let revisions = learnt_long_ago(7);
+        let Lookup::Ask(asking) = revisions.lookup("essay") else {
+            panic!("a revision learnt two seconds ago is asked for again");
+        };
+        assert_eq!(asking.unanswered(), Some(7));
+        assert_eq!(
+            trusted(&revisions, "essay"),
+            Some(7),
+            "trusted for a while again"
+        );
+        let never = Revisions::new(["essay"]);
+        let Lookup::Ask(asking) = never.lookup("essay") else {
+            panic!("a revision never learnt is asked for");
+        };
+        assert_eq!(asking.unanswered(), None);
+        assert_eq!(never.last_learnt("essay"), None);
     }
 
     #[test]

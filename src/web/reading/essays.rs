@@ -183,6 +183,8 @@ impl Essay {
         })
         .await
         .map_err(|e| AppError::Internal(format!("rendering the page failed: {e}")))??;
+        metrics::counter!("gloss_page_renders_total", "kind" => "version").increment(1);
+        metrics::counter!("gloss_page_blocks_rendered_total").increment(next.rendered as u64);
         let next = Arc::new(next);
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::clone(&next));
         tracing::debug!(essay = %self.slug, revision = next.revision(), blocks = next.rendered, "page updated");
@@ -440,8 +442,10 @@ impl Snapshot {
     pub fn signed_out(&self, show: Show, public_url: &str) -> Result<Encoded, AppError> {
         let kept = &self.pages[show.index()];
         if let Some(page) = kept.get() {
+            metrics::counter!("gloss_page_cache_hits_total", "kind" => "signed_out").increment(1);
             return Ok(page.clone());
         }
+        metrics::counter!("gloss_page_renders_total", "kind" => "signed_out").increment(1);
         let layer = Layer::shared(&self.blocks, &self.orphans, &self.page_notes);
         let article = self.annotated.article();
         let frame = signed_out_frame(&layer, article, self.revision(), show, public_url)?;
@@ -518,6 +522,7 @@ impl Snapshot {
             let theirs = match before.filter(|d| d.reusable(i, self)) {
                 Some(d) => d.blocks[&i].clone(),
                 None => {
+                    metrics::counter!("gloss_page_blocks_rendered_total").increment(1);
                     let block = Arc::new(BlockPieces::render(
                         &self.annotated,
                         &self.entities,

@@ -19,6 +19,7 @@ use crate::annotated::View;
 use crate::annotation::{Reader, Target};
 use crate::error::AppError;
 use crate::library::Article;
+use crate::prometheus;
 use crate::render::Show;
 use crate::web::AppState;
 use crate::web::plumbing::auth::Viewer;
@@ -90,9 +91,11 @@ async fn signed_out(
     let revision = known_revision(state, &catalog, slug).await?;
     let edition = essay.edition();
     if let Some(page) = state.pages.get(slug, show, Version { edition, revision }) {
+        prometheus::count!("gloss_page_cache_hits_total", "kind" => "signed_out");
         return Ok(page.respond(headers, "no-cache"));
     }
     let snapshot = essay.at_hand(state, revision).await?;
+    // Counted as a hit or a render there: another thread may have made it already.
     let page = snapshot.signed_out(show, &state.config.public_url)?;
     let revision = snapshot.revision();
     state
@@ -143,6 +146,7 @@ async fn personal(
         let gzip = state
             .pages
             .reader(slug, reader, show, version, needed.unwrap_or(0))?;
+        prometheus::count!("gloss_page_cache_hits_total", "kind" => "reader");
         Some(encoded::respond_made(headers, Made::Gzip(gzip), cache))
     };
     if let Some(page) = made_before() {
@@ -168,6 +172,7 @@ async fn personal(
         show,
     };
     let (page, drawn) = reading_page(state, page, gzipped, drawn).await?;
+    prometheus::count!("gloss_page_renders_total", "kind" => "reader");
     if let Some(reader) = kept {
         let gzip = match &page {
             Made::Gzip(gzip) => Some(gzip.clone()),

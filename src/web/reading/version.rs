@@ -27,7 +27,8 @@ pub(super) fn find<'a>(
 }
 
 /// The essay's revision as this instance last learnt it: from its own writes at once, from
-/// other instances' within a second.
+/// other instances' within a second. While the database is away, the last one learnt, so
+/// that readers are still served the page.
 pub(super) async fn known_revision(
     state: &AppState,
     catalog: &Catalog,
@@ -35,11 +36,14 @@ pub(super) async fn known_revision(
 ) -> Result<i64, AppError> {
     Ok(match catalog.revisions.lookup(slug) {
         Lookup::Trusted(revision) => revision,
-        Lookup::Ask(asking) => {
-            let revision = state.store.revision(slug).await?;
-            asking.answered(revision);
-            revision
-        }
+        Lookup::Ask(asking) => match state.store.revision(slug).await {
+            Ok(revision) => {
+                asking.answered(revision);
+                revision
+            }
+            Err(err) if err.is_unavailable() => asking.unanswered().ok_or(err)?,
+            Err(err) => return Err(err.into()),
+        },
     })
 }
 
