@@ -9,7 +9,6 @@ use axum::Router;
 use gloss::AppState;
 use gloss::web::Snapshot;
 use serde_json::{Value, json};
-use sqlx::{AssertSqlSafe, Connection, PgConnection};
 
 /// The essay's page as a token's owner (or a signed-out reader) gets it.
 async fn page(router: &Router, token: Option<&str>) -> String {
@@ -264,18 +263,13 @@ async fn pages_joined_from_blocks_equal_pages_made_from_scratch() {
 /// writer's very next view through the other, which had just served the page before it.
 #[tokio::test]
 async fn a_writer_sees_their_write_at_once_on_another_instance() {
-    let Some(server) = postgres_server("a_writer_sees_their_write_at_once_on_another_instance")
+    let Some(database) =
+        crate::store::Database::create("a_writer_sees_their_write_at_once_on_another_instance")
+            .await
     else {
         return;
     };
-    let name = format!("gloss_cache_{}", uuid::Uuid::now_v7().simple());
-    let mut admin = PgConnection::connect(&server).await.unwrap();
-    sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    let url = format!("{}/{name}", server.rsplit_once('/').unwrap().0);
-    let args = serve_args(&repo_articles(), &url);
+    let args = serve_args(&repo_articles(), &database.url);
     let one = gloss::build_router(gloss::serve::prepare(&args).await.unwrap());
     let two = gloss::build_router(gloss::serve::prepare(&args).await.unwrap());
 
@@ -365,10 +359,8 @@ async fn a_writer_sees_their_write_at_once_on_another_instance() {
     );
 
     drop((one, two));
-    sqlx::query(AssertSqlSafe(format!("DROP DATABASE {name} WITH (FORCE)")))
-        .execute(&mut admin)
-        .await
-        .unwrap();
+
+    database.passed().await;
 }
 
 /// The essay's page as a token's owner gets it with `Accept-Encoding: gzip`, decoded.

@@ -227,23 +227,15 @@ async fn new_essays_appear_removed_ones_are_gone_and_unchanged_ones_keep_their_p
 /// same edit at once: each serves the new text and the edited editorial note.
 #[tokio::test]
 async fn instances_sharing_a_database_reload_the_same_edit_at_once() {
-    use sqlx::{AssertSqlSafe, Connection, PgConnection};
     let test = "instances_sharing_a_database_reload_the_same_edit_at_once";
-    let Some(server) = postgres_server(test) else {
+    let Some(database) = crate::store::Database::create(test).await else {
         return;
     };
-    let name = format!("gloss_reload_{}", uuid::Uuid::now_v7().simple());
-    let mut admin = PgConnection::connect(&server).await.unwrap();
-    sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    let url = format!("{}/{name}", server.rsplit_once('/').unwrap().0);
     let folders = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
     let mut instances = Vec::new();
     for folder in &folders {
         copy_articles(folder.path());
-        let state = gloss::serve::prepare(&serve_args(folder.path(), &url))
+        let state = gloss::serve::prepare(&serve_args(folder.path(), &database.url))
             .await
             .unwrap();
         instances.push((state.clone(), gloss::build_router(state)));
@@ -282,4 +274,6 @@ async fn instances_sharing_a_database_reload_the_same_edit_at_once() {
             note.body
         );
     }
+    drop(instances);
+    database.passed().await;
 }

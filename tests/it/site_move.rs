@@ -12,7 +12,7 @@ use time::{Duration, OffsetDateTime};
 
 use gloss::store::Store;
 
-use crate::store::{Fresh, postgres_fresh, with_database};
+use crate::store::{Fresh, postgres_fresh};
 use crate::support::*;
 
 /// The tokens of the site's readers and what was made on it.
@@ -252,8 +252,7 @@ fn sqlite_in(dir: &Path, name: &str) -> String {
 }
 
 fn url_of(fresh: &Fresh) -> String {
-    let (server, name) = fresh.database.as_ref().unwrap();
-    with_database(server, name)
+    fresh.database.as_ref().unwrap().url.clone()
 }
 
 #[tokio::test]

@@ -77,22 +77,56 @@ fn t(seconds: i64) -> OffsetDateTime {
 /// A store for one test, and what to clean up once the test has passed.
 pub(crate) struct Fresh {
     pub(crate) store: Arc<dyn Store>,
-    /// The PostgreSQL server's URL and the test's database on it.
-    pub(crate) database: Option<(String, String)>,
+    /// The test's database on the PostgreSQL server.
+    pub(crate) database: Option<Database>,
 }
 
 impl Fresh {
     /// A failed test panics before this, leaving its database to look at.
     pub(crate) async fn passed(self) {
         drop(self.store);
-        if let Some((server, name)) = self.database {
-            let mut admin = PgConnection::connect(&server).await.unwrap();
-            let drop_it = format!("DROP DATABASE {name} WITH (FORCE)");
-            sqlx::query(AssertSqlSafe(drop_it))
-                .execute(&mut admin)
-                .await
-                .unwrap();
+        if let Some(database) = self.database {
+            database.passed().await;
         }
+    }
+}
+
+/// A database of one test's own on the server `GLOSS_TEST_POSTGRES_URL` names.
+pub(crate) struct Database {
+    pub(crate) url: String,
+    server: String,
+    name: String,
+}
+
+impl Database {
+    /// A new, empty database; `None` when there is no server (see `postgres_server`).
+    pub(crate) async fn create(test: &str) -> Option<Database> {
+        let server = crate::support::postgres_server(test)?;
+        let name = format!("gloss_test_{}", uuid::Uuid::now_v7().simple());
+        let mut admin = PgConnection::connect(&server)
+            .await
+            .unwrap_or_else(|e| panic!("cannot reach GLOSS_TEST_POSTGRES_URL={server}: {e}"));
+        sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+        admin.close().await.unwrap();
+        Some(Database {
+            url: with_database(&server, &name),
+            server,
+            name,
+        })
+    }
+
+    /// Drops the database, its connections and all; a failed test panics before this,
+    /// leaving its database to look at.
+    pub(crate) async fn passed(self) {
+        let mut admin = PgConnection::connect(&self.server).await.unwrap();
+        let drop_it = format!("DROP DATABASE {} WITH (FORCE)", self.name);
+        sqlx::query(AssertSqlSafe(drop_it))
+            .execute(&mut admin)
+            .await
+            .unwrap();
     }
 }
 
@@ -169,26 +203,15 @@ contract!(sqlite, sqlite_memory());
 
 /// A new database on the server `GLOSS_TEST_POSTGRES_URL` names, if it names one.
 pub(crate) async fn postgres_fresh() -> Option<Fresh> {
-    let server = crate::support::postgres_server("the store contract on PostgreSQL")?;
-    let name = format!("gloss_test_{}", uuid::Uuid::now_v7().simple());
-    let mut admin = PgConnection::connect(&server)
-        .await
-        .unwrap_or_else(|e| panic!("cannot reach GLOSS_TEST_POSTGRES_URL={server}: {e}"));
-    sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    admin.close().await.unwrap();
+    let database = Database::create("the store contract on PostgreSQL").await?;
     Some(Fresh {
-        store: store::connect(&with_database(&server, &name))
-            .await
-            .unwrap(),
-        database: Some((server, name)),
+        store: store::connect(&database.url).await.unwrap(),
+        database: Some(database),
     })
 }
 
 /// `server` (a postgres:// URL) naming `database` instead of its own.
-pub(crate) fn with_database(server: &str, database: &str) -> String {
+fn with_database(server: &str, database: &str) -> String {
     let (base, query) = match server.split_once('?') {
         Some((base, query)) => (base, format!("?{query}")),
         None => (server, String::new()),

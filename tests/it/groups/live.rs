@@ -3,7 +3,6 @@
 
 use axum::body::Body;
 use http_body_util::BodyExt;
-use sqlx::{AssertSqlSafe, Connection, PgConnection};
 use tower::ServiceExt;
 
 use super::{Class, group_comment};
@@ -74,25 +73,18 @@ async fn a_group_notes_events_reach_its_members_alone() {
 
 #[tokio::test]
 async fn a_group_notes_events_reach_its_members_alone_on_every_instance() {
-    let Some(server) =
-        postgres_server("a_group_notes_events_reach_its_members_alone_on_every_instance")
+    let Some(database) = crate::store::Database::create(
+        "a_group_notes_events_reach_its_members_alone_on_every_instance",
+    )
+    .await
     else {
         return;
     };
-    let name = format!("gloss_groups_{}", uuid::Uuid::now_v7().simple());
-    let mut admin = PgConnection::connect(&server).await.unwrap();
-    sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    let url = format!("{}/{name}", server.rsplit_once('/').unwrap().0);
-    let args = serve_args(&repo_articles(), &url);
+    let args = serve_args(&repo_articles(), &database.url);
     let one = gloss::build_router(gloss::serve::prepare(&args).await.unwrap());
     let two = gloss::build_router(gloss::serve::prepare(&args).await.unwrap());
     let class = Class::gather(&one).await;
     members_alone_hear(&one, &two, &class).await;
-    sqlx::query(AssertSqlSafe(format!("DROP DATABASE {name} WITH (FORCE)")))
-        .execute(&mut admin)
-        .await
-        .unwrap();
+    drop((one, two));
+    database.passed().await;
 }
