@@ -1,8 +1,7 @@
 // Gloss: the page kept up to date in place, after the reader's own changes and, live, after
 // everyone else's and after an edit of the essay itself. The server re-renders the paragraphs
-// whose notes or words changed; they are swapped in (an edit may add, remove or move some),
-// then the notes on the whole essay, the orphaned notes and the notes for print. The reader
-// stays where they were reading.
+// whose notes or words changed; they are swapped in (an edit may add, remove or move some:
+// reshape.js), then the notes on the whole essay, the orphaned notes and the notes for print.
 import { closeCard } from "./cards.js";
 import { $, article, editorOpen, focusOn, parse, slug } from "./page.js";
 import { api } from "./server.js";
@@ -10,9 +9,11 @@ import { api } from "./server.js";
 /** Dispatched on each element swapped in, so scripts can add what the server does not draw. */
 export const SWAPPED = "gloss:swapped";
 
+const essay = `/articles/${encodeURIComponent(slug)}`;
 let queue = Promise.resolve();
-/** The newest revision a live event announced: the fragments fetched for it must show it. */
-let announced = 0;
+/** The newest revision the page showed or a live event announced: the fragments fetched
+ * must show it. */
+let announced = +article?.dataset.revision || 0;
 
 /** Brings the page up to date. One update at a time, in order: an older answer arriving last
  * would bring back a note just deleted. */
@@ -29,62 +30,16 @@ function swapIn(old, fresh) {
   fresh.dispatchEvent(new Event(SWAPPED, { bubbles: true }));
 }
 
-/** Where the reader is: each block down to the one at the top of the window, with how far
- * below the window's top it stands. */
-function place() {
-  const tops = [];
-  for (const block of article.children) {
-    const { top, bottom } = block.getBoundingClientRect();
-    tops.push([block.id, top]);
-    if (bottom > 0) break;
-  }
-  return tops;
-}
-
-/** Scrolls back to `tops`: the block that was at the window's top where it was, or, if it is
- * gone, the nearest block before it that is still there. */
-function keep(tops) {
-  for (const [id, top] of tops.reverse()) {
-    const block = id && document.getElementById(id);
-    if (block && block.parentElement === article) return window.scrollBy(0, block.getBoundingClientRect().top - top);
-  }
-}
-
-/** Swaps in the blocks that changed; after an edit, also adds the new ones, removes those gone
- * and moves any whose place changed, leaving the rest (and what has focus in them) alone.
- * Returns the block that took the place of the one holding `active`. */
-function swapBlocks(blocks, active) {
-  const wanted = new Set(blocks.map((block) => block.id));
-  let home = null;
-  let reshaped = false;
-  for (const old of [...article.children]) {
-    if (wanted.has(old.id)) continue;
-    old.remove();
-    reshaped = true;
-  }
-  let previous = null;
+/** Swaps in the blocks whose notes changed; returns the one that took the place of the block
+ * holding `active`. */
+function swapChanged(blocks, active) {
+  let home;
   for (const block of blocks) {
-    let el = document.getElementById(block.id);
-    if (el && el.dataset.v !== block.v) {
-      const fresh = parse(block.html);
-      if (el.contains(active)) home = fresh;
-      swapIn(el, fresh);
-      el = fresh;
-    } else if (!el) {
-      el = parse(block.html);
-      previous ? previous.after(el) : article.prepend(el);
-      el.dispatchEvent(new Event(SWAPPED, { bubbles: true }));
-      reshaped = true;
-    } else if (el.previousElementSibling !== previous) {
-      previous ? previous.after(el) : article.prepend(el);
-      reshaped = true;
-    }
-    previous = el;
-  }
-  // The line between blocks is part of the essay's text that passages are counted in.
-  if (reshaped) {
-    for (const node of [...article.childNodes]) if (node.nodeType !== Node.ELEMENT_NODE) node.remove();
-    for (const block of [...article.children].slice(1)) block.before("\n");
+    const old = document.getElementById(block.id);
+    if (old.dataset.v === block.v) continue;
+    const fresh = parse(block.html);
+    if (old.contains(active)) home = fresh;
+    swapIn(old, fresh);
   }
   return home;
 }
@@ -94,18 +49,21 @@ async function swapFragments() {
   const query = new URLSearchParams();
   const notes = new URLSearchParams(location.search).get("notes");
   if (notes) query.set("notes", notes);
-  if (announced) query.set("revision", announced);
-  const data = await (await api("GET", `/articles/${encodeURIComponent(slug)}/fragments?${query}`, null, { Accept: "application/json" })).json();
+  query.set("revision", announced);
+  const data = await (await api("GET", `${essay}/fragments?${query}`, null, { Accept: "application/json" })).json();
   closeCard();
   const active = document.activeElement;
-  const tops = place();
-  const home = swapBlocks(data.blocks || [], active);
+  const blocks = data.blocks || [];
+  const ids = (list) => list.map((block) => block.id).join();
+  // An edit of the essay adds, removes or moves blocks, which takes a module of its own.
+  const keepPlace = ids(blocks) !== ids([...article.children]) && (await import("./reshape.js")).reshape(blocks, SWAPPED);
+  const home = swapChanged(blocks, active);
   for (const [selector, html] of [["section.page-notes", data.page_notes], ["section.orphans", data.orphans], ["section.print-notes", data.footnotes]]) {
     const fresh = html && parse(html);
     if (fresh) swapIn($(selector), fresh);
     else $(selector)?.remove();
   }
-  keep(tops);
+  if (keepPlace) keepPlace();
   if (home && !active.isConnected) { // focus was in a swapped block: find its twin
     const { action, annotation: id = "" } = active.dataset;
     focusOn((active.id && document.getElementById(active.id)) ||
@@ -116,24 +74,23 @@ async function swapFragments() {
 // Live: other readers' notes appear, change and vanish as they are made, and an edit of the
 // essay replaces its text (`essay`). EventSource reconnects by itself (sending the last
 // revision it saw), also after a server restarts.
-if (article && "EventSource" in window) {
+if (article) {
   let soon = 0;
   const catchUp = (event) => {
-    announced = Math.max(announced, Number(event?.lastEventId) || 0);
+    announced = Math.max(announced, +event?.lastEventId || 0);
     clearTimeout(soon);
     // Not under the reader's pen: the page moves once the editor closes.
     const open = editorOpen();
     if (open) return open.addEventListener("close", catchUp, { once: true });
     soon = setTimeout(() => refresh().catch(() => {}), 100);
   };
-  // A browser gives a stream up for good when it is answered with an error (a proxy's 502
-  // while servers restart, say): open it again a little later, from the revision reached.
-  const listen = (since) => {
-    const live = new EventSource(`/articles/${encodeURIComponent(slug)}/live?since=${since}`);
+  const listen = () => {
+    const live = new EventSource(`${essay}/live?since=${announced}`);
     for (const type of ["created", "updated", "deleted", "resync", "essay"]) live.addEventListener(type, catchUp);
-    live.addEventListener("error", () => {
-      if (live.readyState === EventSource.CLOSED) setTimeout(() => listen(Math.max(since, announced)), 5000);
-    });
+    // A browser gives a stream up for good (readyState 2, closed) when it is answered with an
+    // error (a proxy's 502 while servers restart, say): open it again a little later, from the
+    // revision reached.
+    live.onerror = () => live.readyState > 1 && setTimeout(listen, 5000);
   };
-  listen(Number(article.dataset.revision) || 0);
+  listen();
 }

@@ -517,27 +517,35 @@ async fn every_module_a_page_loads_is_named_up_front_under_its_served_name() {
             "{uri} is preloaded but imported by none"
         );
     }
-    // Fetched only when the address carries a text fragment, by any reader: named to none.
+    // Fetched only when the address carries a text fragment, or an edit of the essay comes,
+    // by any reader: named to none.
     let on_a_text_fragment = |u: &String| u.starts_with("/static/textfragment.");
+    let on_an_edit = |u: &String| u.starts_with("/static/reshape.");
     let later: Vec<_> = imported.iter().filter(|u| !preloaded.contains(u)).collect();
     assert!(
         later.iter().all(|u| on_a_text_fragment(u)
+            || on_an_edit(u)
             || ["/static/actions.", "/static/editor."]
                 .iter()
                 .any(|m| u.starts_with(m))),
         "a signed-out page fetches only what annotators use later: {later:?}"
     );
     assert!(later.iter().any(|u| on_a_text_fragment(u)));
+    assert!(later.iter().any(|u| on_an_edit(u)));
 
     let (_, cookie, _) = sign_up(&router, "ada", "/").await;
     let (preloaded, imported) = scripts_of_page(&router, Some(&cookie)).await;
-    for uri in imported.iter().filter(|u| !on_a_text_fragment(u)) {
+    for uri in imported
+        .iter()
+        .filter(|u| !on_a_text_fragment(u) && !on_an_edit(u))
+    {
         assert!(
             preloaded.contains(uri),
             "{uri} is imported but not preloaded"
         );
     }
     assert!(!preloaded.iter().any(on_a_text_fragment));
+    assert!(!preloaded.iter().any(on_an_edit));
     assert!(preloaded.iter().any(|u| u.starts_with("/static/editor.")));
 }
 

@@ -30,12 +30,13 @@ const ICON: &str = include_str!("../../../static/icon.svg");
 
 /// The scripts, each an ES module that owns one behaviour, every one after those it imports:
 /// an import is rewritten to the name its module is served under, which must be known first.
-const SCRIPTS: [(&str, &str); 13] = [
+const SCRIPTS: [(&str, &str); 14] = [
     ("page", include_str!("../../../static/page.js")),
     ("toast", include_str!("../../../static/toast.js")),
     ("server", include_str!("../../../static/server.js")),
     ("cards", include_str!("../../../static/cards.js")),
     ("passage", include_str!("../../../static/passage.js")),
+    ("reshape", include_str!("../../../static/reshape.js")),
     ("fragments", include_str!("../../../static/fragments.js")),
     ("editor", include_str!("../../../static/editor.js")),
     ("actions", include_str!("../../../static/actions.js")),
@@ -119,9 +120,9 @@ impl Files {
             .iter()
             .flat_map(|name| &scripts[name].1.later)
             .map(String::as_str)
-            // Fetched for any reader, and only when the address carries a text fragment:
-            // named up front to no one.
-            .filter(|name| *name != "textfragment")
+            // Fetched for any reader, and only when the address carries a text fragment or an
+            // edit of the essay comes: named up front to no one.
+            .filter(|name| !["textfragment", "reshape"].contains(name))
             .collect();
         let urls = |names: Vec<&str>, leaving: &[&str]| -> Vec<String> {
             names
