@@ -126,15 +126,12 @@ async fn live(
     }
     let events = state.live.subscribe();
     let beat = state.live.beat();
-    let revision = match state.store.revision(&slug).await {
-        Ok(revision) => revision,
-        // While the database is away the stream still opens, from the revision last learnt:
-        // a browser whose stream is refused does not try again.
-        Err(err) if err.is_unavailable() => {
-            state.catalog().revisions.last_learnt(&slug).ok_or(err)?
-        }
-        Err(err) => return Err(err.into()),
-    };
+    // While the database is away the stream still opens, from the revision last learnt.
+    let revision = state
+        .catalog()
+        .revisions
+        .ask(state.store.as_ref(), &slug)
+        .await?;
     let seen: Option<i64> = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())

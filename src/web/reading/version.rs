@@ -36,14 +36,11 @@ pub(super) async fn known_revision(
 ) -> Result<i64, AppError> {
     Ok(match catalog.revisions.lookup(slug) {
         Lookup::Trusted(revision) => revision,
-        Lookup::Ask(asking) => match state.store.revision(slug).await {
-            Ok(revision) => {
-                asking.answered(revision);
-                revision
-            }
-            Err(err) if err.is_unavailable() => asking.unanswered().ok_or(err)?,
-            Err(err) => return Err(err.into()),
-        },
+        Lookup::Ask(asking) => {
+            let revision = catalog.revisions.ask(state.store.as_ref(), slug).await?;
+            asking.answered(revision);
+            revision
+        }
     })
 }
 

@@ -155,9 +155,12 @@ async fn postgresql_restarting_under_two_instances_loses_nothing_and_needs_no_re
     let down_since = Instant::now();
     while down_since.elapsed() < Duration::from_millis(1500) {
         for instance in [&one, &two] {
+            let asked = Instant::now();
             let reply = get(instance, &page, "text/html").await;
             assert_eq!(reply.status, 200, "{}", reply.body);
             assert!(reply.body.contains("Witkoff"));
+            let took = asked.elapsed();
+            assert!(took < Duration::from_secs(1), "a reader waited {took:?}");
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
