@@ -19,7 +19,7 @@ use crate::store::Flagged;
 use crate::web::AppState;
 use crate::web::annotations::access::visible;
 use crate::web::annotations::resolve::passage_url;
-use crate::web::plumbing::auth::Viewer;
+use crate::web::plumbing::auth::{Memberships, Viewer};
 use crate::web::plumbing::head::Head;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
@@ -47,6 +47,8 @@ struct QueueItem {
     quote: String,
     body: String,
     essay: String,
+    /// The group the note was posted to, by name; `None` for a public note.
+    group: Option<String>,
     href: String,
     hidden: bool,
     flags: Vec<FlagItem>,
@@ -54,8 +56,17 @@ struct QueueItem {
 }
 
 impl QueueItem {
-    fn of(state: &AppState, flagged: &Flagged) -> QueueItem {
+    /// The note `flagged`, in a group of `groups` (a group's creator moderates it as a member)
+    /// or public.
+    fn of(state: &AppState, flagged: &Flagged, groups: &Memberships) -> QueueItem {
         let a = &flagged.annotation;
+        let group = a.group.as_deref().map(|id| {
+            groups
+                .iter()
+                .find(|(member_of, _)| *member_of == id)
+                .map_or(id, |(_, name)| name)
+                .to_string()
+        });
         QueueItem {
             id: a.id.clone(),
             author: a.creator.clone(),
@@ -65,6 +76,7 @@ impl QueueItem {
                 .library()
                 .article(&a.article)
                 .map_or_else(|| a.article.clone(), |e| e.meta.title.clone()),
+            group,
             href: passage_url(state, a),
             hidden: a.hidden,
             flags: flagged
@@ -125,7 +137,7 @@ async fn queue_page(State(state): State<AppState>, viewer: Viewer) -> Result<Res
         .await?
         .iter()
         .filter(|flagged| scope.covers(&flagged.annotation))
-        .map(|flagged| QueueItem::of(&state, flagged))
+        .map(|flagged| QueueItem::of(&state, flagged, &viewer.groups))
         .collect();
     let page = QueuePage {
         head: Head::for_viewer(

@@ -87,6 +87,24 @@ async fn a_groups_creator_moderates_its_notes_and_editors_stay_out() {
         "the public layer's alone"
     );
     assert_eq!(queue(second.clone()).await.status, 403, "a member");
+    // The queue's page says where each note was posted.
+    let page = |who: String| {
+        let router = router.clone();
+        async move {
+            let headers = [("authorization", who.as_str()), ("accept", "text/html")];
+            send(&router, "GET", "/moderation", &headers, None).await
+        }
+    };
+    let teachers = page(class.teacher.clone()).await;
+    assert_eq!(teachers.status, 200, "{}", teachers.body);
+    assert!(
+        teachers.body.contains("in the group History 101"),
+        "{}",
+        teachers.body
+    );
+    let editors = page(editor.clone()).await;
+    assert!(editors.body.contains(", public ·"), "{}", editors.body);
+    assert!(!editors.body.contains("History 101"), "{}", editors.body);
 
     let hidden = format!("/annotations/{note}/hidden");
     let hide = |who: String, method: &'static str| {
