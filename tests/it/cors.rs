@@ -27,15 +27,6 @@ fn preflight<'a>(origin: &'a str, method: &'a str) -> [(&'a str, &'a str); 3] {
     ]
 }
 
-fn header<'a>(reply: &'a Reply, name: &str) -> &'a str {
-    reply
-        .headers
-        .get(name)
-        .unwrap_or_else(|| panic!("no {name} in {:?}", reply.headers))
-        .to_str()
-        .unwrap()
-}
-
 #[tokio::test]
 async fn a_preflight_from_an_allowed_origin_is_answered() {
     let router = app_allowing(&[APP]).await;
@@ -46,12 +37,14 @@ async fn a_preflight_from_an_allowed_origin_is_answered() {
             "{uri}: {}",
             reply.status
         );
-        assert_eq!(header(&reply, "access-control-allow-origin"), APP);
-        let methods = header(&reply, "access-control-allow-methods").to_string();
+        assert_eq!(reply.header("access-control-allow-origin"), APP);
+        let methods = reply.header("access-control-allow-methods").to_string();
         for method in ["GET", "POST", "PUT", "DELETE"] {
             assert!(methods.contains(method), "{method} in {methods}");
         }
-        let allowed = header(&reply, "access-control-allow-headers").to_ascii_lowercase();
+        let allowed = reply
+            .header("access-control-allow-headers")
+            .to_ascii_lowercase();
         for name in [
             "authorization",
             "content-type",
@@ -97,7 +90,7 @@ async fn a_plain_options_still_reaches_the_protocol() {
     )
     .await;
     assert_eq!(reply.status, 200);
-    assert_eq!(header(&reply, "allow"), "GET, HEAD, OPTIONS, POST");
+    assert_eq!(reply.header("allow"), "GET, HEAD, OPTIONS, POST");
 }
 
 #[tokio::test]
@@ -112,8 +105,10 @@ async fn the_headers_a_client_reads_are_exposed() {
     )
     .await;
     assert_eq!(reply.status, 200);
-    assert_eq!(header(&reply, "access-control-allow-origin"), APP);
-    let exposed = header(&reply, "access-control-expose-headers").to_ascii_lowercase();
+    assert_eq!(reply.header("access-control-allow-origin"), APP);
+    let exposed = reply
+        .header("access-control-expose-headers")
+        .to_ascii_lowercase();
     for name in [
         "etag",
         "location",
@@ -153,8 +148,12 @@ async fn a_cross_origin_request_with_a_bearer_token_writes() {
     )
     .await;
     assert_eq!(created.status, 201, "{}", created.body);
-    assert_eq!(header(&created, "access-control-allow-origin"), APP);
-    assert!(header(&created, "location").starts_with("http://gloss.test/annotations/"));
+    assert_eq!(created.header("access-control-allow-origin"), APP);
+    assert!(
+        created
+            .header("location")
+            .starts_with("http://gloss.test/annotations/")
+    );
 }
 
 #[tokio::test]

@@ -17,15 +17,6 @@ async fn created(note: &Value) -> (Router, String, Reply, String) {
     (router, path, reply, token)
 }
 
-fn header<'a>(reply: &'a Reply, name: &str) -> &'a str {
-    reply
-        .headers
-        .get(name)
-        .unwrap_or_else(|| panic!("no {name} in {:?}", reply.headers))
-        .to_str()
-        .unwrap()
-}
-
 #[tokio::test]
 async fn annotation_answers_get_head_and_options() {
     // "The Annotation Server MUST support the following HTTP methods on the Annotation's IRI:
@@ -48,8 +39,8 @@ async fn options_on_an_annotation_is_200_with_allow() {
     let (router, path, ..) = created(&comment("pressure on Russia", "n")).await;
     let options = send(&router, "OPTIONS", &path, &[], None).await;
     assert_eq!(options.status, 200);
-    assert_eq!(header(&options, "allow"), "GET, HEAD, OPTIONS, PUT, DELETE");
-    assert_eq!(header(&options, "link"), RESOURCE_LINK);
+    assert_eq!(options.header("allow"), "GET, HEAD, OPTIONS, PUT, DELETE");
+    assert_eq!(options.header("link"), RESOURCE_LINK);
     let missing = send(&router, "OPTIONS", "/annotations/no-such-note", &[], None).await;
     assert_eq!(missing.status, 404);
 }
@@ -62,7 +53,7 @@ async fn annotation_get_is_json_ld_with_the_profile() {
     for accept in [None, Some(LD), Some("application/ld+json"), Some("*/*")] {
         let headers: Vec<(&str, &str)> = accept.map(|a| ("accept", a)).into_iter().collect();
         let get = send(&router, "GET", &path, &headers, None).await;
-        assert_eq!(header(&get, "content-type"), LD, "Accept: {accept:?}");
+        assert_eq!(get.header("content-type"), LD, "Accept: {accept:?}");
     }
 }
 
@@ -72,7 +63,7 @@ async fn annotation_get_has_link_type_ldp_resource() {
     // IRI is http://www.w3.org/ns/ldp#Resource and the rel parameter value is type."
     let (router, path, ..) = created(&comment("pressure on Russia", "n")).await;
     let get = send(&router, "GET", &path, &[("accept", LD)], None).await;
-    assert_eq!(header(&get, "link"), RESOURCE_LINK);
+    assert_eq!(get.header("link"), RESOURCE_LINK);
 }
 
 #[tokio::test]
@@ -81,11 +72,11 @@ async fn annotation_get_has_a_strong_etag() {
     // the notion of entity tags from HTTP."
     let (router, path, reply, _) = created(&comment("pressure on Russia", "n")).await;
     let get = send(&router, "GET", &path, &[("accept", LD)], None).await;
-    let etag = header(&get, "etag");
+    let etag = get.header("etag");
     assert!(etag.starts_with('"') && etag.ends_with('"'), "{etag}");
     assert_eq!(
         etag,
-        header(&reply, "etag"),
+        reply.header("etag"),
         "the version created is the one read"
     );
 }
@@ -93,11 +84,11 @@ async fn annotation_get_has_a_strong_etag() {
 #[tokio::test]
 async fn annotation_get_revalidates_with_if_none_match() {
     let (router, path, reply, token) = created(&comment("pressure on Russia", "n")).await;
-    let etag = header(&reply, "etag").to_string();
+    let etag = reply.header("etag").to_string();
     let unchanged = send(&router, "GET", &path, &[("if-none-match", &etag)], None).await;
     assert_eq!(unchanged.status, 304);
-    assert_eq!(header(&unchanged, "etag"), etag);
-    assert_eq!(header(&unchanged, "link"), RESOURCE_LINK);
+    assert_eq!(unchanged.header("etag"), etag);
+    assert_eq!(unchanged.header("link"), RESOURCE_LINK);
     assert!(unchanged.body.is_empty());
     let mut edited = reply.json();
     edited["body"][0]["value"] = json!("Changed.");
@@ -121,7 +112,7 @@ async fn annotation_get_has_allow_listing_its_methods() {
     // interacting with the Annotation."
     let (router, path, ..) = created(&comment("pressure on Russia", "n")).await;
     let get = send(&router, "GET", &path, &[("accept", LD)], None).await;
-    let allow = header(&get, "allow");
+    let allow = get.header("allow");
     for method in ["GET", "HEAD", "OPTIONS", "PUT", "DELETE"] {
         assert!(allow.contains(method), "{method} in {allow}");
     }
@@ -140,10 +131,10 @@ async fn annotation_get_varies_on_accept() {
         None,
     )
     .await;
-    assert_eq!(header(&plain, "content-type"), "application/json");
+    assert_eq!(plain.header("content-type"), "application/json");
     let ld = send(&router, "GET", &path, &[("accept", LD)], None).await;
     for reply in [plain, ld] {
-        assert!(header(&reply, "vary").contains("Accept"));
+        assert!(reply.header("vary").contains("Accept"));
     }
 }
 
@@ -154,13 +145,13 @@ async fn create_is_201_with_location_of_the_new_id() {
     let (_, _, reply, _) = created(&comment("pressure on Russia", "n")).await;
     assert_eq!(reply.status, 201);
     let id = reply.json()["id"].as_str().unwrap().to_string();
-    assert_eq!(header(&reply, "location"), id);
+    assert_eq!(reply.header("location"), id);
     assert_eq!(
-        header(&reply, "content-location"),
+        reply.header("content-location"),
         id,
         "the body is the new annotation"
     );
-    assert_eq!(header(&reply, "link"), RESOURCE_LINK);
+    assert_eq!(reply.header("link"), RESOURCE_LINK);
 }
 
 #[tokio::test]
@@ -245,7 +236,7 @@ async fn replace_is_200_with_the_new_state() {
     let (router, path, reply, token) = created(&comment("pressure on Russia", "First.")).await;
     let mut edited = reply.json();
     edited["body"][0]["value"] = json!("Second.");
-    let etag = header(&reply, "etag").to_string();
+    let etag = reply.header("etag").to_string();
     let put = send(
         &router,
         "PUT",
@@ -256,8 +247,8 @@ async fn replace_is_200_with_the_new_state() {
     .await;
     assert_eq!(put.status, 200, "{}", put.body);
     assert_eq!(put.json()["body"][0]["value"], "Second.");
-    assert_ne!(header(&put, "etag"), etag);
-    assert_eq!(header(&put, "link"), RESOURCE_LINK);
+    assert_ne!(put.header("etag"), etag);
+    assert_eq!(put.header("link"), RESOURCE_LINK);
 }
 
 #[tokio::test]
@@ -333,5 +324,5 @@ async fn a_note_on_the_whole_essay_is_an_annotation_on_its_iri() {
     assert_eq!(reply.json()["target"], essay);
     let read = send(&router, "GET", &path, &[("accept", LD)], None).await;
     assert_eq!(read.json()["target"], essay);
-    assert_eq!(header(&read, "link"), RESOURCE_LINK);
+    assert_eq!(read.header("link"), RESOURCE_LINK);
 }

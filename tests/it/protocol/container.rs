@@ -23,15 +23,6 @@ async fn with_notes(n: usize) -> (Router, String) {
     (router, "/annotations/?user=ann".to_string())
 }
 
-fn header<'a>(reply: &'a Reply, name: &str) -> &'a str {
-    reply
-        .headers
-        .get(name)
-        .unwrap_or_else(|| panic!("no {name} in {:?}", reply.headers))
-        .to_str()
-        .unwrap()
-}
-
 async fn get_with(router: &Router, uri: &str, headers: &[(&str, &str)]) -> Reply {
     let reply = send(router, "GET", uri, headers, None).await;
     assert_eq!(reply.status, 200, "{uri}: {}", reply.body);
@@ -84,9 +75,13 @@ async fn options_on_the_container_is_200_with_allow_and_accept_post() {
     let (_, router) = app().await;
     let options = send(&router, "OPTIONS", "/annotations/", &[], None).await;
     assert_eq!(options.status, 200);
-    assert_eq!(header(&options, "allow"), "GET, HEAD, OPTIONS, POST");
-    assert!(header(&options, "accept-post").contains("application/ld+json"));
-    assert!(header(&options, "link").contains("ldp#BasicContainer"));
+    assert_eq!(options.header("allow"), "GET, HEAD, OPTIONS, POST");
+    assert!(
+        options
+            .header("accept-post")
+            .contains("application/ld+json")
+    );
+    assert!(options.header("link").contains("ldp#BasicContainer"));
 }
 
 #[tokio::test]
@@ -98,14 +93,14 @@ async fn container_get_has_content_location() {
         let headers: Vec<(&str, &str)> = prefer.map(|p| ("prefer", p)).into_iter().collect();
         let reply = get_with(&router, &uri, &headers).await;
         assert_eq!(
-            header(&reply, "content-location"),
+            reply.header("content-location"),
             reply.json()["id"].as_str().unwrap(),
             "Prefer: {prefer:?}"
         );
     }
     let page = get_with(&router, &format!("{uri}&page=0"), &[]).await;
     assert_eq!(
-        header(&page, "content-location"),
+        page.header("content-location"),
         page.json()["id"].as_str().unwrap()
     );
 }
@@ -137,7 +132,10 @@ async fn container_get_has_link_type_basic_container_and_constrained_by() {
     // IRI is http://www.w3.org/TR/annotation-protocol/, and the rel parameter value is the IRI
     // http://www.w3.org/ns/ldp#constrainedBy."
     let (router, uri) = with_notes(0).await;
-    let link = header(&get_with(&router, &uri, &[]).await, "link").to_string();
+    let link = get_with(&router, &uri, &[])
+        .await
+        .header("link")
+        .to_string();
     assert!(
         link.contains("<http://www.w3.org/ns/ldp#BasicContainer>; rel=\"type\""),
         "{link}"
@@ -162,7 +160,7 @@ async fn container_errors_carry_the_container_link_too() {
         let reply = send(&router, method, uri, &[], None).await;
         assert!(reply.status.is_client_error(), "{method} {uri}");
         assert!(
-            header(&reply, "link").contains("ldp#BasicContainer"),
+            reply.header("link").contains("ldp#BasicContainer"),
             "{method} {uri}"
         );
     }
@@ -173,14 +171,14 @@ async fn container_get_has_an_etag_that_revalidates() {
     // "All HTTP responses from Annotation Containers MUST include an ETag header."
     let (router, uri) = with_notes(1).await;
     let first = get_with(&router, &uri, &[]).await;
-    let etag = header(&first, "etag").to_string();
+    let etag = first.header("etag").to_string();
     let again = send(&router, "GET", &uri, &[("if-none-match", &etag)], None).await;
     assert_eq!(again.status, 304);
-    assert_eq!(header(&again, "etag"), etag);
+    assert_eq!(again.header("etag"), etag);
     assert!(again.body.is_empty());
     let iris = get_with(&router, &uri, &[("prefer", IRIS)]).await;
     assert_ne!(
-        header(&iris, "etag"),
+        iris.header("etag"),
         etag,
         "another representation, another tag"
     );
@@ -192,7 +190,7 @@ async fn container_without_accept_answers_json_ld() {
     // with a JSON-LD representation of the Annotation Container."
     let (router, uri) = with_notes(0).await;
     let reply = get_with(&router, &uri, &[]).await;
-    assert_eq!(header(&reply, "content-type"), LD);
+    assert_eq!(reply.header("content-type"), LD);
     let json = reply.json();
     assert_eq!(
         json["@context"],
@@ -213,7 +211,10 @@ async fn container_varies_on_accept_and_prefer() {
     // "The response from the Annotation Container MUST have a Vary header that includes
     // Accept"; the preferences make it vary on Prefer too.
     let (router, uri) = with_notes(0).await;
-    let vary = header(&get_with(&router, &uri, &[]).await, "vary").to_string();
+    let vary = get_with(&router, &uri, &[])
+        .await
+        .header("vary")
+        .to_string();
     assert!(vary.contains("Accept") && vary.contains("Prefer"), "{vary}");
 }
 
@@ -225,7 +226,7 @@ async fn container_has_accept_post() {
     for method in ["GET", "HEAD", "OPTIONS"] {
         let reply = send(&router, method, &uri, &[], None).await;
         assert_eq!(
-            header(&reply, "accept-post"),
+            reply.header("accept-post"),
             "application/ld+json; profile=\"http://www.w3.org/ns/anno.jsonld\", application/json",
             "{method}"
         );
@@ -287,10 +288,7 @@ async fn prefer_minimal_container_embeds_no_page() {
     // Annotations within the response."
     let (router, uri) = with_notes(25).await;
     let reply = get_with(&router, &uri, &[("prefer", MINIMAL)]).await;
-    assert_eq!(
-        header(&reply, "preference-applied"),
-        "return=representation"
-    );
+    assert_eq!(reply.header("preference-applied"), "return=representation");
     let json = reply.json();
     assert_eq!(
         json["first"],
@@ -312,10 +310,7 @@ async fn prefer_contained_iris_gives_pages_of_iris() {
     // Annotations. The linked pages SHOULD follow the PreferContainedIRIs preference."
     let (router, uri) = with_notes(25).await;
     let reply = get_with(&router, &uri, &[("prefer", IRIS)]).await;
-    assert_eq!(
-        header(&reply, "preference-applied"),
-        "return=representation"
-    );
+    assert_eq!(reply.header("preference-applied"), "return=representation");
     let json = reply.json();
     let items = json["first"]["items"].as_array().unwrap();
     assert_eq!(items.len(), 20);
@@ -360,10 +355,7 @@ async fn prefer_contained_descriptions_gives_whole_annotations() {
     // Annotations."
     let (router, uri) = with_notes(1).await;
     let reply = get_with(&router, &uri, &[("prefer", DESCRIPTIONS)]).await;
-    assert_eq!(
-        header(&reply, "preference-applied"),
-        "return=representation"
-    );
+    assert_eq!(reply.header("preference-applied"), "return=representation");
     let item = &reply.json()["first"]["items"][0];
     assert_eq!(item["type"], "Annotation");
     assert_eq!(item["body"][0]["value"], "note 0");
